@@ -1,0 +1,77 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "StockSchool",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "stockschool", targets: ["stockschool"]),
+        .library(name: "StockSchoolCore", targets: ["StockSchoolCore"]),
+        .library(name: "StockSchoolStore", targets: ["StockSchoolStore"]),
+        .library(name: "StockSchoolSync", targets: ["StockSchoolSync"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    ],
+    targets: [
+        .target(
+            name: "StockSchoolCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "StockSchoolStore",
+            dependencies: [
+                "StockSchoolCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
+            name: "StockSchoolSync",
+            dependencies: ["StockSchoolCore", "StockSchoolStore"]
+        ),
+        .executableTarget(
+            name: "stockschool",
+            dependencies: [
+                "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "StockSchoolBench",
+            dependencies: [
+                "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/StockSchoolBench"
+        ),
+        .target(
+            name: "StockSchoolTestSupport",
+            dependencies: ["StockSchoolCore", "StockSchoolStore"]
+        ),
+        .testTarget(name: "StockSchoolCoreTests", dependencies: ["StockSchoolCore"]),
+        .testTarget(
+            name: "StockSchoolStoreTests",
+            dependencies: ["StockSchoolStore", "StockSchoolTestSupport"]
+        ),
+        .testTarget(
+            name: "StockSchoolSyncTests",
+            dependencies: ["StockSchoolSync", "StockSchoolStore", "StockSchoolTestSupport"]
+        ),
+        .testTarget(
+            name: "StockSchoolCLITests",
+            dependencies: ["StockSchoolStore", "StockSchoolTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

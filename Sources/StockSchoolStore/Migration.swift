@@ -1,0 +1,29 @@
+import StockSchoolCore
+
+/// One forward-only schema change. Versions only ever grow; a released migration is never edited,
+/// a later one corrects it.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    /// The DDL for a dialect, run in one transaction together with its `schema_migrations` row.
+    public let statements: @Sendable (SQLDialect) -> [String]
+
+    public init(version: Int, name: String, statements: @escaping @Sendable (SQLDialect) -> [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
+
+    /// Every migration StockSchool knows, in order.
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "market data and sync bookkeeping") { dialect in
+            [
+                Schema.stockBasic, Schema.tradeCal, Schema.stockDaily, Schema.adjFactor,
+                Schema.dailyBasic, Schema.indexDaily, Schema.syncState, Schema.syncRuns,
+                Schema.qualityReports,
+            ].flatMap { $0.createStatements(dialect) }
+        }
+    ]
+
+    public static var latestVersion: Int { all.map(\.version).max() ?? 0 }
+}

@@ -1,0 +1,369 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+import StockSchoolCore
+
+/// The production backend: PostgreSQL through a postgres-nio connection pool. Bulk upserts stream
+/// rows with `COPY … FROM STDIN` (text format) into a session temporary table and merge them with
+/// one `INSERT … ON CONFLICT DO UPDATE`, all in one transaction with the sync checkpoints.
+public final class PostgresStore: MarketStore {
+    public let dialect = SQLDialect.postgres
+    public let displayURL: String
+    let client: PostgresClient
+    let runTask: Task<Void, Never>
+    let logger: Logger
+
+    init(client: PostgresClient, runTask: Task<Void, Never>, displayURL: String, logger: Logger) {
+        self.client = client
+        self.runTask = runTask
+        self.displayURL = displayURL
+        self.logger = logger
+    }
+
+    /// Connects and checks the server answers, so a wrong URL fails here with a clear message.
+    public static func connect(_ location: StoreURL.PostgresLocation, displayURL: String) async throws -> PostgresStore {
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.username,
+            password: location.password, database: location.database,
+            tls: location.requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        configuration.options.maximumConnections = 8
+        configuration.options.connectTimeout = Duration.seconds(10)
+        var logger = Logger(label: "stockschool.store.postgres")
+        logger.logLevel = .error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runTask = Task { await client.run() }
+        let store = PostgresStore(client: client, runTask: runTask, displayURL: displayURL, logger: logger)
+        do {
+            try await store.query(SQLStatement("SELECT 1"))
+        } catch {
+            runTask.cancel()
+            throw StockSchoolError.storeUnavailable(url: displayURL, reason: PostgresFailure.describe(error))
+        }
+        return store
+    }
+
+    @discardableResult
+    public func query(_ statement: SQLStatement) async throws -> [[SQLValue]] {
+        do {
+            return try await client.withConnection { connection in
+                try await Self.run(statement, on: connection, logger: self.logger)
+            }
+        } catch let error as StockSchoolError {
+            throw error
+        } catch {
+            throw PostgresFailure(error, sql: statement.sql)
+        }
+    }
+
+    public func execute(atomically statements: [SQLStatement]) async throws {
+        // The statement that failed, for the message: the transaction error wraps it.
+        let failing = FailingStatement()
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                // Serialises concurrent migrators and other schema-wide changes.
+                _ = try await Self.run(SQLStatement("SELECT pg_advisory_xact_lock(727001)"), on: connection, logger: self.logger)
+                for statement in statements {
+                    failing.sql = statement.sql
+                    _ = try await Self.run(statement, on: connection, logger: self.logger)
+                }
+            }
+        } catch {
+            throw PostgresFailure(error, sql: failing.sql)
+        }
+    }
+
+    static func run(_ statement: SQLStatement, on connection: PostgresConnection, logger: Logger) async throws -> [[SQLValue]] {
+        var bindings = PostgresBindings(capacity: statement.binds.count)
+        for value in statement.binds {
+            switch value {
+            case .null: bindings.appendNull()
+            case .integer(let v): bindings.append(InferredText(String(v)))
+            case .double(let v): bindings.append(InferredText(v.isFinite ? "\(v)" : (v.isNaN ? "NaN" : (v > 0 ? "Infinity" : "-Infinity"))))
+            case .text(let v): bindings.append(InferredText(v))
+            }
+        }
+        let query = PostgresQuery(unsafeSQL: numberedPlaceholders(statement.sql), binds: bindings)
+        var rows: [[SQLValue]] = []
+        for try await row in try await connection.query(query, logger: logger) {
+            var values: [SQLValue] = []
+            for cell in row {
+                values.append(try sqlValue(cell))
+            }
+            rows.append(values)
+        }
+        return rows
+    }
+
+    static func sqlValue(_ cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+        case .float4, .float8: return .double(try cell.decode(Double.self))
+        case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .timestamptz, .timestamp:
+            let date = try cell.decode(Date.self)
+            return .text(Timestamp(secondsSinceEpoch: date.timeIntervalSince1970).iso8601)
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+
+    public func upsert<R: StoreRecord>(_ rows: [R], checkpoints: [SyncCheckpoint]) async throws {
+        if rows.isEmpty && checkpoints.isEmpty { return }
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await self.copyUpsert(rows, on: connection)
+                try await self.copyUpsert(checkpoints, on: connection)
+            }
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError as? StockSchoolError { throw inner }
+            throw PostgresFailure(error.closureError ?? error.commitError ?? error, sql: "upsert into \(R.schema.name)")
+        }
+    }
+
+    /// COPY into the session's staging table, then merge into the real one.
+    func copyUpsert<R: StoreRecord>(_ rows: [R], on connection: PostgresConnection) async throws {
+        guard !rows.isEmpty else { return }
+        let schema = R.schema
+        let staging = "_load_\(schema.name)"
+        // A session temporary table, emptied at every commit: created once per connection,
+        // it costs no catalog churn per batch and is invisible to other sessions.
+        _ = try await Self.run(
+            SQLStatement(
+                "CREATE TEMP TABLE IF NOT EXISTS \(staging) (LIKE \(schema.name) INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"),
+            on: connection, logger: logger)
+        let chunkBytes = 1 << 20
+        try await connection.copyFrom(table: staging, columns: schema.columnNames, logger: logger) { writer in
+            var encoder = PostgresCopyEncoder(schema: schema, capacity: chunkBytes + 4096)
+            for row in rows {
+                encoder.startRow()
+                do throws(ColumnViolation) {
+                    try row.encode(to: &encoder)
+                } catch {
+                    throw StockSchoolError.invalidValue(
+                        table: schema.name, column: error.column, row: row.rowKey, reason: error.reason)
+                }
+                encoder.endRow()
+                if encoder.buffer.readableBytes >= chunkBytes {
+                    try await writer.write(encoder.buffer)
+                    encoder.buffer.clear()
+                }
+            }
+            if encoder.buffer.readableBytes > 0 { try await writer.write(encoder.buffer) }
+        }
+        do {
+            _ = try await Self.run(
+                SQLStatement(schema.upsertStatement(source: "SELECT \(schema.columnNames.joined(separator: ", ")) FROM \(staging)")),
+                on: connection, logger: logger)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "21000" {
+            throw StockSchoolError.invalidValue(
+                table: schema.name, column: schema.primaryKey.joined(separator: ","), row: "one batch",
+                reason: "the same key appears more than once in one batch")
+        }
+    }
+
+    public func panel(_ request: PanelRequest) async throws -> PanelFrame {
+        let (schema, _) = try request.validated()
+        var rangeBinds: [SQLValue] = [.integer(Int64(request.start.rawValue)), .integer(Int64(request.end.rawValue))]
+        var codeFilter = ""
+        if let codes = request.tsCodes {
+            codeFilter = " AND ts_code = ANY(?::text[])"
+            rangeBinds.append(.text("{" + codes.map(\.description).joined(separator: ",") + "}"))
+        }
+        let binds = rangeBinds
+        let range = "trade_date BETWEEN ? AND ?\(codeFilter)"
+        let dates = try await query(
+            SQLStatement("SELECT DISTINCT trade_date FROM \(schema.name) WHERE \(range) ORDER BY trade_date", binds)
+        ).compactMap { $0.first?.int.map { TradeDate(unchecked: Int32($0)) } }
+        let fields = request.fields
+        let sql =
+            "SELECT ts_code, trade_date, \(fields.joined(separator: ", ")) FROM \(schema.name) WHERE \(range) ORDER BY ts_code, trade_date"
+        do {
+            return try await client.withConnection { connection in
+                var bindings = PostgresBindings()
+                for value in binds { bindings.append(InferredText(value.string ?? "")) }
+                var builder = PanelBuilder(dates: dates, fieldCount: fields.count)
+                var previous = ""
+                let rows = try await connection.query(
+                    PostgresQuery(unsafeSQL: numberedPlaceholders(sql), binds: bindings), logger: self.logger)
+                for try await row in rows {
+                    var cells = row.makeIterator()
+                    guard let codeCell = cells.next(), let dateCell = cells.next() else { continue }
+                    let code = try codeCell.decode(String.self)
+                    if code != previous {
+                        builder.startStock(try TSCode(code))
+                        previous = code
+                    }
+                    guard let d = builder.slot(try dateCell.decode(Int32.self)) else { continue }
+                    var f = 0
+                    while let cell = cells.next() {
+                        if let value = try cell.decode(Double?.self) { builder.set(field: f, dateIndex: d, value) }
+                        f += 1
+                    }
+                    builder.countRow()
+                }
+                return builder.build(fields: fields)
+            }
+        } catch let error as StockSchoolError {
+            throw error
+        } catch {
+            throw PostgresFailure(error, sql: sql)
+        }
+    }
+
+    public func close() async throws {
+        runTask.cancel()
+        await runTask.value
+    }
+}
+
+/// Remembers the statement a transaction was running when it failed.
+final class FailingStatement: @unchecked Sendable {
+    // @unchecked: written and read by one task, sequentially, inside one transaction.
+    var sql = ""
+}
+
+/// A bind sent as text with no declared type, so the server infers it from context, as libpq
+/// does: `'2024-01-02T00:00:00Z'` becomes a `timestamptz`, `'20240102'` an `integer`.
+struct InferredText: PostgresNonThrowingEncodable {
+    let text: String
+    init(_ text: String) { self.text = text }
+    static var psqlType: PostgresDataType { PostgresDataType(0) }
+    static var psqlFormat: PostgresFormat { .text }
+    func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        buffer.writeString(text)
+    }
+}
+
+/// A PostgreSQL error with the server's own message (postgres-nio hides it by default to avoid
+/// leaking data into logs; the CLI user needs it).
+struct PostgresFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ error: any Error, sql: String) {
+        self.description = "PostgreSQL: \(Self.describe(error)) (in: \(sql.prefix(200)))"
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let transaction = error as? PostgresTransactionError {
+            if let inner = transaction.closureError ?? transaction.commitError ?? transaction.beginError {
+                return describe(inner)
+            }
+        }
+        if let psql = error as? PSQLError {
+            if let message = psql.serverInfo?[.message] {
+                let state = psql.serverInfo?[.sqlState].map { " [SQLSTATE \($0)]" } ?? ""
+                return message + state
+            }
+            if let underlying = psql.underlying { return "\(psql.code): \(underlying)" }
+            return "\(psql.code)"
+        }
+        if let error = error as? StockSchoolError { return error.description }
+        return "\(error)"
+    }
+}
+
+/// Writes rows in `COPY … FROM STDIN` text format: tab-separated, `\N` for NULL, backslash escapes.
+struct PostgresCopyEncoder: RowEncoder {
+    var buffer: ByteBuffer
+    var guardrail: ColumnGuard
+    private var first = true
+
+    init(schema: TableSchema, capacity: Int) {
+        self.buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        self.guardrail = ColumnGuard(schema)
+    }
+
+    mutating func startRow() {
+        guardrail.reset()
+        first = true
+    }
+
+    mutating func endRow() { buffer.writeInteger(UInt8(ascii: "\n")) }
+
+    private mutating func separator() {
+        if first { first = false } else { buffer.writeInteger(UInt8(ascii: "\t")) }
+    }
+
+    private mutating func null() {
+        buffer.writeInteger(UInt8(ascii: "\\"))
+        buffer.writeInteger(UInt8(ascii: "N"))
+    }
+
+    mutating func text(_ value: String?) throws(ColumnViolation) {
+        let column = guardrail.next()
+        separator()
+        guard let value = try ColumnGuard.check(value, column) else { return null() }
+        var needsEscape = false
+        for byte in value.utf8 where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+            needsEscape = true
+            break
+        }
+        guard needsEscape else {
+            buffer.writeString(value)
+            return
+        }
+        for byte in value.utf8 {
+            switch byte {
+            case 0x5C: buffer.writeString("\\\\")
+            case 0x09: buffer.writeString("\\t")
+            case 0x0A: buffer.writeString("\\n")
+            case 0x0D: buffer.writeString("\\r")
+            default: buffer.writeInteger(byte)
+            }
+        }
+    }
+
+    mutating func date(_ value: TradeDate?) throws(ColumnViolation) {
+        let column = guardrail.next()
+        separator()
+        guard let value = try ColumnGuard.check(value, column) else { return null() }
+        writeInteger(Int64(value.rawValue))
+    }
+
+    mutating func double(_ value: Double?) throws(ColumnViolation) {
+        let column = guardrail.next()
+        separator()
+        guard let value = try ColumnGuard.check(value, column) else { return null() }
+        // Swift prints the shortest text that reads back to the same double.
+        buffer.writeString(value.description)
+    }
+
+    mutating func integer(_ value: Int64?) throws(ColumnViolation) {
+        let column = guardrail.next()
+        separator()
+        guard let value = try ColumnGuard.check(value, column) else { return null() }
+        writeInteger(value)
+    }
+
+    mutating func timestamp(_ value: Timestamp?) throws(ColumnViolation) {
+        try text(value?.iso8601)
+    }
+
+    mutating func boolean(_ value: Bool?) throws(ColumnViolation) {
+        let column = guardrail.next()
+        separator()
+        guard let value = try ColumnGuard.check(value, column) else { return null() }
+        buffer.writeInteger(UInt8(ascii: value ? "t" : "f"))
+    }
+
+    private mutating func writeInteger(_ value: Int64) {
+        if value < 0 {
+            buffer.writeInteger(UInt8(ascii: "-"))
+        }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                raw[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { buffer.writeInteger(raw[i]) }
+        }
+    }
+}

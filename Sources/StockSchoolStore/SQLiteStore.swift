@@ -1,0 +1,264 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import StockSchoolCore
+
+/// The embedded backend: one SQLite file in WAL mode through GRDB's `DatabasePool` (concurrent
+/// readers, one writer). Bulk paths drop to the raw `sqlite3_*` API on GRDB's prepared
+/// statements: binding a million rows through `StatementArguments` would box every value.
+public final class SQLiteStore: MarketStore {
+    public let dialect = SQLDialect.sqlite
+    public let displayURL: String
+    let pool: DatabasePool
+
+    /// Opens (creating the file and its directory if needed) the database at `path`.
+    public init(path: String) throws {
+        self.displayURL = "sqlite://\(path.hasPrefix("/") ? "" : "/")\(path)"
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StockSchoolError.storeUnavailable(url: displayURL, reason: "cannot create directory \(directory): \(error.localizedDescription)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose
+            // the last transactions, never corrupt the file.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Bulk loads touch pages all over the key space; a bigger cache keeps them in memory.
+            try db.execute(sql: "PRAGMA cache_size = -131072")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            self.pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StockSchoolError.storeUnavailable(url: displayURL, reason: "\(error)")
+        }
+    }
+
+    @discardableResult
+    public func query(_ statement: SQLStatement) async throws -> [[SQLValue]] {
+        let isRead = statement.sql.prefix(6).uppercased() == "SELECT"
+        if isRead {
+            return try await pool.read { db in try Self.run(statement, in: db) }
+        }
+        return try await pool.write { db in try Self.run(statement, in: db) }
+    }
+
+    public func execute(atomically statements: [SQLStatement]) async throws {
+        try await pool.write { db in
+            for statement in statements { _ = try Self.run(statement, in: db) }
+        }
+    }
+
+    static func run(_ statement: SQLStatement, in db: Database) throws -> [[SQLValue]] {
+        let prepared = try db.makeStatement(sql: statement.sql)
+        let handle = prepared.sqliteStatement
+        for (i, value) in statement.binds.enumerated() {
+            let index = Int32(i + 1)
+            switch value {
+            case .null: sqlite3_bind_null(handle, index)
+            case .integer(let v): sqlite3_bind_int64(handle, index, v)
+            case .double(let v): sqlite3_bind_double(handle, index, v)
+            case .text(let v): sqlite3_bind_text(handle, index, v, -1, sqliteTransient)
+            }
+        }
+        defer { sqlite3_reset(handle) }
+        var rows: [[SQLValue]] = []
+        let columns = sqlite3_column_count(handle)
+        while true {
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw SQLiteFailure(db: db, code: rc, sql: statement.sql) }
+            var row: [SQLValue] = []
+            row.reserveCapacity(Int(columns))
+            for c in 0..<columns {
+                switch sqlite3_column_type(handle, c) {
+                case SQLITE_NULL: row.append(.null)
+                case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(handle, c)))
+                case SQLITE_FLOAT: row.append(.double(sqlite3_column_double(handle, c)))
+                default:
+                    row.append(.text(sqlite3_column_text(handle, c).map { String(cString: $0) } ?? ""))
+                }
+            }
+            rows.append(row)
+        }
+        return rows
+    }
+
+    public func upsert<R: StoreRecord>(_ rows: [R], checkpoints: [SyncCheckpoint]) async throws {
+        if rows.isEmpty && checkpoints.isEmpty { return }
+        try await pool.write { db in
+            try Self.bulkUpsert(rows, in: db)
+            try Self.bulkUpsert(checkpoints, in: db)
+        }
+    }
+
+    /// One prepared `INSERT … ON CONFLICT DO UPDATE`, stepped once per row with raw binds.
+    static func bulkUpsert<R: StoreRecord>(_ rows: [R], in db: Database) throws {
+        guard !rows.isEmpty else { return }
+        let schema = R.schema
+        let placeholders = Array(repeating: "?", count: schema.columns.count).joined(separator: ", ")
+        let sql = schema.upsertStatement(source: "VALUES (\(placeholders))")
+        let statement = try db.makeStatement(sql: sql)
+        var encoder = SQLiteRowEncoder(statement: statement.sqliteStatement, schema: schema)
+        for row in rows {
+            encoder.reset()
+            do throws(ColumnViolation) {
+                try row.encode(to: &encoder)
+            } catch {
+                throw StockSchoolError.invalidValue(
+                    table: schema.name, column: error.column, row: row.rowKey, reason: error.reason)
+            }
+            let rc = sqlite3_step(statement.sqliteStatement)
+            sqlite3_reset(statement.sqliteStatement)
+            guard rc == SQLITE_DONE else {
+                throw SQLiteFailure(db: db, code: rc, sql: "\(sql) [row \(row.rowKey)]")
+            }
+        }
+    }
+
+    public func panel(_ request: PanelRequest) async throws -> PanelFrame {
+        let (schema, _) = try request.validated()
+        var codeFilter = ""
+        var rangeBinds: [SQLValue] = [.integer(Int64(request.start.rawValue)), .integer(Int64(request.end.rawValue))]
+        if let codes = request.tsCodes {
+            codeFilter = " AND ts_code IN (SELECT value FROM json_each(?))"
+            rangeBinds.append(.text("[" + codes.map { "\"\($0)\"" }.joined(separator: ",") + "]"))
+        }
+        let binds = rangeBinds
+        let range = "trade_date BETWEEN ? AND ?\(codeFilter)"
+        let fields = request.fields
+        return try await pool.read { db in
+            let dates = try Self.run(
+                SQLStatement("SELECT DISTINCT trade_date FROM \(schema.name) WHERE \(range) ORDER BY trade_date", binds),
+                in: db
+            ).compactMap { $0.first?.int.map { TradeDate(unchecked: Int32($0)) } }
+            var builder = PanelBuilder(dates: dates, fieldCount: fields.count)
+            let sql =
+                "SELECT ts_code, trade_date, \(fields.joined(separator: ", ")) FROM \(schema.name) WHERE \(range) ORDER BY ts_code, trade_date"
+            let statement = try db.makeStatement(sql: sql)
+            let handle = statement.sqliteStatement
+            sqlite3_bind_int64(handle, 1, binds[0].int ?? 0)
+            sqlite3_bind_int64(handle, 2, binds[1].int ?? 0)
+            if binds.count == 3, let json = binds[2].string {
+                sqlite3_bind_text(handle, 3, json, -1, sqliteTransient)
+            }
+            defer { sqlite3_reset(handle) }
+            // The previous row's ts_code bytes: rows arrive grouped by stock, so a new String and
+            // TSCode are made once per stock, not once per row.
+            var previous = [UInt8](repeating: 0, count: 16)
+            var previousLength = -1
+            let fieldCount = Int32(fields.count)
+            while true {
+                let rc = sqlite3_step(handle)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw SQLiteFailure(db: db, code: rc, sql: sql) }
+                let length = Int(sqlite3_column_bytes(handle, 0))
+                guard let text = sqlite3_column_text(handle, 0) else { continue }
+                if length != previousLength || length > 16 || memcmp(text, previous, length) != 0 {
+                    let code = try TSCode(String(cString: text))
+                    builder.startStock(code)
+                    previousLength = length
+                    if length <= 16 {
+                        previous.withUnsafeMutableBytes { buffer in
+                            if let base = buffer.baseAddress { memcpy(base, text, length) }
+                        }
+                    }
+                }
+                guard let d = builder.slot(Int32(truncatingIfNeeded: sqlite3_column_int64(handle, 1))) else { continue }
+                for f in 0..<fieldCount where sqlite3_column_type(handle, f + 2) != SQLITE_NULL {
+                    builder.set(field: Int(f), dateIndex: d, sqlite3_column_double(handle, f + 2))
+                }
+                builder.countRow()
+            }
+            return builder.build(fields: fields)
+        }
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+}
+
+/// `SQLITE_TRANSIENT`: SQLite copies the bound text before the call returns.
+let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// An error SQLite reported while stepping a statement.
+struct SQLiteFailure: Error, CustomStringConvertible {
+    let code: Int32
+    let message: String
+    let sql: String
+
+    init(db: Database, code: Int32, sql: String) {
+        self.code = code
+        self.message = sqlite3_errmsg(db.sqliteConnection).map { String(cString: $0) } ?? "unknown error"
+        self.sql = sql
+    }
+
+    var description: String { "SQLite error \(code): \(message) in \(sql)" }
+}
+
+/// Binds one row's columns to a prepared statement, parameter by parameter.
+struct SQLiteRowEncoder: RowEncoder {
+    let statement: OpaquePointer
+    var guardrail: ColumnGuard
+    var parameter: Int32 = 1
+
+    init(statement: OpaquePointer, schema: TableSchema) {
+        self.statement = statement
+        self.guardrail = ColumnGuard(schema)
+    }
+
+    mutating func reset() {
+        guardrail.reset()
+        parameter = 1
+    }
+
+    private mutating func bindNull() {
+        sqlite3_bind_null(statement, parameter)
+        parameter += 1
+    }
+
+    mutating func text(_ value: String?) throws(ColumnViolation) {
+        let column = guardrail.next()
+        guard let value = try ColumnGuard.check(value, column) else { return bindNull() }
+        sqlite3_bind_text(statement, parameter, value, -1, sqliteTransient)
+        parameter += 1
+    }
+
+    mutating func date(_ value: TradeDate?) throws(ColumnViolation) {
+        let column = guardrail.next()
+        guard let value = try ColumnGuard.check(value, column) else { return bindNull() }
+        sqlite3_bind_int64(statement, parameter, Int64(value.rawValue))
+        parameter += 1
+    }
+
+    mutating func double(_ value: Double?) throws(ColumnViolation) {
+        let column = guardrail.next()
+        guard let value = try ColumnGuard.check(value, column) else { return bindNull() }
+        sqlite3_bind_double(statement, parameter, value)
+        parameter += 1
+    }
+
+    mutating func integer(_ value: Int64?) throws(ColumnViolation) {
+        let column = guardrail.next()
+        guard let value = try ColumnGuard.check(value, column) else { return bindNull() }
+        sqlite3_bind_int64(statement, parameter, value)
+        parameter += 1
+    }
+
+    mutating func timestamp(_ value: Timestamp?) throws(ColumnViolation) {
+        try text(value?.iso8601)
+    }
+
+    mutating func boolean(_ value: Bool?) throws(ColumnViolation) {
+        let column = guardrail.next()
+        guard let value = try ColumnGuard.check(value, column) else { return bindNull() }
+        sqlite3_bind_int64(statement, parameter, value ? 1 : 0)
+        parameter += 1
+    }
+}

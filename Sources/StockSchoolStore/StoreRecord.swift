@@ -1,0 +1,116 @@
+import StockSchoolCore
+
+/// A row type with a table in the schema. Records write and read their columns in the table's
+/// column order through a backend's encoder or decoder, so the fast bulk paths (raw SQLite binds,
+/// PostgreSQL `COPY` text) need no intermediate dictionaries or boxed values.
+public protocol StoreRecord: Sendable {
+    static var schema: TableSchema { get }
+    /// How to name this row in an error message (`600000.SH 20240102`).
+    var rowKey: String { get }
+    func encode<E: RowEncoder>(to encoder: inout E) throws(ColumnViolation)
+    init<D: RowDecoder>(from decoder: inout D) throws(StockSchoolError)
+}
+
+/// A value that cannot go into its column. The writer adds table and row and reports it as
+/// `StockSchoolError.invalidValue`.
+public struct ColumnViolation: Error, Sendable {
+    public let column: String
+    public let reason: String
+}
+
+/// Writes one row's columns, in schema order.
+public protocol RowEncoder {
+    mutating func text(_ value: String?) throws(ColumnViolation)
+    mutating func date(_ value: TradeDate?) throws(ColumnViolation)
+    /// `nil` and NaN are NULL ("missing is explicit"); ±infinity is rejected.
+    mutating func double(_ value: Double?) throws(ColumnViolation)
+    mutating func integer(_ value: Int64?) throws(ColumnViolation)
+    mutating func timestamp(_ value: Timestamp?) throws(ColumnViolation)
+    mutating func boolean(_ value: Bool?) throws(ColumnViolation)
+}
+
+/// Reads one row's columns, in schema order.
+public protocol RowDecoder {
+    mutating func text() throws(StockSchoolError) -> String?
+    mutating func date() throws(StockSchoolError) -> TradeDate?
+    mutating func double() throws(StockSchoolError) -> Double?
+    mutating func integer() throws(StockSchoolError) -> Int64?
+    mutating func timestamp() throws(StockSchoolError) -> Timestamp?
+    mutating func boolean() throws(StockSchoolError) -> Bool?
+}
+
+/// The checks every encoder applies before a value reaches the database, so both backends reject
+/// exactly the same input with the same message.
+struct ColumnGuard {
+    let columns: [Column]
+    private(set) var index = 0
+
+    init(_ schema: TableSchema) { self.columns = schema.columns }
+
+    mutating func reset() { index = 0 }
+
+    /// Returns the column about to be written and advances.
+    mutating func next() -> Column {
+        defer { index += 1 }
+        return columns[index]
+    }
+
+    static func missing(_ column: Column) -> ColumnViolation {
+        ColumnViolation(column: column.name, reason: "value is missing but the column is NOT NULL")
+    }
+
+    /// The double to store, `nil` for NULL.
+    static func check(_ value: Double?, _ column: Column) throws(ColumnViolation) -> Double? {
+        guard let value, !value.isNaN else {
+            if column.nullable { return nil }
+            throw ColumnViolation(
+                column: column.name,
+                reason: value == nil ? "value is missing but the column is NOT NULL" : "NaN in a NOT NULL column")
+        }
+        guard value.isFinite else {
+            throw ColumnViolation(column: column.name, reason: "\(value) is not a finite number")
+        }
+        return value
+    }
+
+    static func check<T>(_ value: T?, _ column: Column) throws(ColumnViolation) -> T? {
+        if value == nil, !column.nullable { throw missing(column) }
+        return value
+    }
+}
+
+extension RowDecoder {
+    /// Reads a non-null value, naming the column when the database hands back NULL.
+    mutating func required<T>(
+        _ read: (inout Self) throws(StockSchoolError) -> T?, _ column: String, _ table: String
+    ) throws(StockSchoolError) -> T {
+        guard let value = try read(&self) else {
+            throw .invalidValue(table: table, column: column, row: "a stored row", reason: "unexpected NULL")
+        }
+        return value
+    }
+
+    mutating func tsCode(_ table: String) throws(StockSchoolError) -> TSCode {
+        try TSCode(required({ (d: inout Self) throws(StockSchoolError) in try d.text() }, "ts_code", table))
+    }
+
+    mutating func requiredDate(_ column: String, _ table: String) throws(StockSchoolError) -> TradeDate {
+        try required({ (d: inout Self) throws(StockSchoolError) in try d.date() }, column, table)
+    }
+
+    mutating func requiredDouble(_ column: String, _ table: String) throws(StockSchoolError) -> Double {
+        try required({ (d: inout Self) throws(StockSchoolError) in try d.double() }, column, table)
+    }
+
+    mutating func requiredText(_ column: String, _ table: String) throws(StockSchoolError) -> String {
+        try required({ (d: inout Self) throws(StockSchoolError) in try d.text() }, column, table)
+    }
+
+    mutating func requiredInteger(_ column: String, _ table: String) throws(StockSchoolError) -> Int64 {
+        try required({ (d: inout Self) throws(StockSchoolError) in try d.integer() }, column, table)
+    }
+
+    mutating func requiredTimestamp(_ column: String, _ table: String) throws(StockSchoolError) -> Timestamp {
+        try required({ (d: inout Self) throws(StockSchoolError) in try d.timestamp() }, column, table)
+    }
+}

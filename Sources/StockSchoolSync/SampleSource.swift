@@ -1,0 +1,26 @@
+import StockSchoolCore
+
+/// The simulated market as a `DataSource`: what `sync --source sample` and `demo` read when there
+/// is no Tushare token. The whole market is generated once, deterministically from the seed.
+public struct SampleSource: DataSource {
+    public let market: SampleMarket
+    public var name: String { "sample" }
+
+    public init(_ configuration: SampleMarketConfiguration) throws(StockSchoolError) {
+        self.market = try SampleMarket(configuration)
+    }
+
+    public func stockBasic() async throws -> [StockBasic] { market.stockBasic }
+
+    public func tradeCal(start: TradeDate, end: TradeDate) async throws -> [TradeCalDay] {
+        market.tradeCal().filter { $0.calDate >= start && $0.calDate <= end }
+    }
+
+    public func daily(tradeDate: TradeDate) async throws -> [DailyBar] { market.daily(on: tradeDate) }
+    public func adjFactor(tradeDate: TradeDate) async throws -> [AdjFactor] { market.adjFactor(on: tradeDate) }
+    public func dailyBasic(tradeDate: TradeDate) async throws -> [DailyBasic] { market.dailyBasic(on: tradeDate) }
+
+    public func indexDaily(tsCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexDailyBar] {
+        tsCode == SampleMarket.indexCode ? market.indexDaily(start: start, end: end) : []
+    }
+}

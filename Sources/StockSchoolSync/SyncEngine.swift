@@ -1,0 +1,187 @@
+import StockSchoolCore
+import StockSchoolStore
+
+/// What to sync.
+public struct SyncRequest: Sendable, Equatable {
+    public var datasets: [Dataset]
+    public var start: TradeDate
+    public var end: TradeDate
+    /// Refetch units already committed.
+    public var full: Bool
+    /// Indices for `index_daily`.
+    public var indexCodes: [TSCode]
+
+    public init(
+        datasets: [Dataset] = Dataset.allCases, start: TradeDate, end: TradeDate, full: Bool = false,
+        indexCodes: [TSCode] = [SampleMarket.indexCode]
+    ) {
+        self.datasets = datasets
+        self.start = start
+        self.end = end
+        self.full = full
+        self.indexCodes = indexCodes
+    }
+}
+
+/// One step of a run, reported as it commits.
+public struct SyncProgress: Sendable, Equatable {
+    public var completedUnits: Int
+    public var totalUnits: Int
+    public var rows: Int
+    public var dataset: Dataset
+    public var tradeDate: TradeDate?
+}
+
+/// How a run went.
+public struct SyncReport: Sendable, Equatable {
+    public var runID: Int64
+    public var status: SyncRunOutcome.Status
+    public var units: Int
+    public var rows: Int
+    public var calls: Int
+    public var rowsByDataset: [String: Int]
+    /// Lowest daily quality score among the dates checked, `nil` if none were.
+    public var worstQuality: Double?
+    public var qualityReports: Int
+}
+
+/// Fetches what is missing for a request and commits it unit by unit: a unit is one dataset on
+/// one trade date, and its rows and its `sync_state` checkpoint commit in one transaction, so an
+/// interrupted run resumes exactly where it stopped and never duplicates or half-writes a day.
+public struct SyncEngine: Sendable {
+    public let source: any DataSource
+    public let store: any MarketStore
+
+    public init(source: any DataSource, store: any MarketStore) {
+        self.source = source
+        self.store = store
+    }
+
+    public func run(
+        _ request: SyncRequest, progress: @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws -> SyncReport {
+        guard request.start <= request.end else {
+            throw StockSchoolError.invalidDateRange(start: request.start, end: request.end)
+        }
+        let runID = try await store.startSyncRun(source: source.name, datasets: request.datasets.map(\.rawValue))
+        var outcome = SyncRunOutcome(id: runID, status: .running)
+        do {
+            let report = try await execute(request, runID: runID, outcome: &outcome, progress: progress)
+            outcome.status = .succeeded
+            try await store.finishSyncRun(outcome)
+            return report
+        } catch {
+            outcome.status = .failed
+            outcome.errors += 1
+            outcome.message = "\(error)"
+            try? await store.finishSyncRun(outcome)
+            throw error
+        }
+    }
+
+    private func execute(
+        _ request: SyncRequest, runID: Int64, outcome: inout SyncRunOutcome,
+        progress: @Sendable (SyncProgress) -> Void
+    ) async throws -> SyncReport {
+        var rowsByDataset: [String: Int] = [:]
+        func checkpoint(_ dataset: Dataset, _ date: TradeDate, _ rows: Int) -> SyncCheckpoint {
+            SyncCheckpoint(
+                source: source.name, dataset: dataset.rawValue, tradeDate: date, rows: Int64(rows), runID: runID,
+                completedAt: .now)
+        }
+
+        // Reference data first: the calendar and the stock list drive everything else.
+        if request.datasets.contains(.stockBasic) {
+            let basics = try await source.stockBasic()
+            outcome.calls += 1
+            try await store.upsert(basics, checkpoints: [checkpoint(.stockBasic, request.end, basics.count)])
+            rowsByDataset[Dataset.stockBasic.rawValue] = basics.count
+        }
+        if request.datasets.contains(.tradeCal) {
+            let days = try await source.tradeCal(start: request.start, end: request.end)
+            outcome.calls += 1
+            try await store.upsert(days, checkpoints: [checkpoint(.tradeCal, request.end, days.count)])
+            rowsByDataset[Dataset.tradeCal.rawValue] = days.count
+        }
+        let calendar = try await storedCalendar()
+        let openDays = Array(calendar.days(from: request.start, through: request.end))
+        guard !openDays.isEmpty else { throw SyncError.noTradingDays(start: request.start, end: request.end) }
+
+        // Plan: every (dataset, open day) not yet committed, holes in the middle included.
+        var units: [(Dataset, TradeDate)] = []
+        for dataset in Dataset.perTradeDate where request.datasets.contains(dataset) {
+            let done = request.full ? [] : try await store.completedDates(source: source.name, dataset: dataset.rawValue)
+            units += openDays.filter { !done.contains($0) }.map { (dataset, $0) }
+        }
+        var indexMissing: [TradeDate] = []
+        if request.datasets.contains(.indexDaily) {
+            let done =
+                request.full ? [] : try await store.completedDates(source: source.name, dataset: Dataset.indexDaily.rawValue)
+            indexMissing = openDays.filter { !done.contains($0) }
+        }
+        units.sort { ($0.1, $0.0.rawValue) < ($1.1, $1.0.rawValue) }
+        let total = units.count + (indexMissing.isEmpty ? 0 : 1)
+        var completed = 0
+        var rows = 0
+
+        let basics = try await store.read(StockBasic.self)
+        let quality = QualityCheck(stockBasic: basics, calendar: calendar)
+        var worstQuality: Double?
+        var reports = 0
+        for (dataset, date) in units {
+            let count: Int
+            switch dataset {
+            case .daily:
+                let bars = try await source.daily(tradeDate: date)
+                try await store.upsert(bars, checkpoints: [checkpoint(dataset, date, bars.count)])
+                let report = quality.check(bars, on: date, runID: runID, at: .now)
+                try await store.upsert([report])
+                worstQuality = min(worstQuality ?? 1, report.score)
+                reports += 1
+                count = bars.count
+            case .adjFactor:
+                let factors = try await source.adjFactor(tradeDate: date)
+                try await store.upsert(factors, checkpoints: [checkpoint(dataset, date, factors.count)])
+                count = factors.count
+            case .dailyBasic:
+                let basics = try await source.dailyBasic(tradeDate: date)
+                try await store.upsert(basics, checkpoints: [checkpoint(dataset, date, basics.count)])
+                count = basics.count
+            case .stockBasic, .tradeCal, .indexDaily:
+                continue
+            }
+            outcome.calls += 1
+            rows += count
+            rowsByDataset[dataset.rawValue, default: 0] += count
+            completed += 1
+            progress(SyncProgress(completedUnits: completed, totalUnits: total, rows: rows, dataset: dataset, tradeDate: date))
+        }
+
+        if let first = indexMissing.first, let last = indexMissing.last {
+            let missing = Set(indexMissing)
+            for code in request.indexCodes {
+                let bars = try await source.indexDaily(tsCode: code, start: first, end: last).filter {
+                    missing.contains($0.bar.tradeDate)
+                }
+                outcome.calls += 1
+                var perDate: [TradeDate: Int] = [:]
+                for bar in bars { perDate[bar.bar.tradeDate, default: 0] += 1 }
+                try await store.upsert(bars, checkpoints: indexMissing.map { checkpoint(.indexDaily, $0, perDate[$0] ?? 0) })
+                rows += bars.count
+                rowsByDataset[Dataset.indexDaily.rawValue, default: 0] += bars.count
+            }
+            completed += 1
+            progress(SyncProgress(completedUnits: completed, totalUnits: total, rows: rows, dataset: .indexDaily, tradeDate: last))
+        }
+        outcome.rows = rows + (rowsByDataset["stock_basic"] ?? 0) + (rowsByDataset["trade_cal"] ?? 0)
+        return SyncReport(
+            runID: runID, status: .succeeded, units: completed, rows: outcome.rows, calls: outcome.calls,
+            rowsByDataset: rowsByDataset, worstQuality: worstQuality, qualityReports: reports)
+    }
+
+    /// The SSE calendar as stored in `trade_cal`.
+    func storedCalendar() async throws -> TradingCalendar {
+        let days = try await store.read(TradeCalDay.self).filter { $0.isOpen && $0.exchange == "SSE" }
+        return TradingCalendar(openDays: days.map(\.calDate))
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import StockSchoolCore
+import StockSchoolStore
+
+struct DBCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Inspect the store.",
+        subcommands: [DBStatsCommand.self])
+}
+
+struct DBStatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Rows and date coverage of every table.",
+        discussion: """
+            Columns: rows; first and last date present; dates = distinct dates present.
+
+            Examples:
+              stockschool db stats
+              stockschool db stats --json | jq '.tables[] | select(.rows == 0)'
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let configuration = try global.configuration()
+        let (stats, version) = try await withStore(configuration) { store in
+            let versions = try await store.appliedMigrations()
+            guard !versions.isEmpty else {
+                throw CommandFailure(description: "the store at \(store.displayURL) has no schema yet; run `stockschool init` or `stockschool demo` first")
+            }
+            return (try await store.stats(), versions.max() ?? 0)
+        }
+        let display = StoreURL.masked(configuration.databaseURL)
+        if global.json {
+            try Output.json(
+                StatsResult(
+                    store: display, schemaVersion: version,
+                    tables: stats.map {
+                        .init(table: $0.table, rows: $0.rows, firstDate: $0.firstDate?.description, lastDate: $0.lastDate?.description, dates: $0.dates)
+                    }))
+            return
+        }
+        print("Store \(display), schema version \(version)\n")
+        Output.table(
+            ["table", "rows", "first", "last", "dates"],
+            stats.map {
+                [
+                    $0.table, Output.grouped($0.rows), $0.firstDate?.description ?? "", $0.lastDate?.description ?? "",
+                    $0.dates.map(Output.grouped) ?? "",
+                ]
+            })
+    }
+}
+
+struct StatsResult: Encodable {
+    struct Table: Encodable {
+        let table: String
+        let rows: Int
+        let firstDate: String?
+        let lastDate: String?
+        let dates: Int?
+    }
+
+    let store: String
+    let schemaVersion: Int
+    let tables: [Table]
+}

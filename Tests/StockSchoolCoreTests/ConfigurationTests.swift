@@ -1,0 +1,72 @@
+import Testing
+
+@testable import StockSchoolCore
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsNeedNoConfiguration() throws {
+        let c = try StockSchoolConfiguration.load(yaml: nil, environment: [:])
+        #expect(c.databaseURL == "sqlite:///./data/stockschool.sqlite")
+        #expect(c.redisURL == nil)
+        #expect(c.serverPort == 8080)
+    }
+
+    @Test func fileOverridesDefaultsAndEnvironmentOverridesFile() throws {
+        let yaml = """
+            database:
+              url: postgres://a:b@db:5432/x
+            server:
+              port: 9000
+            sample:
+              stocks: 50
+            """
+        let fromFile = try StockSchoolConfiguration.load(yaml: yaml, environment: [:])
+        #expect(fromFile.databaseURL == "postgres://a:b@db:5432/x")
+        #expect(fromFile.serverPort == 9000)
+        #expect(fromFile.sampleStocks == 50)
+        let overridden = try StockSchoolConfiguration.load(
+            yaml: yaml, environment: ["STOCKSCHOOL_SERVER_PORT": "9100", "TUSHARE_TOKEN": "abc"])
+        #expect(overridden.serverPort == 9100)
+        #expect(overridden.tushareToken == "abc")
+    }
+
+    @Test func theStockSchoolNameWinsOverTheEcosystemAlias() throws {
+        let c = try StockSchoolConfiguration.load(
+            yaml: nil, environment: ["TUSHARE_TOKEN": "alias", "STOCKSCHOOL_TUSHARE_TOKEN": "own"])
+        #expect(c.tushareToken == "own")
+    }
+
+    @Test func unknownKeyIsAnErrorNamingKeyAndLine() {
+        let yaml = "server:\n  port: 8080\ndatabse:\n  url: x\n"
+        #expect {
+            try StockSchoolConfiguration.load(yaml: yaml, environment: [:])
+        } throws: { error in
+            guard case .invalidConfiguration(let key, let source, _) = error as? StockSchoolError else { return false }
+            return key == "databse.url" && source == "stockschool.yaml line 4"
+        }
+    }
+
+    @Test func badValueNamesTheEnvironmentVariable() {
+        #expect {
+            try StockSchoolConfiguration.load(yaml: nil, environment: ["STOCKSCHOOL_PORT": "eighty"])
+        } throws: { error in
+            guard case .invalidConfiguration(let key, let source, let reason) = error as? StockSchoolError else { return false }
+            return key == "server.port" && source == "environment variable STOCKSCHOOL_PORT" && reason.contains("eighty")
+        }
+    }
+
+    @Test func malformedYAMLIsAnError() {
+        #expect(throws: StockSchoolError.self) {
+            try StockSchoolConfiguration.load(yaml: "server: [1, 2\n", environment: [:])
+        }
+        #expect(throws: StockSchoolError.self) {
+            try StockSchoolConfiguration.load(yaml: "server:\n  port:\n    - 1\n", environment: [:])
+        }
+    }
+
+    @Test func sampleRangeMustBeOrdered() {
+        #expect(throws: StockSchoolError.self) {
+            try StockSchoolConfiguration.load(
+                yaml: nil, environment: ["STOCKSCHOOL_SAMPLE_START": "20240102", "STOCKSCHOOL_SAMPLE_END": "20230102"])
+        }
+    }
+}

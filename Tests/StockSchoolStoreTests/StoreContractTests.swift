@@ -1,0 +1,268 @@
+import StockSchoolCore
+import StockSchoolTestSupport
+import Testing
+
+@testable import StockSchoolStore
+
+/// The contract every `MarketStore` keeps, run against SQLite and PostgreSQL alike.
+@Suite struct StoreContractTests {
+    static let pf = TSCode(literal: "600000.SH")
+    static let cyb = TSCode(literal: "300750.SZ")
+    static let d1 = TradeDate(unchecked: 2024_01_02)
+    static let d2 = TradeDate(unchecked: 2024_01_03)
+    static let d3 = TradeDate(unchecked: 2024_01_04)
+
+    static func bar(_ code: TSCode, _ date: TradeDate, close: Double, preClose: Double? = nil) -> DailyBar {
+        DailyBar(
+            tsCode: code, tradeDate: date, open: close - 0.1, high: close + 0.2, low: close - 0.3, close: close,
+            preClose: preClose, change: preClose.map { close - $0 }, pctChg: nil, vol: 1000, amount: close * 100)
+    }
+
+    static let bars: [DailyBar] = [
+        bar(pf, d1, close: 10.00), bar(pf, d2, close: 10.50, preClose: 10.00), bar(pf, d3, close: 10.20, preClose: 10.50),
+        bar(cyb, d1, close: 150.00), bar(cyb, d3, close: 160.00, preClose: 150.00),  // suspended on d2
+    ]
+
+    @Test(arguments: TestBackend.available)
+    func migratesFromEmptyAndRerunsAsANoOp(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend, migrate: false) { (store: any MarketStore) async throws in
+            #expect(try await store.migrate() == [1])
+            #expect(try await store.migrate() == [])
+            #expect(try await store.appliedMigrations() == [1])
+            let stats = try await store.stats()
+            #expect(stats.map(\.table) == Schema.tables.map(\.name))
+            #expect(stats.first { $0.table == "schema_migrations" }?.rows == 1)
+            #expect(stats.filter { $0.table != "schema_migrations" }.allSatisfy { $0.rows == 0 })
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func refusesAStoreFromANewerSchema(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            try await store.query(
+                SQLStatement(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', '2030-01-01T00:00:00Z')"))
+            await #expect(throws: StockSchoolError.self) { try await store.migrate() }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func roundTripsBarsByStockAndByDate(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            try await store.upsert(Self.bars)
+            let pf = try await store.read(DailyBar.self, RecordFilter(tsCode: Self.pf, start: Self.d1, end: Self.d3))
+            #expect(pf == Array(Self.bars[0..<3]))
+            let ranged = try await store.read(DailyBar.self, RecordFilter(tsCode: Self.cyb, start: Self.d2, end: Self.d3))
+            #expect(ranged == [Self.bars[4]])
+            let section = try await store.read(DailyBar.self, .crossSection(Self.d2))
+            #expect(section == [Self.bars[1]])
+            let first = try await store.read(DailyBar.self, .crossSection(Self.d1))
+            #expect(first.map(\.tsCode) == [Self.cyb, Self.pf])  // primary-key order: 300750.SZ < 600000.SH
+            #expect(first.first?.preClose == nil)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func upsertIsIdempotentAndReplacesByKey(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            try await store.upsert(Self.bars)
+            try await store.upsert(Self.bars)
+            #expect(try await store.stats().first { $0.table == "stock_daily" }?.rows == 5)
+            #expect(try await store.read(DailyBar.self) == Self.bars.sorted { ($0.tsCode, $0.tradeDate) < ($1.tsCode, $1.tradeDate) })
+            var corrected = Self.bars[1]
+            corrected.close = 10.55
+            try await store.upsert([corrected])
+            let row = try await store.read(DailyBar.self, RecordFilter(tsCode: Self.pf, start: Self.d2, end: Self.d2))
+            #expect(row.first?.close == 10.55)
+            #expect(try await store.stats().first { $0.table == "stock_daily" }?.rows == 5)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func nanInANotNullColumnRejectsTheWholeBatch(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            var bad = Self.bars
+            bad[3].close = .nan
+            let checkpoint = SyncCheckpoint(
+                source: "test", dataset: "daily", tradeDate: Self.d1, rows: 5, runID: nil, completedAt: .now)
+            await #expect(
+                throws: StockSchoolError.invalidValue(
+                    table: "stock_daily", column: "close", row: "300750.SZ 20240102", reason: "NaN in a NOT NULL column")
+            ) {
+                try await store.upsert(bad, checkpoints: [checkpoint])
+            }
+            #expect(try await store.read(DailyBar.self).isEmpty)
+            #expect(try await store.read(SyncCheckpoint.self).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func infinityAndMissingRequiredValuesAreRejected(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            var infinite = Self.bars[0]
+            infinite.high = .infinity
+            await #expect(throws: StockSchoolError.self) { try await store.upsert([infinite]) }
+            let factor = AdjFactor(tsCode: Self.pf, tradeDate: Self.d1, adjFactor: .nan)
+            await #expect(throws: StockSchoolError.self) { try await store.upsert([factor]) }
+            #expect(try await store.read(DailyBar.self).isEmpty)
+            #expect(try await store.read(AdjFactor.self).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func nanInANullableColumnIsStoredAsMissing(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            var basic = DailyBasic(tsCode: Self.pf, tradeDate: Self.d1)
+            basic.peTtm = .nan
+            basic.pb = 0.45
+            try await store.upsert([basic])
+            let read = try await store.read(DailyBasic.self)
+            #expect(read.first?.peTtm == nil)
+            #expect(read.first?.pb == 0.45)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func theDatabaseRejectsImpossibleDatesAndReadsRejectBadCodes(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            await #expect(throws: (any Error).self) {
+                try await store.query(
+                    SQLStatement("INSERT INTO adj_factor (ts_code, trade_date, adj_factor) VALUES ('600000.SH', 20241345, 1.0)"))
+            }
+            // A row written by another tool with a malformed code is reported, not passed on.
+            try await store.query(
+                SQLStatement("INSERT INTO adj_factor (ts_code, trade_date, adj_factor) VALUES ('600000.sh', 20240102, 1.0)"))
+            await #expect(throws: StockSchoolError.invalidTSCode("600000.sh")) {
+                try await store.read(AdjFactor.self)
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func everyRecordTypeRoundTrips(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            var basic = StockBasic(tsCode: Self.pf, name: "浦发银行", listStatus: .L, listDate: TradeDate(unchecked: 1999_11_10))
+            basic.industry = "银行"
+            basic.fullname = "上海浦东发展银行股份有限公司\twith\\odd\ncharacters"
+            var delisted = StockBasic(
+                tsCode: try TSCode("600087.SH"), name: "退市长油", listStatus: .D, listDate: TradeDate(unchecked: 1997_06_12),
+                delistDate: TradeDate(unchecked: 2014_06_05))
+            delisted.area = nil
+            try await store.upsert([basic, delisted])
+            #expect(try await store.read(StockBasic.self) == [basic, delisted])
+
+            let cal = [
+                TradeCalDay(exchange: "SSE", calDate: Self.d1, isOpen: true, pretradeDate: TradeDate(unchecked: 2023_12_29)),
+                TradeCalDay(exchange: "SSE", calDate: TradeDate(unchecked: 2024_01_06), isOpen: false, pretradeDate: Self.d1),
+            ]
+            try await store.upsert(cal)
+            #expect(try await store.read(TradeCalDay.self) == cal)
+
+            let index = [IndexDailyBar(Self.bar(try TSCode("000300.SH"), Self.d1, close: 3386.35, preClose: 3431.11))]
+            try await store.upsert(index)
+            #expect(try await store.read(IndexDailyBar.self) == index)
+
+            let report = QualityReport(
+                dataset: "daily", tradeDate: Self.d1, score: 0.75, rows: 10, expected: 12, findings: "[]", runID: 3,
+                checkedAt: Timestamp(secondsSinceEpoch: 1_700_000_000.5))
+            try await store.upsert([report])
+            #expect(try await store.read(QualityReport.self) == [report])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func checkpointsCommitWithTheirRows(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            let stamp = Timestamp(secondsSinceEpoch: 1_700_000_000)
+            let checkpoint = SyncCheckpoint(
+                source: "sample", dataset: "daily", tradeDate: Self.d1, rows: 2, runID: 1, completedAt: stamp)
+            try await store.upsert(Array(Self.bars.filter { $0.tradeDate == Self.d1 }), checkpoints: [checkpoint])
+            #expect(try await store.read(SyncCheckpoint.self) == [checkpoint])
+            #expect(try await store.completedDates(source: "sample", dataset: "daily") == [Self.d1])
+            #expect(try await store.completedDates(source: "tushare", dataset: "daily").isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func atomicStatementListsRollBackTogether(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            await #expect(throws: (any Error).self) {
+                try await store.execute(atomically: [
+                    SQLStatement("INSERT INTO adj_factor (ts_code, trade_date, adj_factor) VALUES (?, ?, ?)", [.text("600000.SH"), .integer(20240102), .double(1.5)]),
+                    SQLStatement("INSERT INTO no_such_table VALUES (1)"),
+                ])
+            }
+            #expect(try await store.read(AdjFactor.self).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func panelPlacesValuesAndMarksMissingAsNaN(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            try await store.upsert(Self.bars)
+            let panel = try await store.panel(PanelRequest(fields: ["close", "pre_close"], start: Self.d1, end: Self.d3))
+            #expect(panel.tsCodes == [Self.cyb, Self.pf])
+            #expect(panel.dates == [Self.d1, Self.d2, Self.d3])
+            #expect(panel.rowCount == 5)
+            // Stock-major: stock 0 = 300750.SZ, suspended on d2.
+            let close = panel.values[0]
+            #expect(close[0] == 150.00)
+            #expect(close[1].isNaN)
+            #expect(close[2] == 160.00)
+            #expect(Array(close[3...]) == [10.00, 10.50, 10.20])
+            #expect(panel.values[1][3].isNaN)  // pre_close NULL → NaN
+            #expect(panel.value(field: "pre_close", tsCode: Self.pf, date: Self.d3) == 10.50)
+
+            let one = try await store.panel(PanelRequest(fields: ["close"], start: Self.d2, end: Self.d3, tsCodes: [Self.pf]))
+            #expect(one.tsCodes == [Self.pf])
+            #expect(one.values[0] == [10.50, 10.20])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func panelRejectsUnknownFieldsAndTables(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            await #expect(throws: StockSchoolError.self) {
+                try await store.panel(PanelRequest(fields: ["clsoe"], start: Self.d1, end: Self.d3))
+            }
+            await #expect(throws: StockSchoolError.self) {
+                try await store.panel(PanelRequest(table: "sync_runs", fields: ["rows"], start: Self.d1, end: Self.d3))
+            }
+            await #expect(throws: StockSchoolError.invalidDateRange(start: Self.d3, end: Self.d1)) {
+                try await store.panel(PanelRequest(fields: ["close"], start: Self.d3, end: Self.d1))
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func statsReportRowsAndCoverage(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            try await store.upsert(Self.bars)
+            let daily = try #require(try await store.stats().first { $0.table == "stock_daily" })
+            #expect(daily == TableStats(table: "stock_daily", rows: 5, firstDate: Self.d1, lastDate: Self.d3, dates: 3))
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func syncRunsRecordStartAndOutcome(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            let first = try await store.startSyncRun(source: "sample", datasets: ["daily", "adj_factor"])
+            let second = try await store.startSyncRun(source: "sample", datasets: ["daily"])
+            #expect(second > first)
+            var outcome = SyncRunOutcome(id: first, status: .partial)
+            outcome.calls = 7
+            outcome.rows = 1234
+            outcome.skipped = ["daily_basic"]
+            outcome.message = "no permission for daily_basic"
+            try await store.finishSyncRun(outcome)
+            let rows = try await store.query(
+                SQLStatement("SELECT status, calls, rows, skipped, message, finished_at IS NOT NULL FROM sync_runs WHERE id = ?", [.integer(first)]))
+            #expect(rows.first?[0] == .text("partial"))
+            #expect(rows.first?[1].int == 7)
+            #expect(rows.first?[2].int == 1234)
+            #expect(rows.first?[3] == .text("daily_basic"))
+            #expect(rows.first?[4] == .text("no permission for daily_basic"))
+            #expect(rows.first?[5].int == 1)
+        }
+    }
+}
