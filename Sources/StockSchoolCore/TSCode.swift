@@ -4,9 +4,13 @@
 /// Validation is strict because every table is keyed by it: a lower-case suffix or a five-digit
 /// symbol would otherwise create a second, silently disjoint history for the same stock.
 public struct TSCode: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    /// The six-digit symbol (`600000`).
-    public let symbol: String
+    /// `600000.SH`. Kept whole (nine bytes fit Swift's inline small-string storage) because
+    /// the store writes and compares the full code millions of times per load.
+    public let description: String
     public let exchange: Exchange
+
+    /// The six-digit symbol (`600000`).
+    public var symbol: String { String(description.utf8.prefix(6)) ?? "" }
 
     public init(_ text: String) throws(StockSchoolError) {
         let utf8 = Array(text.utf8)
@@ -19,7 +23,7 @@ public struct TSCode: Hashable, Comparable, Sendable, Codable, CustomStringConve
         guard let exchange = Exchange(rawValue: String(decoding: utf8[7...], as: UTF8.self)) else {
             throw .invalidTSCode(text)
         }
-        self.symbol = String(decoding: utf8[0..<6], as: UTF8.self)
+        self.description = text
         self.exchange = exchange
     }
 
@@ -37,9 +41,6 @@ public struct TSCode: Hashable, Comparable, Sendable, Codable, CustomStringConve
         try self.init("\(symbol).\(exchange.rawValue)")
     }
 
-    /// `600000.SH`.
-    public var description: String { "\(symbol).\(exchange.rawValue)" }
-
     /// The listing board, from the symbol's prefix; `nil` for codes that are not A/B-share
     /// stocks (indices such as `000300.SH`, funds, bonds), which have no price-limit rule.
     public var board: Board? { Board(symbol: symbol, exchange: exchange) }
@@ -47,6 +48,10 @@ public struct TSCode: Hashable, Comparable, Sendable, Codable, CustomStringConve
     public static func < (lhs: TSCode, rhs: TSCode) -> Bool {
         lhs.description < rhs.description
     }
+
+    public static func == (lhs: TSCode, rhs: TSCode) -> Bool { lhs.description == rhs.description }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 
     public init(from decoder: any Decoder) throws {
         try self.init(try decoder.singleValueContainer().decode(String.self))

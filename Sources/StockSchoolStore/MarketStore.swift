@@ -64,9 +64,21 @@ extension MarketStore {
         return done
     }
 
+    /// Applied migration versions; empty for a store never initialised.
     public func appliedMigrations() async throws -> [Int] {
-        try await query(SQLStatement("SELECT version FROM schema_migrations ORDER BY version"))
+        guard try await tableExists("schema_migrations") else { return [] }
+        return try await query(SQLStatement("SELECT version FROM schema_migrations ORDER BY version"))
             .compactMap { $0.first?.int.map(Int.init) }
+    }
+
+    public func tableExists(_ name: String) async throws -> Bool {
+        let sql =
+            switch dialect {
+            case .sqlite: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+            case .postgres:
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
+            }
+        return try await query(SQLStatement(sql, [.text(name)])).first?.first?.int ?? 0 > 0
     }
 
     /// Reads records of `R` matching `filter`, in primary-key order.

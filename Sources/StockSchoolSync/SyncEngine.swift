@@ -57,8 +57,9 @@ public struct SyncEngine: Sendable {
         self.store = store
     }
 
+    @discardableResult
     public func run(
-        _ request: SyncRequest, progress: @Sendable (SyncProgress) -> Void = { _ in }
+        _ request: SyncRequest, progress: (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncReport {
         guard request.start <= request.end else {
             throw StockSchoolError.invalidDateRange(start: request.start, end: request.end)
@@ -81,7 +82,7 @@ public struct SyncEngine: Sendable {
 
     private func execute(
         _ request: SyncRequest, runID: Int64, outcome: inout SyncRunOutcome,
-        progress: @Sendable (SyncProgress) -> Void
+        progress: (SyncProgress) -> Void
     ) async throws -> SyncReport {
         var rowsByDataset: [String: Int] = [:]
         func checkpoint(_ dataset: Dataset, _ date: TradeDate, _ rows: Int) -> SyncCheckpoint {

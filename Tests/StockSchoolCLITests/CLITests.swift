@@ -1,1 +1,157 @@
+import Foundation
+import StockSchoolStore
+import StockSchoolTestSupport
 import Testing
+
+/// The `stockschool` executable, run as a user would run it: a real process, real files, a real
+/// PostgreSQL where available.
+@Suite struct CLITests {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static var executable: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("stockschool")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        // Package root from this file: Tests/StockSchoolCLITests/CLITests.swift.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/stockschool")
+    }
+
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("STOCKSCHOOL_") && !key.hasPrefix("STOCKSCHOOL_TEST_") { env[key] = nil }
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ss-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func helpExplainsTheCommands() throws {
+        let result = try Self.run(["--help"])
+        #expect(result.status == 0)
+        for word in ["demo", "sync", "init", "db", "Exit codes"] { #expect(result.stdout.contains(word)) }
+        let sync = try Self.run(["sync", "--help"])
+        #expect(sync.status == 0)
+        #expect(sync.stdout.contains("--stocks"))
+    }
+
+    @Test(arguments: [
+        (["sync", "--start", "2024013"], "--start"),
+        (["sync", "--start", "20240230"], "--start"),
+        (["sync", "--stocks", "0"], "--stocks"),
+        (["sync", "--source", "nosuch"], "nosuch"),
+        (["sync", "--datasets", "daily,prices"], "prices"),
+        (["sync", "--start", "20240301", "--end", "20240101"], "--start"),
+        (["db", "stats", "--store", "mysql://localhost/x"], "mysql://localhost/x"),
+        (["frobnicate"], "frobnicate"),
+    ])
+    func badUsageExitsTwoAndNamesTheProblem(_ arguments: [String], _ named: String) throws {
+        let result = try Self.run(arguments)
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.contains(named), "\(arguments): \(result.stderr)")
+    }
+
+    @Test func aConfigFileTypoIsAnErrorNamingKeyAndLine() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "database:\n  ulr: sqlite:///x.sqlite\n".write(
+            to: directory.appendingPathComponent("stockschool.yaml"), atomically: true, encoding: .utf8)
+        let result = try Self.run(["db", "stats"], in: directory)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("database.ulr"))
+        #expect(result.stderr.contains("line 2"))
+    }
+
+    @Test func statsOnAStoreWithoutSchemaSaysToInit() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Self.run(["db", "stats", "--store", "sqlite://\(directory.path)/empty.sqlite"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("stockschool init"))
+    }
+
+    @Test func initCreatesTheStoreAndIsRepeatable() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = "sqlite://\(directory.path)/nested/dir/s.sqlite"
+        let first = try Self.run(["init", "--store", store, "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("\"applied\" : [\n    1\n  ]"))
+        let second = try Self.run(["init", "--store", store])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("up to date"))
+    }
+
+    /// The "done means": after `demo`, `db stats` shows every table filled.
+    @Test(arguments: TestBackend.available)
+    func demoFillsEveryTableAndARerunFetchesNothing(_ backend: TestBackend) async throws {
+        let test = try await TestStore.make(backend, migrate: false)
+        do {
+            try await demoThenRerun(url: test.url)
+        } catch {
+            await test.tearDown()
+            throw error
+        }
+        await test.tearDown()
+    }
+
+    func demoThenRerun(url: String) async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let arguments = ["demo", "--stocks", "30", "--start", "20240102", "--end", "20240628", "--store", url]
+        let demo = try Self.run(arguments, in: directory)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let stats = try Self.run(["db", "stats", "--json", "--store", url], in: directory)
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let decoded = try JSONDecoder().decode(Stats.self, from: Data(stats.stdout.utf8))
+        #expect(decoded.tables.count == 10)
+        for table in decoded.tables {
+            #expect(table.rows > 0, "\(table.table) is empty after demo")
+        }
+        let daily = try #require(decoded.tables.first { $0.table == "stock_daily" })
+        #expect(daily.firstDate == "20240102")
+        let again = try Self.run(arguments + ["--json"], in: directory)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("\"units\" : 0"))
+        let statsAgain = try JSONDecoder().decode(
+            Stats.self, from: Data(try Self.run(["db", "stats", "--json", "--store", url]).stdout.utf8))
+        let before = Dictionary(uniqueKeysWithValues: decoded.tables.map { ($0.table, $0.rows) })
+        for table in statsAgain.tables where table.table != "sync_runs" {
+            #expect(table.rows == before[table.table], "\(table.table) changed on a rerun")
+        }
+    }
+
+    struct Stats: Decodable {
+        struct Table: Decodable {
+            let table: String
+            let rows: Int
+            let firstDate: String?
+        }
+
+        let tables: [Table]
+    }
+}

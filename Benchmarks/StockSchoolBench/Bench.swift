@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import StockSchoolCore
+import StockSchoolStore
+import StockSchoolSync
+
+/// `swift run -c release StockSchoolBench …`: the performance targets of the issues, measured
+/// as medians of several runs. Results go to BENCHMARKS.md by hand, with the machine.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "StockSchoolBench",
+        abstract: "Measure StockSchool's performance targets (median of several runs).",
+        subcommands: [GenerateBench.self, LoadBench.self, PanelBench.self])
+}
+
+/// Times `body` `runs` times after `prepare`, which is not timed.
+func measure(runs: Int, prepare: () async throws -> Void = {}, _ body: () async throws -> Void) async throws -> [Double] {
+    var seconds: [Double] = []
+    for _ in 0..<runs {
+        try await prepare()
+        let start = ContinuousClock.now
+        try await body()
+        let elapsed = ContinuousClock.now - start
+        seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+    return seconds
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+/// One result line: name, median seconds, and (when rows are given) rows per second at the median.
+func report(_ name: String, _ seconds: [Double], rows: Int? = nil) {
+    let m = median(seconds)
+    var line = "\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) median \(String(format: "%.3f", m)) s"
+    line += "  (min \(String(format: "%.3f", seconds.min() ?? .nan)), max \(String(format: "%.3f", seconds.max() ?? .nan)), n=\(seconds.count))"
+    if let rows {
+        line += "  \(String(format: "%.0f", Double(rows) / m)) rows/s"
+    }
+    print(line)
+}
+
+struct MarketOptions: ParsableArguments {
+    @Option(help: "Simulated stocks.") var stocks = 5000
+    @Option(help: "First date of the simulated market.") var start = "20150105"
+    @Option(help: "Last date of the simulated market (default: about 250 trading days).") var end = "20151231"
+    @Option(help: "Timed runs; the median is reported.") var runs = 5
+
+    func market() throws -> SampleMarket {
+        try SampleMarket(
+            SampleMarketConfiguration(stocks: stocks, start: try TradeDate(start), end: try TradeDate(end), seed: 42))
+    }
+
+    func bars(_ market: SampleMarket) -> [DailyBar] {
+        market.calendar.openDays.flatMap { market.daily(on: $0) }
+    }
+}
+
+struct GenerateBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate", abstract: "Time the simulated market's generation (target: 5,000 × 2,500 under 10 s).")
+
+    @Option var stocks = 5000
+    @Option var start = "20150105"
+    @Option var end = "20250411"
+    @Option var runs = 3
+
+    func run() async throws {
+        let configuration = SampleMarketConfiguration(
+            stocks: stocks, start: try TradeDate(start), end: try TradeDate(end), seed: 42)
+        var days = 0
+        var rows = 0
+        let seconds = try await measure(runs: runs) {
+            let market = try SampleMarket(configuration)
+            days = market.calendar.count
+            rows = market.rowCounts.daily
+        }
+        report("generate \(stocks) stocks × \(days) days", seconds, rows: rows)
+    }
+}
+
+struct LoadBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Bulk-load stock_daily into a fresh store (targets: SQLite ≥ 1M rows/s, PostgreSQL ≥ 500k rows/s).")
+
+    @OptionGroup var market: MarketOptions
+    @Option(help: "sqlite, postgres, or both.") var backend = "both"
+    @Option(help: "Administrative PostgreSQL URL (default: $STOCKSCHOOL_TEST_POSTGRES_URL).") var postgresURL: String?
+
+    func run() async throws {
+        let generated = try market.market()
+        let bars = market.bars(generated)
+        print("rows: \(bars.count) (\(market.stocks) stocks × \(generated.calendar.count) days)")
+        if backend == "sqlite" || backend == "both" {
+            try await sqlite(bars)
+        }
+        if backend == "postgres" || backend == "both" {
+            guard let admin = postgresURL ?? ProcessInfo.processInfo.environment["STOCKSCHOOL_TEST_POSTGRES_URL"] else {
+                throw ValidationError("no PostgreSQL: pass --postgres-url or run through scripts/bench.sh")
+            }
+            try await postgres(bars, admin: admin)
+        }
+    }
+
+    func sqlite(_ bars: [DailyBar]) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ss-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var store: (any MarketStore)?
+        var run = 0
+        let fresh = try await measure(
+            runs: market.runs,
+            prepare: {
+                try await store?.close()
+                run += 1
+                store = try await openStore(url: "sqlite://\(directory)/load\(run).sqlite")
+                try await store?.migrate()
+            },
+            { try await store?.upsert(bars) })
+        report("sqlite upsert into empty stock_daily", fresh, rows: bars.count)
+        let again = try await measure(runs: market.runs) { try await store?.upsert(bars) }
+        report("sqlite upsert again (every row conflicts)", again, rows: bars.count)
+        try await store?.close()
+    }
+
+    func postgres(_ bars: [DailyBar], admin: String) async throws {
+        let adminStore = try await openStore(url: admin)
+        var databases: [String] = []
+        var store: (any MarketStore)?
+        let fresh = try await measure(
+            runs: market.runs,
+            prepare: {
+                try await store?.close()
+                let name = "ss_bench_\(databases.count)_\(UInt32.random(in: 0...UInt32.max))"
+                try await adminStore.query(SQLStatement("CREATE DATABASE \(name)"))
+                databases.append(name)
+                var components = URLComponents(string: admin)
+                components?.path = "/" + name
+                store = try await openStore(url: components?.string ?? admin)
+                try await store?.migrate()
+            },
+            { try await store?.upsert(bars) })
+        report("postgres upsert into empty stock_daily", fresh, rows: bars.count)
+        let again = try await measure(runs: market.runs) { try await store?.upsert(bars) }
+        report("postgres upsert again (every row conflicts)", again, rows: bars.count)
+        try await store?.close()
+        for name in databases {
+            try await adminStore.query(SQLStatement("DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+        }
+        try await adminStore.close()
+    }
+}
+
+struct PanelBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "panel",
+        abstract: "Read (close, open, high, low, vol, amount) for all stocks × dates (target: SQLite ≥ 2M rows/s).")
+
+    @OptionGroup var market: MarketOptions
+
+    func run() async throws {
+        let generated = try market.market()
+        let bars = market.bars(generated)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ss-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try await openStore(url: "sqlite://\(directory)/panel.sqlite")
+        try await store.migrate()
+        try await store.upsert(bars)
+        let request = PanelRequest(
+            fields: ["close", "open", "high", "low", "vol", "amount"], start: generated.configuration.start,
+            end: generated.configuration.end)
+        var rows = 0
+        let seconds = try await measure(runs: market.runs) {
+            rows = try await store.panel(request).rowCount
+        }
+        report("sqlite panel read, 6 fields", seconds, rows: rows)
+        try await store.close()
+    }
+}

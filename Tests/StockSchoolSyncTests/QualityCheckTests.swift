@@ -1,0 +1,65 @@
+import StockSchoolCore
+import StockSchoolStore
+import Testing
+
+@testable import StockSchoolSync
+
+@Suite struct QualityCheckTests {
+    let day = TradeDate(unchecked: 2024_03_01)
+    let calendar = TradingCalendar(
+        weekdaysFrom: TradeDate(unchecked: 2023_01_02), through: TradeDate(unchecked: 2024_03_29), holidays: [])
+
+    func stocks(_ n: Int) -> [StockBasic] {
+        (0..<n).map { i in
+            StockBasic(
+                tsCode: TSCode(literal: "600000.SH").offset(i), name: "股票\(i)", listStatus: .L,
+                listDate: TradeDate(unchecked: 2010_01_04))
+        }
+    }
+
+    func bar(_ code: TSCode, open: Double = 10, high: Double = 10.5, low: Double = 9.8, close: Double = 10.2, pre: Double = 10) -> DailyBar {
+        DailyBar(tsCode: code, tradeDate: day, open: open, high: high, low: low, close: close, preClose: pre, change: close - pre, pctChg: nil, vol: 100, amount: 100)
+    }
+
+    @Test func aCleanDayScoresOne() {
+        let basics = stocks(10)
+        let check = QualityCheck(stockBasic: basics, calendar: calendar)
+        let report = check.check(basics.map { bar($0.tsCode) }, on: day, runID: nil, at: .now)
+        #expect(report.score == 1)
+        #expect(report.findings == "[]")
+        #expect(report.expected == 10)
+    }
+
+    @Test func brokenOHLCAndLimitsLowerTheScoreAndAreNamed() {
+        let basics = stocks(10)
+        let check = QualityCheck(stockBasic: basics, calendar: calendar)
+        var bars = basics.map { bar($0.tsCode) }
+        bars[0] = bar(basics[0].tsCode, high: 10.1)  // high below close 10.2
+        bars[1] = bar(basics[1].tsCode, high: 11.5, close: 11.5)  // +15% on a ±10% board
+        let report = check.check(bars, on: day, runID: nil, at: .now)
+        // (1 − 1/10) × (1 − 1/10) = 0.81
+        #expect(abs(report.score - 0.81) < 1e-12)
+        #expect(report.findings.contains("\"check\":\"ohlc\""))
+        #expect(report.findings.contains("\"check\":\"price_limit\""))
+        #expect(report.findings.contains(basics[1].tsCode.description))
+    }
+
+    @Test func missingHalfTheMarketScoresBelowTheAlertThreshold() {
+        let basics = stocks(20)
+        let check = QualityCheck(stockBasic: basics, calendar: calendar)
+        let report = check.check(basics.prefix(10).map { bar($0.tsCode) }, on: day, runID: nil, at: .now)
+        // coverage 0.5 → score 0.5 / 0.9
+        #expect(abs(report.score - 0.5 / 0.9) < 1e-12)
+        #expect(report.score < 0.8)
+        #expect(report.findings.contains("coverage"))
+    }
+}
+
+extension TSCode {
+    /// `600000.SH`.offset(3) = `600003.SH`, for building test universes.
+    func offset(_ n: Int) -> TSCode {
+        let number = (Int(symbol) ?? 0) + n
+        let digits = String(number)
+        return (try? TSCode(String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "." + exchange.rawValue)) ?? self
+    }
+}

@@ -1,0 +1,148 @@
+import StockSchoolCore
+import StockSchoolStore
+import StockSchoolTestSupport
+import Testing
+
+@testable import StockSchoolSync
+
+@Suite struct SyncEngineTests {
+    static let configuration = SampleMarketConfiguration(
+        stocks: 25, start: TradeDate(unchecked: 2024_01_02), end: TradeDate(unchecked: 2024_03_29), seed: 11)
+
+    static func request(_ full: Bool = false) -> SyncRequest {
+        SyncRequest(start: configuration.start, end: configuration.end, full: full)
+    }
+
+    /// Everything a sync writes, for comparing two stores.
+    struct Snapshot: Equatable {
+        let daily: [DailyBar]
+        let adj: [AdjFactor]
+        let basic: [DailyBasic]
+        let index: [IndexDailyBar]
+        let stocks: [StockBasic]
+        let calendar: [TradeCalDay]
+
+        init(_ store: any MarketStore) async throws {
+            daily = try await store.read(DailyBar.self)
+            adj = try await store.read(AdjFactor.self)
+            basic = try await store.read(DailyBasic.self)
+            index = try await store.read(IndexDailyBar.self)
+            stocks = try await store.read(StockBasic.self)
+            calendar = try await store.read(TradeCalDay.self)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func syncLoadsTheWholeMarketWithOneCheckpointPerUnit(_ backend: TestBackend) async throws {
+        let source = try SampleSource(Self.configuration)
+        let market = source.market
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            let report = try await SyncEngine(source: source, store: store).run(Self.request())
+            let days = market.calendar.count
+            #expect(report.units == 3 * days + 1)
+            #expect(report.rowsByDataset["daily"] == market.rowCounts.daily)
+            #expect(report.rowsByDataset["adj_factor"] == market.rowCounts.adjFactor)
+            #expect(report.rowsByDataset["daily_basic"] == market.rowCounts.dailyBasic)
+            let snapshot = try await Snapshot(store)
+            #expect(snapshot.daily.count == market.rowCounts.daily)
+            #expect(snapshot.stocks == market.stockBasic)
+            #expect(snapshot.index.count == days)
+            // One checkpoint per per-date dataset per open day, plus index_daily per day, plus the
+            // two reference datasets.
+            #expect(try await store.read(SyncCheckpoint.self).count == 4 * days + 2)
+            // The simulated market obeys the rules the quality check enforces.
+            #expect(report.qualityReports == days)
+            #expect(report.worstQuality == 1.0)
+            #expect(try await store.read(QualityReport.self).count == days)
+
+            let again = try await SyncEngine(source: source, store: store).run(Self.request())
+            #expect(again.units == 0)
+            #expect(try await Snapshot(store) == snapshot)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func aHoleInTheMiddleIsFoundAndRefilledAlone(_ backend: TestBackend) async throws {
+        let source = try SampleSource(Self.configuration)
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            try await SyncEngine(source: source, store: store).run(Self.request())
+            let before = try await Snapshot(store)
+            let hole = source.market.calendar.openDays[20]
+            try await store.execute(atomically: [
+                SQLStatement("DELETE FROM stock_daily WHERE trade_date = ?", [.integer(Int64(hole.rawValue))]),
+                SQLStatement(
+                    "DELETE FROM sync_state WHERE dataset = 'daily' AND trade_date = ?", [.integer(Int64(hole.rawValue))]),
+            ])
+            #expect(try await Snapshot(store) != before)
+            var seen: [SyncProgress] = []
+            let report = try await SyncEngine(source: source, store: store).run(Self.request()) { seen.append($0) }
+            #expect(report.units == 1)
+            #expect(seen.map(\.tradeDate) == [hole])
+            #expect(seen.map(\.dataset) == [.daily])
+            #expect(try await Snapshot(store) == before)
+        }
+    }
+
+    /// A source that stops answering after a number of calls, as a network would.
+    struct FailingSource: DataSource {
+        let inner: SampleSource
+        let failAfter: Int
+        let calls = Counter()
+        var name: String { inner.name }
+
+        final class Counter: @unchecked Sendable {
+            // @unchecked: the engine calls the source sequentially.
+            var value = 0
+        }
+
+        struct Outage: Error {}
+
+        func tick() throws {
+            calls.value += 1
+            if calls.value > failAfter { throw Outage() }
+        }
+
+        func stockBasic() async throws -> [StockBasic] { try tick(); return try await inner.stockBasic() }
+        func tradeCal(start: TradeDate, end: TradeDate) async throws -> [TradeCalDay] {
+            try tick()
+            return try await inner.tradeCal(start: start, end: end)
+        }
+        func daily(tradeDate: TradeDate) async throws -> [DailyBar] { try tick(); return try await inner.daily(tradeDate: tradeDate) }
+        func adjFactor(tradeDate: TradeDate) async throws -> [AdjFactor] {
+            try tick()
+            return try await inner.adjFactor(tradeDate: tradeDate)
+        }
+        func dailyBasic(tradeDate: TradeDate) async throws -> [DailyBasic] {
+            try tick()
+            return try await inner.dailyBasic(tradeDate: tradeDate)
+        }
+        func indexDaily(tsCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexDailyBar] {
+            try tick()
+            return try await inner.indexDaily(tsCode: tsCode, start: start, end: end)
+        }
+    }
+
+    @Test(arguments: [1, 2, 37, 100])
+    func anInterruptedSyncResumesToTheSameDatabase(_ failAfter: Int) async throws {
+        let source = try SampleSource(Self.configuration)
+        let clean = try await TestStore.with(.sqlite) { (store: any MarketStore) async throws in
+            try await SyncEngine(source: source, store: store).run(Self.request())
+            return try await Snapshot(store)
+        }
+        try await TestStore.with(.sqlite) { (store: any MarketStore) async throws in
+            let failing = FailingSource(inner: source, failAfter: failAfter)
+            await #expect(throws: FailingSource.Outage.self) {
+                try await SyncEngine(source: failing, store: store).run(Self.request())
+            }
+            let runs = try await store.query(SQLStatement("SELECT status, message FROM sync_runs"))
+            #expect(runs.first?.first == .text("failed"))
+            try await SyncEngine(source: source, store: store).run(Self.request())
+            #expect(try await Snapshot(store) == clean)
+        }
+    }
+
+    @Test func datasetListsParseAndNameTheUnknownOne() throws {
+        #expect(try Dataset.parseList("daily, adj_factor,stock_daily") == [.daily, .adjFactor])
+        #expect(throws: SyncError.unknownDataset("prices")) { try Dataset.parseList("daily,prices") }
+    }
+}
