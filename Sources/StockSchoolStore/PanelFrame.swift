@@ -67,54 +67,81 @@ public struct PanelFrame: Sendable, Equatable {
     }
 }
 
-/// Builds a `PanelFrame` from rows arriving in (ts_code, trade_date) order, the order of the
-/// tables' primary key, so that each new stock simply appends a block.
-struct PanelBuilder {
-    let dates: [TradeDate]
+/// Builds a `PanelFrame` from rows arriving in key order (`trade_date`, `ts_code`): values are
+/// gathered in arrival order, then scattered once into stock-major arrays, stocks sorted by code.
+struct DateMajorPanelBuilder {
     let fieldCount: Int
-    /// `yyyymmdd - firstDate` → date index, for an O(1) lookup without hashing.
-    private var dateSlot: [Int32]
-    private let firstDay: Int32
-    private(set) var tsCodes: [TSCode] = []
-    private(set) var values: [[Double]]
-    private(set) var rows = 0
+    private var slots: [Int: Int32] = [:]
+    private var codes: [TSCode] = []
+    private var dates: [TradeDate] = []
+    private var rowStock: [Int32] = []
+    private var rowDate: [Int32] = []
+    private var rowValues: [[Double]]
 
-    init(dates: [TradeDate], fieldCount: Int) {
-        self.dates = dates
+    init(fieldCount: Int) {
         self.fieldCount = fieldCount
-        self.firstDay = dates.first?.rawValue ?? 0
-        let span = Int((dates.last?.rawValue ?? 0) - firstDay) + 1
-        var slot = [Int32](repeating: -1, count: max(span, 0))
-        for (i, d) in dates.enumerated() { slot[Int(d.rawValue - firstDay)] = Int32(i) }
-        self.dateSlot = slot
-        self.values = Array(repeating: [], count: fieldCount)
+        self.rowValues = Array(repeating: [], count: fieldCount)
     }
 
-    mutating func startStock(_ code: TSCode) {
-        tsCodes.append(code)
-        for f in 0..<fieldCount {
-            values[f].append(contentsOf: repeatElement(Double.nan, count: dates.count))
+    /// The slot of a `ts_code` given as UTF-8 bytes, without making a String per row: the nine
+    /// bytes `dddddd.XX` pack into one integer key.
+    mutating func stock(_ bytes: UnsafeRawBufferPointer) throws(StockSchoolError) -> Int32 {
+        var key = -1
+        if bytes.count == 9, bytes[6] == UInt8(ascii: ".") {
+            var digits = 0
+            var ok = true
+            for i in 0..<6 {
+                let b = bytes[i]
+                if b < 48 || b > 57 { ok = false }
+                digits = digits * 10 + Int(b &- 48)
+            }
+            if ok { key = digits << 16 | Int(bytes[7]) << 8 | Int(bytes[8]) }
         }
+        if key >= 0, let slot = slots[key] { return slot }
+        let code = try TSCode(String(decoding: bytes, as: UTF8.self))
+        let slot = Int32(codes.count)
+        codes.append(code)
+        slots[key] = slot
+        return slot
     }
 
-    /// Index of `yyyymmdd` among the panel's dates, or nil.
-    @inline(__always)
-    func slot(_ yyyymmdd: Int32) -> Int? {
-        let k = Int(yyyymmdd - firstDay)
-        guard k >= 0, k < dateSlot.count else { return nil }
-        let s = dateSlot[k]
-        return s < 0 ? nil : Int(s)
+    mutating func stock(_ text: String) throws(StockSchoolError) -> Int32 {
+        var text = text
+        let result = text.withUTF8 { buffer in
+            Result { () throws(StockSchoolError) -> Int32 in try stock(UnsafeRawBufferPointer(buffer)) }
+        }
+        return try result.get()
     }
 
-    /// Writes field `f` of the current stock at `dateIndex`.
-    @inline(__always)
-    mutating func set(field f: Int, dateIndex: Int, _ value: Double) {
-        values[f][(tsCodes.count - 1) * dates.count + dateIndex] = value
+    /// Starts a row; fields not set stay NaN.
+    mutating func row(date yyyymmdd: Int32, stock: Int32) {
+        if dates.last?.rawValue != yyyymmdd { dates.append(TradeDate(unchecked: yyyymmdd)) }
+        rowStock.append(stock)
+        rowDate.append(Int32(dates.count - 1))
+        for f in 0..<fieldCount { rowValues[f].append(.nan) }
     }
 
-    mutating func countRow() { rows += 1 }
+    mutating func set(field f: Int, _ value: Double) {
+        rowValues[f][rowValues[f].count - 1] = value
+    }
 
     func build(fields: [String]) -> PanelFrame {
-        PanelFrame(tsCodes: tsCodes, dates: dates, fields: fields, values: values, rowCount: rows)
+        let order = codes.indices.sorted { codes[$0] < codes[$1] }
+        var position = [Int](repeating: 0, count: codes.count)
+        for (final, slot) in order.enumerated() { position[slot] = final }
+        let dateCount = dates.count
+        var values: [[Double]] = []
+        for f in 0..<fieldCount {
+            var column = [Double](repeating: .nan, count: codes.count * dateCount)
+            let source = rowValues[f]
+            column.withUnsafeMutableBufferPointer { out in
+                for r in source.indices {
+                    out[position[Int(rowStock[r])] * dateCount + Int(rowDate[r])] = source[r]
+                }
+            }
+            values.append(column)
+        }
+        return PanelFrame(
+            tsCodes: order.map { codes[$0] }, dates: dates, fields: fields, values: values, rowCount: rowStock.count)
     }
 }

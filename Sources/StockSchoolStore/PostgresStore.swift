@@ -172,36 +172,26 @@ public final class PostgresStore: MarketStore {
             rangeBinds.append(.text("{" + codes.map(\.description).joined(separator: ",") + "}"))
         }
         let binds = rangeBinds
-        let range = "trade_date BETWEEN ? AND ?\(codeFilter)"
-        let dates = try await query(
-            SQLStatement("SELECT DISTINCT trade_date FROM \(schema.name) WHERE \(range) ORDER BY trade_date", binds)
-        ).compactMap { $0.first?.int.map { TradeDate(unchecked: Int32($0)) } }
         let fields = request.fields
         let sql =
-            "SELECT ts_code, trade_date, \(fields.joined(separator: ", ")) FROM \(schema.name) WHERE \(range) ORDER BY ts_code, trade_date"
+            "SELECT trade_date, ts_code, \(fields.joined(separator: ", ")) FROM \(schema.name) WHERE trade_date BETWEEN ? AND ?\(codeFilter) ORDER BY trade_date, ts_code"
         do {
             return try await client.withConnection { connection in
                 var bindings = PostgresBindings()
                 for value in binds { bindings.append(InferredText(value.string ?? "")) }
-                var builder = PanelBuilder(dates: dates, fieldCount: fields.count)
-                var previous = ""
+                var builder = DateMajorPanelBuilder(fieldCount: fields.count)
                 let rows = try await connection.query(
                     PostgresQuery(unsafeSQL: numberedPlaceholders(sql), binds: bindings), logger: self.logger)
                 for try await row in rows {
                     var cells = row.makeIterator()
-                    guard let codeCell = cells.next(), let dateCell = cells.next() else { continue }
-                    let code = try codeCell.decode(String.self)
-                    if code != previous {
-                        builder.startStock(try TSCode(code))
-                        previous = code
-                    }
-                    guard let d = builder.slot(try dateCell.decode(Int32.self)) else { continue }
+                    guard let dateCell = cells.next(), let codeCell = cells.next() else { continue }
+                    let stock = try builder.stock(try codeCell.decode(String.self))
+                    builder.row(date: try dateCell.decode(Int32.self), stock: stock)
                     var f = 0
                     while let cell = cells.next() {
-                        if let value = try cell.decode(Double?.self) { builder.set(field: f, dateIndex: d, value) }
+                        if let value = try cell.decode(Double?.self) { builder.set(field: f, value) }
                         f += 1
                     }
-                    builder.countRow()
                 }
                 return builder.build(fields: fields)
             }

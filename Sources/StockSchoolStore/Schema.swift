@@ -1,7 +1,16 @@
-/// The logical schema shared by both backends (see ARCHITECTURE.md). Market tables are keyed by
-/// (`ts_code`, `trade_date`) with a `trade_date` index for cross-sections; the partition column
-/// is in every unique key so the tables can become TimescaleDB hypertables unchanged.
+/// The logical schema shared by both backends (see ARCHITECTURE.md).
+///
+/// Market tables are keyed by (`trade_date`, `ts_code`): data arrives one trade date for the whole
+/// market at a time (Tushare's `daily` by `trade_date`, the simulated market likewise), so with the
+/// date first every load appends to the end of the key instead of touching one page per stock —
+/// measured 2–3× faster on SQLite (BENCHMARKS.md). Cross-sections are key prefixes. Per-stock
+/// reads use an index (`ts_code`, `trade_date`) on PostgreSQL and a skip-scan over the key on
+/// SQLite. The partition column is in every unique key, so the tables can become TimescaleDB
+/// hypertables unchanged.
 public enum Schema {
+    /// Typical shape of a market table for the SQLite planner: ~5,000 stocks a date.
+    static let marketStatistics = "10000000 5000 1"
+
     static func ohlcv(_ name: String) -> TableSchema {
         TableSchema(
             name: name,
@@ -18,8 +27,8 @@ public enum Schema {
                 Column("vol", .double),
                 Column("amount", .double),
             ],
-            primaryKey: ["ts_code", "trade_date"], indexes: [["trade_date"]],
-            codeColumn: "ts_code", dateColumn: "trade_date")
+            primaryKey: ["trade_date", "ts_code"], postgresIndexes: [["ts_code", "trade_date"]],
+            sqliteStatistics: marketStatistics, codeColumn: "ts_code", dateColumn: "trade_date")
     }
 
     public static let stockBasic = TableSchema(
@@ -65,8 +74,8 @@ public enum Schema {
             Column("trade_date", .date, nullable: false),
             Column("adj_factor", .double, nullable: false),
         ],
-        primaryKey: ["ts_code", "trade_date"], indexes: [["trade_date"]],
-        codeColumn: "ts_code", dateColumn: "trade_date")
+        primaryKey: ["trade_date", "ts_code"], postgresIndexes: [["ts_code", "trade_date"]],
+        sqliteStatistics: marketStatistics, codeColumn: "ts_code", dateColumn: "trade_date")
 
     public static let dailyBasic = TableSchema(
         name: "daily_basic",
@@ -90,8 +99,8 @@ public enum Schema {
             Column("total_mv", .double),
             Column("circ_mv", .double),
         ],
-        primaryKey: ["ts_code", "trade_date"], indexes: [["trade_date"]],
-        codeColumn: "ts_code", dateColumn: "trade_date")
+        primaryKey: ["trade_date", "ts_code"], postgresIndexes: [["ts_code", "trade_date"]],
+        sqliteStatistics: marketStatistics, codeColumn: "ts_code", dateColumn: "trade_date")
 
     /// One row per (source, dataset, date unit) that has been fetched and committed: the
     /// checkpoint the planner reads to find what is missing, holes included.

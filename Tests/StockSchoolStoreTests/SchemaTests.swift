@@ -3,10 +3,12 @@ import Testing
 @testable import StockSchoolStore
 
 @Suite struct SchemaTests {
-    @Test func everyMarketTableIsKeyedByCodeAndDateWithADateIndex() {
+    @Test func everyMarketTableIsKeyedByDateAndCodeWithAPerStockPath() {
         for table in [Schema.stockDaily, Schema.adjFactor, Schema.dailyBasic, Schema.indexDaily] {
-            #expect(table.primaryKey == ["ts_code", "trade_date"])
-            #expect(table.indexes.contains(["trade_date"]))
+            #expect(table.primaryKey == ["trade_date", "ts_code"])
+            #expect(table.postgresIndexes.contains(["ts_code", "trade_date"]))
+            #expect(table.createStatements(.postgres).contains { $0.contains("ON \(table.name) (ts_code, trade_date)") })
+            #expect(table.createStatements(.sqlite).contains { $0.contains("INSERT INTO sqlite_stat1") })
         }
     }
 
@@ -26,7 +28,8 @@ import Testing
         #expect(sqlite.contains("close REAL NOT NULL"))
         #expect(postgres.contains("close DOUBLE PRECISION NOT NULL"))
         #expect(sqlite.hasSuffix("WITHOUT ROWID"))
-        #expect(postgres.contains("PRIMARY KEY (ts_code, trade_date)"))
+        #expect(postgres.contains("PRIMARY KEY (trade_date, ts_code)"))
+        #expect(postgres.contains("ts_code TEXT COLLATE \"C\" NOT NULL"))
     }
 
     @Test func placeholdersAreRenumberedOutsideQuotes() {

@@ -57,7 +57,7 @@ import Testing
             let section = try await store.read(DailyBar.self, .crossSection(Self.d2))
             #expect(section == [Self.bars[1]])
             let first = try await store.read(DailyBar.self, .crossSection(Self.d1))
-            #expect(first.map(\.tsCode) == [Self.cyb, Self.pf])  // primary-key order: 300750.SZ < 600000.SH
+            #expect(first.map(\.tsCode) == [Self.cyb, Self.pf])  // key order (trade_date, ts_code): 300750.SZ < 600000.SH
             #expect(first.first?.preClose == nil)
         }
     }
@@ -68,7 +68,7 @@ import Testing
             try await store.upsert(Self.bars)
             try await store.upsert(Self.bars)
             #expect(try await store.stats().first { $0.table == "stock_daily" }?.rows == 5)
-            #expect(try await store.read(DailyBar.self) == Self.bars.sorted { ($0.tsCode, $0.tradeDate) < ($1.tsCode, $1.tradeDate) })
+            #expect(try await store.read(DailyBar.self) == Self.bars.sorted { ($0.tradeDate, $0.tsCode) < ($1.tradeDate, $1.tsCode) })
             var corrected = Self.bars[1]
             corrected.close = 10.55
             try await store.upsert([corrected])
@@ -231,6 +231,17 @@ import Testing
             await #expect(throws: StockSchoolError.invalidDateRange(start: Self.d3, end: Self.d1)) {
                 try await store.panel(PanelRequest(fields: ["close"], start: Self.d3, end: Self.d1))
             }
+        }
+    }
+
+    @Test func sqliteServesPerStockReadsBySkipScanWithoutASecondIndex() async throws {
+        try await TestStore.with(.sqlite) { (store: any MarketStore) async throws in
+            let plan = try await store.query(
+                SQLStatement(
+                    "EXPLAIN QUERY PLAN SELECT * FROM stock_daily WHERE ts_code = ? AND trade_date BETWEEN ? AND ?",
+                    [.text("600000.SH"), .integer(20240101), .integer(20241231)]))
+            let text = plan.map { $0.map(\.description).joined(separator: " ") }.joined(separator: "\n")
+            #expect(text.contains("ANY(trade_date) AND ts_code=?"), "\(text)")
         }
     }
 
