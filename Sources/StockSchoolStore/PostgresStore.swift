@@ -14,16 +14,25 @@ public final class PostgresStore: MarketStore {
     let client: PostgresClient
     let runTask: Task<Void, Never>
     let logger: Logger
+    /// Batches at least this large, and at least as large as the table, take the bulk path
+    /// (`replaceRebuildingIndexes`).
+    let bulkRebuildThreshold: Int
 
-    init(client: PostgresClient, runTask: Task<Void, Never>, displayURL: String, logger: Logger) {
+    init(
+        client: PostgresClient, runTask: Task<Void, Never>, displayURL: String, logger: Logger,
+        bulkRebuildThreshold: Int
+    ) {
         self.client = client
         self.runTask = runTask
         self.displayURL = displayURL
         self.logger = logger
+        self.bulkRebuildThreshold = bulkRebuildThreshold
     }
 
     /// Connects and checks the server answers, so a wrong URL fails here with a clear message.
-    public static func connect(_ location: StoreURL.PostgresLocation, displayURL: String) async throws -> PostgresStore {
+    public static func connect(
+        _ location: StoreURL.PostgresLocation, displayURL: String, bulkRebuildThreshold: Int = 100_000
+    ) async throws -> PostgresStore {
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.username,
             password: location.password, database: location.database,
@@ -34,7 +43,9 @@ public final class PostgresStore: MarketStore {
         logger.logLevel = .error
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runTask = Task { await client.run() }
-        let store = PostgresStore(client: client, runTask: runTask, displayURL: displayURL, logger: logger)
+        let store = PostgresStore(
+            client: client, runTask: runTask, displayURL: displayURL, logger: logger,
+            bulkRebuildThreshold: bulkRebuildThreshold)
         do {
             try await store.query(SQLStatement("SELECT 1"))
         } catch {
@@ -152,14 +163,57 @@ public final class PostgresStore: MarketStore {
             }
             if encoder.buffer.readableBytes > 0 { try await writer.write(encoder.buffer) }
         }
+        let columns = schema.columnNames.joined(separator: ", ")
         do {
-            _ = try await Self.run(
-                SQLStatement(schema.upsertStatement(source: "SELECT \(schema.columnNames.joined(separator: ", ")) FROM \(staging)")),
-                on: connection, logger: logger)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "21000" {
+            if try await shouldRebuildIndexes(schema, batch: rows.count, on: connection) {
+                try await replaceRebuildingIndexes(schema, from: staging, columns: columns, on: connection)
+            } else {
+                _ = try await Self.run(
+                    SQLStatement(schema.upsertStatement(source: "SELECT \(columns) FROM \(staging)")),
+                    on: connection, logger: logger)
+            }
+        } catch let error as PSQLError where ["21000", "23505"].contains(error.serverInfo?[.sqlState]) {
+            // 21000: ON CONFLICT met a key twice; 23505: the rebuilt primary key found a duplicate.
             throw StockSchoolError.invalidValue(
                 table: schema.name, column: schema.primaryKey.joined(separator: ","), row: "one batch",
                 reason: "the same key appears more than once in one batch")
+        }
+    }
+
+    /// Whether maintaining the keys row by row would cost more than rebuilding them: on this
+    /// server class a B-tree insert costs ~4 µs a row while a sorted rebuild costs ~1 µs, so a
+    /// batch as large as the table is cheaper to load without indexes (PostgreSQL's own advice
+    /// for populating a database).
+    func shouldRebuildIndexes(_ schema: TableSchema, batch: Int, on connection: PostgresConnection) async throws -> Bool {
+        guard batch >= bulkRebuildThreshold, !schema.generatedID else { return false }
+        let rows = try await Self.run(
+            SQLStatement(
+                "SELECT EXISTS (SELECT 1 FROM \(schema.name)), (SELECT reltuples FROM pg_class WHERE oid = '\(schema.name)'::regclass)"
+            ), on: connection, logger: logger)
+        guard let row = rows.first, row.count == 2 else { return false }
+        if row[0].int == 0 { return true }
+        // reltuples is -1 until the table is first analysed: then assume it is large.
+        guard let estimate = row[1].doubleValue, estimate >= 0 else { return false }
+        return Double(batch) >= estimate
+    }
+
+    /// Upsert as delete-then-insert with the keys dropped and rebuilt, all inside the caller's
+    /// transaction: readers see the old table until commit. Takes an exclusive lock on the table
+    /// for the duration, which only large (initial or catch-up) loads do.
+    func replaceRebuildingIndexes(
+        _ schema: TableSchema, from staging: String, columns: String, on connection: PostgresConnection
+    ) async throws {
+        let key = schema.primaryKey
+        let match = key.map { "t.\($0) = s.\($0)" }.joined(separator: " AND ")
+        var statements = ["DELETE FROM \(schema.name) t USING \(staging) s WHERE \(match)"]
+        statements += schema.secondaryIndexes(.postgres).map { "DROP INDEX IF EXISTS \($0.name)" }
+        statements.append("ALTER TABLE \(schema.name) DROP CONSTRAINT \(schema.primaryKeyName)")
+        statements.append("INSERT INTO \(schema.name) (\(columns)) SELECT \(columns) FROM \(staging)")
+        statements.append(
+            "ALTER TABLE \(schema.name) ADD CONSTRAINT \(schema.primaryKeyName) PRIMARY KEY (\(key.joined(separator: ", ")))")
+        statements += schema.secondaryIndexes(.postgres).map(\.create)
+        for statement in statements {
+            _ = try await Self.run(SQLStatement(statement), on: connection, logger: logger)
         }
     }
 

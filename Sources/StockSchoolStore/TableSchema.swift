@@ -91,17 +91,13 @@ public struct TableSchema: Sendable, Equatable {
             )
         }
         if !generatedID {
-            lines.append("PRIMARY KEY (\(primaryKey.joined(separator: ", ")))")
+            lines.append("CONSTRAINT \(primaryKeyName) PRIMARY KEY (\(primaryKey.joined(separator: ", ")))")
         }
         let suffix = dialect == .sqlite && !generatedID ? " WITHOUT ROWID" : ""
         var statements = [
             "CREATE TABLE IF NOT EXISTS \(name) (\n    \(lines.joined(separator: ",\n    "))\n)\(suffix)"
         ]
-        for index in indexes + (dialect == .postgres ? postgresIndexes : []) {
-            statements.append(
-                "CREATE INDEX IF NOT EXISTS idx_\(name)_\(index.joined(separator: "_")) ON \(name) (\(index.joined(separator: ", ")))"
-            )
-        }
+        statements += secondaryIndexes(dialect).map(\.create)
         if dialect == .sqlite, let stat = sqliteStatistics {
             // sqlite_stat1 exists once ANALYZE has run; the stats load with the schema, which
             // the CREATE TABLE above makes every connection reload.
@@ -110,6 +106,16 @@ public struct TableSchema: Sendable, Equatable {
             statements.append("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('\(name)', '\(name)', '\(stat)')")
         }
         return statements
+    }
+
+    var primaryKeyName: String { "\(name)_pkey" }
+
+    /// Secondary indexes for `dialect`: name and `CREATE INDEX` statement.
+    func secondaryIndexes(_ dialect: SQLDialect) -> [(name: String, create: String)] {
+        (indexes + (dialect == .postgres ? postgresIndexes : [])).map { columns in
+            let indexName = "idx_\(name)_\(columns.joined(separator: "_"))"
+            return (indexName, "CREATE INDEX IF NOT EXISTS \(indexName) ON \(name) (\(columns.joined(separator: ", ")))")
+        }
     }
 
     /// `INSERT … ON CONFLICT (key) DO UPDATE` from `source` (`VALUES (?, …)` or a `SELECT`).
