@@ -133,19 +133,96 @@ public final class PostgresStore: MarketStore {
         }
     }
 
-    /// COPY into the session's staging table, then merge into the real one.
+    /// How a batch reaches its table.
+    enum LoadPath {
+        /// `COPY` into staging, then `INSERT … ON CONFLICT DO UPDATE`: keys maintained row by row.
+        case upsert
+        /// `COPY` into staging, delete the rows it replaces, insert with the keys dropped, rebuild.
+        case replaceRebuildingKeys
+        /// The table is empty: drop the keys, `COPY` straight into it, rebuild.
+        case copyIntoEmptyTable
+    }
+
+    /// Maintaining B-tree keys row by row costs ~4 µs a row on the measured server, a sorted
+    /// rebuild ~1 µs; so a batch at least as large as the table loads faster with the keys
+    /// dropped and rebuilt (PostgreSQL's own advice for populating a database).
+    func loadPath(_ schema: TableSchema, batch: Int, on connection: PostgresConnection) async throws -> LoadPath {
+        guard batch >= bulkRebuildThreshold, !schema.generatedID else { return .upsert }
+        let rows = try await Self.run(
+            SQLStatement(
+                "SELECT EXISTS (SELECT 1 FROM \(schema.name)), (SELECT reltuples FROM pg_class WHERE oid = '\(schema.name)'::regclass)"
+            ), on: connection, logger: logger)
+        guard let row = rows.first, row.count == 2 else { return .upsert }
+        if row[0].int == 0 { return .copyIntoEmptyTable }
+        // reltuples is -1 until the table is first analysed: then assume it is large.
+        guard let estimate = row[1].doubleValue, estimate >= 0, Double(batch) >= estimate else { return .upsert }
+        return .replaceRebuildingKeys
+    }
+
+    /// Loads `rows` into their table inside the caller's transaction. The bulk paths take an
+    /// exclusive lock on the table until commit (readers see the old rows until then), which
+    /// only large initial or catch-up loads do.
     func copyUpsert<R: StoreRecord>(_ rows: [R], on connection: PostgresConnection) async throws {
         guard !rows.isEmpty else { return }
         let schema = R.schema
+        let columns = schema.columnNames.joined(separator: ", ")
         let staging = "_load_\(schema.name)"
-        // A session temporary table, emptied at every commit: created once per connection,
-        // it costs no catalog churn per batch and is invisible to other sessions.
-        _ = try await Self.run(
-            SQLStatement(
-                "CREATE TEMP TABLE IF NOT EXISTS \(staging) (LIKE \(schema.name) INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"),
-            on: connection, logger: logger)
+        do {
+            switch try await loadPath(schema, batch: rows.count, on: connection) {
+            case .copyIntoEmptyTable:
+                try await run(dropKeys(schema), on: connection)
+                try await copy(rows, into: schema.name, on: connection)
+                try await run(rebuildKeys(schema), on: connection)
+            case .replaceRebuildingKeys:
+                try await copyIntoStaging(rows, staging: staging, on: connection)
+                let match = schema.primaryKey.map { "t.\($0) = s.\($0)" }.joined(separator: " AND ")
+                try await run(
+                    ["DELETE FROM \(schema.name) t USING \(staging) s WHERE \(match)"] + dropKeys(schema)
+                        + ["INSERT INTO \(schema.name) (\(columns)) SELECT \(columns) FROM \(staging)"] + rebuildKeys(schema),
+                    on: connection)
+            case .upsert:
+                try await copyIntoStaging(rows, staging: staging, on: connection)
+                try await run([schema.upsertStatement(source: "SELECT \(columns) FROM \(staging)")], on: connection)
+            }
+        } catch let error as PSQLError where ["21000", "23505"].contains(error.serverInfo?[.sqlState]) {
+            // 21000: ON CONFLICT met a key twice; 23505: the rebuilt primary key found a duplicate.
+            throw StockSchoolError.invalidValue(
+                table: schema.name, column: schema.primaryKey.joined(separator: ","), row: "one batch",
+                reason: "the same key appears more than once in one batch")
+        }
+    }
+
+    func dropKeys(_ schema: TableSchema) -> [String] {
+        schema.secondaryIndexes(.postgres).map { "DROP INDEX IF EXISTS \($0.name)" }
+            + ["ALTER TABLE \(schema.name) DROP CONSTRAINT \(schema.primaryKeyName)"]
+    }
+
+    func rebuildKeys(_ schema: TableSchema) -> [String] {
+        [
+            "ALTER TABLE \(schema.name) ADD CONSTRAINT \(schema.primaryKeyName) PRIMARY KEY (\(schema.primaryKey.joined(separator: ", ")))"
+        ] + schema.secondaryIndexes(.postgres).map(\.create)
+    }
+
+    func run(_ statements: [String], on connection: PostgresConnection) async throws {
+        for statement in statements {
+            _ = try await Self.run(SQLStatement(statement), on: connection, logger: logger)
+        }
+    }
+
+    /// A session temporary table, emptied at every commit: created once per connection, it costs
+    /// no catalog churn per batch and is invisible to other sessions.
+    func copyIntoStaging<R: StoreRecord>(_ rows: [R], staging: String, on connection: PostgresConnection) async throws {
+        try await run(
+            ["CREATE TEMP TABLE IF NOT EXISTS \(staging) (LIKE \(R.schema.name) INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"],
+            on: connection)
+        try await copy(rows, into: staging, on: connection)
+    }
+
+    /// Streams rows as `COPY … FROM STDIN` text in 1 MiB chunks, validating every value.
+    func copy<R: StoreRecord>(_ rows: [R], into table: String, on connection: PostgresConnection) async throws {
+        let schema = R.schema
         let chunkBytes = 1 << 20
-        try await connection.copyFrom(table: staging, columns: schema.columnNames, logger: logger) { writer in
+        try await connection.copyFrom(table: table, columns: schema.columnNames, logger: logger) { writer in
             var encoder = PostgresCopyEncoder(schema: schema, capacity: chunkBytes + 4096)
             for row in rows {
                 encoder.startRow()
@@ -162,58 +239,6 @@ public final class PostgresStore: MarketStore {
                 }
             }
             if encoder.buffer.readableBytes > 0 { try await writer.write(encoder.buffer) }
-        }
-        let columns = schema.columnNames.joined(separator: ", ")
-        do {
-            if try await shouldRebuildIndexes(schema, batch: rows.count, on: connection) {
-                try await replaceRebuildingIndexes(schema, from: staging, columns: columns, on: connection)
-            } else {
-                _ = try await Self.run(
-                    SQLStatement(schema.upsertStatement(source: "SELECT \(columns) FROM \(staging)")),
-                    on: connection, logger: logger)
-            }
-        } catch let error as PSQLError where ["21000", "23505"].contains(error.serverInfo?[.sqlState]) {
-            // 21000: ON CONFLICT met a key twice; 23505: the rebuilt primary key found a duplicate.
-            throw StockSchoolError.invalidValue(
-                table: schema.name, column: schema.primaryKey.joined(separator: ","), row: "one batch",
-                reason: "the same key appears more than once in one batch")
-        }
-    }
-
-    /// Whether maintaining the keys row by row would cost more than rebuilding them: on this
-    /// server class a B-tree insert costs ~4 µs a row while a sorted rebuild costs ~1 µs, so a
-    /// batch as large as the table is cheaper to load without indexes (PostgreSQL's own advice
-    /// for populating a database).
-    func shouldRebuildIndexes(_ schema: TableSchema, batch: Int, on connection: PostgresConnection) async throws -> Bool {
-        guard batch >= bulkRebuildThreshold, !schema.generatedID else { return false }
-        let rows = try await Self.run(
-            SQLStatement(
-                "SELECT EXISTS (SELECT 1 FROM \(schema.name)), (SELECT reltuples FROM pg_class WHERE oid = '\(schema.name)'::regclass)"
-            ), on: connection, logger: logger)
-        guard let row = rows.first, row.count == 2 else { return false }
-        if row[0].int == 0 { return true }
-        // reltuples is -1 until the table is first analysed: then assume it is large.
-        guard let estimate = row[1].doubleValue, estimate >= 0 else { return false }
-        return Double(batch) >= estimate
-    }
-
-    /// Upsert as delete-then-insert with the keys dropped and rebuilt, all inside the caller's
-    /// transaction: readers see the old table until commit. Takes an exclusive lock on the table
-    /// for the duration, which only large (initial or catch-up) loads do.
-    func replaceRebuildingIndexes(
-        _ schema: TableSchema, from staging: String, columns: String, on connection: PostgresConnection
-    ) async throws {
-        let key = schema.primaryKey
-        let match = key.map { "t.\($0) = s.\($0)" }.joined(separator: " AND ")
-        var statements = ["DELETE FROM \(schema.name) t USING \(staging) s WHERE \(match)"]
-        statements += schema.secondaryIndexes(.postgres).map { "DROP INDEX IF EXISTS \($0.name)" }
-        statements.append("ALTER TABLE \(schema.name) DROP CONSTRAINT \(schema.primaryKeyName)")
-        statements.append("INSERT INTO \(schema.name) (\(columns)) SELECT \(columns) FROM \(staging)")
-        statements.append(
-            "ALTER TABLE \(schema.name) ADD CONSTRAINT \(schema.primaryKeyName) PRIMARY KEY (\(key.joined(separator: ", ")))")
-        statements += schema.secondaryIndexes(.postgres).map(\.create)
-        for statement in statements {
-            _ = try await Self.run(SQLStatement(statement), on: connection, logger: logger)
         }
     }
 

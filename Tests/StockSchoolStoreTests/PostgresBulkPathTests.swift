@@ -62,6 +62,19 @@ struct PostgresBulkPathTests {
         }
     }
 
+    @Test func aBadValueInAnInitialLoadLeavesTheTableEmptyWithItsKeys() async throws {
+        try await withBulkStore { store in
+            var batch = Self.bars(days: 2...7, close: 10)
+            batch[13].low = .nan
+            await #expect(throws: StockSchoolError.self) { try await store.upsert(batch) }
+            #expect(try await store.read(DailyBar.self).isEmpty)
+            #expect(try await indexes(store) == ["stock_daily_pkey", "idx_stock_daily_ts_code_trade_date"])
+            batch[13].low = 9
+            try await store.upsert(batch)
+            #expect(try await store.read(DailyBar.self).count == batch.count)
+        }
+    }
+
     @Test func aDuplicateKeyRollsBackEverything() async throws {
         try await withBulkStore { store in
             let first = Self.bars(days: 2...5, close: 10)
