@@ -224,6 +224,7 @@ public final class PostgresStore: MarketStore {
         let chunkBytes = 1 << 20
         try await connection.copyFrom(table: table, columns: schema.columnNames, logger: logger) { writer in
             var encoder = PostgresCopyEncoder(schema: schema, capacity: chunkBytes + 4096)
+            var chunk = ByteBufferAllocator().buffer(capacity: chunkBytes + 4096)
             for row in rows {
                 encoder.startRow()
                 do throws(ColumnViolation) {
@@ -233,12 +234,18 @@ public final class PostgresStore: MarketStore {
                         table: schema.name, column: error.column, row: row.rowKey, reason: error.reason)
                 }
                 encoder.endRow()
-                if encoder.buffer.readableBytes >= chunkBytes {
-                    try await writer.write(encoder.buffer)
-                    encoder.buffer.clear()
+                if encoder.bytes.count >= chunkBytes {
+                    chunk.clear()
+                    chunk.writeBytes(encoder.bytes)
+                    encoder.bytes.removeAll(keepingCapacity: true)
+                    try await writer.write(chunk)
                 }
             }
-            if encoder.buffer.readableBytes > 0 { try await writer.write(encoder.buffer) }
+            if !encoder.bytes.isEmpty {
+                chunk.clear()
+                chunk.writeBytes(encoder.bytes)
+                try await writer.write(chunk)
+            }
         }
     }
 
@@ -330,109 +337,5 @@ struct PostgresFailure: Error, CustomStringConvertible {
         }
         if let error = error as? StockSchoolError { return error.description }
         return "\(error)"
-    }
-}
-
-/// Writes rows in `COPY … FROM STDIN` text format: tab-separated, `\N` for NULL, backslash escapes.
-struct PostgresCopyEncoder: RowEncoder {
-    var buffer: ByteBuffer
-    var guardrail: ColumnGuard
-    private var first = true
-
-    init(schema: TableSchema, capacity: Int) {
-        self.buffer = ByteBufferAllocator().buffer(capacity: capacity)
-        self.guardrail = ColumnGuard(schema)
-    }
-
-    mutating func startRow() {
-        guardrail.reset()
-        first = true
-    }
-
-    mutating func endRow() { buffer.writeInteger(UInt8(ascii: "\n")) }
-
-    private mutating func separator() {
-        if first { first = false } else { buffer.writeInteger(UInt8(ascii: "\t")) }
-    }
-
-    private mutating func null() {
-        buffer.writeInteger(UInt8(ascii: "\\"))
-        buffer.writeInteger(UInt8(ascii: "N"))
-    }
-
-    mutating func text(_ value: String?) throws(ColumnViolation) {
-        let column = guardrail.next()
-        separator()
-        guard let value = try ColumnGuard.check(value, column) else { return null() }
-        var needsEscape = false
-        for byte in value.utf8 where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-            needsEscape = true
-            break
-        }
-        guard needsEscape else {
-            buffer.writeString(value)
-            return
-        }
-        for byte in value.utf8 {
-            switch byte {
-            case 0x5C: buffer.writeString("\\\\")
-            case 0x09: buffer.writeString("\\t")
-            case 0x0A: buffer.writeString("\\n")
-            case 0x0D: buffer.writeString("\\r")
-            default: buffer.writeInteger(byte)
-            }
-        }
-    }
-
-    mutating func date(_ value: TradeDate?) throws(ColumnViolation) {
-        let column = guardrail.next()
-        separator()
-        guard let value = try ColumnGuard.check(value, column) else { return null() }
-        writeInteger(Int64(value.rawValue))
-    }
-
-    mutating func double(_ value: Double?) throws(ColumnViolation) {
-        let column = guardrail.next()
-        separator()
-        guard let value = try ColumnGuard.check(value, column) else { return null() }
-        // Swift prints the shortest text that reads back to the same double.
-        buffer.writeString(value.description)
-    }
-
-    mutating func integer(_ value: Int64?) throws(ColumnViolation) {
-        let column = guardrail.next()
-        separator()
-        guard let value = try ColumnGuard.check(value, column) else { return null() }
-        writeInteger(value)
-    }
-
-    mutating func timestamp(_ value: Timestamp?) throws(ColumnViolation) {
-        try text(value?.iso8601)
-    }
-
-    mutating func boolean(_ value: Bool?) throws(ColumnViolation) {
-        let column = guardrail.next()
-        separator()
-        guard let value = try ColumnGuard.check(value, column) else { return null() }
-        buffer.writeInteger(UInt8(ascii: value ? "t" : "f"))
-    }
-
-    private mutating func writeInteger(_ value: Int64) {
-        if value < 0 {
-            buffer.writeInteger(UInt8(ascii: "-"))
-        }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { raw in
-            repeat {
-                raw[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { buffer.writeInteger(raw[i]) }
-        }
     }
 }
