@@ -168,8 +168,12 @@ public final class SQLiteStore: MarketStore {
                 let stock = try builder.stock(
                     UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 1))))
                 builder.row(date: Int32(truncatingIfNeeded: sqlite3_column_int64(handle, 0)), stock: stock)
-                for f in 0..<fieldCount where sqlite3_column_type(handle, f + 2) != SQLITE_NULL {
-                    builder.set(field: Int(f), sqlite3_column_double(handle, f + 2))
+                for f in 0..<fieldCount {
+                    // NULL reads as 0.0; only then is the (mutex-guarded) type call worth making.
+                    let value = sqlite3_column_double(handle, f + 2)
+                    if value != 0 || sqlite3_column_type(handle, f + 2) != SQLITE_NULL {
+                        builder.set(field: Int(f), value)
+                    }
                 }
             }
             return builder.build(fields: fields)
