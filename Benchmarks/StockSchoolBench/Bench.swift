@@ -15,7 +15,8 @@ struct Bench: AsyncParsableCommand {
 }
 
 /// Times `body` `runs` times after `prepare`, which is not timed.
-func measure(runs: Int, prepare: () async throws -> Void = {}, _ body: () async throws -> Void) async throws -> [Double] {
+func measure(runs: Int, prepare: () async throws -> Void = {}, _ body: () async throws -> Void) async throws -> [Double]
+{
     var seconds: [Double] = []
     for _ in 0..<runs {
         try await prepare()
@@ -30,14 +31,16 @@ func measure(runs: Int, prepare: () async throws -> Void = {}, _ body: () async 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return .nan }
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 /// One result line: name, median seconds, and (when rows are given) rows per second at the median.
 func report(_ name: String, _ seconds: [Double], rows: Int? = nil) {
     let m = median(seconds)
-    var line = "\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) median \(String(format: "%.3f", m)) s"
-    line += "  (min \(String(format: "%.3f", seconds.min() ?? .nan)), max \(String(format: "%.3f", seconds.max() ?? .nan)), n=\(seconds.count))"
+    var line = "\(name.padding(toLength: 56, withPad: " ", startingAt: 0)) median \(String(format: "%.3f", m)) s"
+    line +=
+        "  (min \(String(format: "%.3f", seconds.min() ?? .nan)), max \(String(format: "%.3f", seconds.max() ?? .nan)), n=\(seconds.count))"
     if let rows {
         line += "  \(String(format: "%.0f", Double(rows) / m)) rows/s"
     }
@@ -108,7 +111,8 @@ struct LoadBench: AsyncParsableCommand {
     }
 
     func sqlite(_ bars: [DailyBar]) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ss-bench-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ss-bench-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var store: (any MarketStore)?
         var run = 0
@@ -173,7 +177,8 @@ func engineFloor(_ store: any MarketStore, rows: Int, label: String) async throw
         },
         {
             try await store.execute(atomically: [
-                SQLStatement("INSERT INTO bench_floor SELECT \(source.columnNames.joined(separator: ", ")) FROM stock_daily")
+                SQLStatement(
+                    "INSERT INTO bench_floor SELECT \(source.columnNames.joined(separator: ", ")) FROM stock_daily")
             ])
         })
     report("\(label) baseline: engine INSERT … SELECT, same keys", seconds, rows: rows)
@@ -190,7 +195,8 @@ struct PanelBench: AsyncParsableCommand {
     func run() async throws {
         let generated = try market.market()
         let bars = market.bars(generated)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ss-bench-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ss-bench-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try await openStore(url: "sqlite://\(directory)/panel.sqlite")
         try await store.migrate()

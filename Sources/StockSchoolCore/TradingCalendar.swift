@@ -83,23 +83,7 @@ public struct TradingCalendar: Sendable, Equatable {
         return lo < hi ? openDays[lo..<hi] : []
     }
 
-    private func lowerBound(_ date: TradeDate) -> Int {
-        var lo = 0
-        var hi = openDays.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if openDays[mid] < date { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    private func lowerBound(_ date: TradeDate) -> Int { openDays.lowerBound(of: date) }
 
-    private func upperBound(_ date: TradeDate) -> Int {
-        var lo = 0
-        var hi = openDays.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if openDays[mid] <= date { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    private func upperBound(_ date: TradeDate) -> Int { openDays.upperBound(of: date) }
 }

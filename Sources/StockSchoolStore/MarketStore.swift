@@ -41,7 +41,9 @@ extension MarketStore {
         if let newest = applied.max(), newest > Migration.latestVersion {
             throw StockSchoolError.migrationFailed(
                 version: newest,
-                reason: "the store was migrated by a newer StockSchool (schema version \(newest), this build knows \(Migration.latestVersion)); upgrade StockSchool")
+                reason:
+                    "the store was migrated by a newer StockSchool (schema version \(newest), this build knows \(Migration.latestVersion)); upgrade StockSchool"
+            )
         }
         var done: [Int] = []
         for migration in Migration.all where !applied.contains(migration.version) {
@@ -97,7 +99,8 @@ extension MarketStore {
     func selectList(_ schema: TableSchema) -> String {
         schema.columns.map { column in
             if dialect == .postgres && column.type == .timestamp {
-                return "to_char(\(column.name) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS \(column.name)"
+                return
+                    "to_char(\(column.name) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS \(column.name)"
             }
             return column.name
         }.joined(separator: ", ")

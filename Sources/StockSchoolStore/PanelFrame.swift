@@ -10,7 +10,9 @@ public struct PanelRequest: Sendable, Equatable {
     /// `nil` = every stock with data in the range.
     public var tsCodes: [TSCode]?
 
-    public init(table: String = "stock_daily", fields: [String], start: TradeDate, end: TradeDate, tsCodes: [TSCode]? = nil) {
+    public init(
+        table: String = "stock_daily", fields: [String], start: TradeDate, end: TradeDate, tsCodes: [TSCode]? = nil
+    ) {
         self.table = table
         self.fields = fields
         self.start = start
@@ -23,7 +25,8 @@ public struct PanelRequest: Sendable, Equatable {
         guard let schema = Schema.table(named: table), schema.codeColumn != nil, schema.dateColumn == "trade_date"
         else {
             throw .invalidArgument(
-                name: "panel table", reason: "'\(table)' is not a per-stock daily table (stock_daily, adj_factor, daily_basic, index_daily)")
+                name: "panel table",
+                reason: "'\(table)' is not a per-stock daily table (stock_daily, adj_factor, daily_basic, index_daily)")
         }
         guard !fields.isEmpty else { throw .invalidArgument(name: "panel fields", reason: "no field requested") }
         var columns: [Column] = []
@@ -31,7 +34,8 @@ public struct PanelRequest: Sendable, Equatable {
             guard let column = schema.column(named: field), column.type == .double else {
                 let numeric = schema.columns.filter { $0.type == .double }.map(\.name).joined(separator: ", ")
                 throw .invalidArgument(
-                    name: "panel field", reason: "'\(field)' is not a numeric column of \(table); choose from \(numeric)")
+                    name: "panel field",
+                    reason: "'\(field)' is not a numeric column of \(table); choose from \(numeric)")
             }
             columns.append(column)
         }

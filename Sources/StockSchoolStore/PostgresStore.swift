@@ -74,7 +74,8 @@ public final class PostgresStore: MarketStore {
         do {
             try await client.withTransaction(logger: logger) { connection in
                 // Serialises concurrent migrators and other schema-wide changes.
-                _ = try await Self.run(SQLStatement("SELECT pg_advisory_xact_lock(727001)"), on: connection, logger: self.logger)
+                _ = try await Self.run(
+                    SQLStatement("SELECT pg_advisory_xact_lock(727001)"), on: connection, logger: self.logger)
                 for statement in statements {
                     failing.sql = statement.sql
                     _ = try await Self.run(statement, on: connection, logger: self.logger)
@@ -85,13 +86,17 @@ public final class PostgresStore: MarketStore {
         }
     }
 
-    static func run(_ statement: SQLStatement, on connection: PostgresConnection, logger: Logger) async throws -> [[SQLValue]] {
+    static func run(
+        _ statement: SQLStatement, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [[SQLValue]] {
         var bindings = PostgresBindings(capacity: statement.binds.count)
         for value in statement.binds {
             switch value {
             case .null: bindings.appendNull()
             case .integer(let v): bindings.append(InferredText(String(v)))
-            case .double(let v): bindings.append(InferredText(v.isFinite ? "\(v)" : (v.isNaN ? "NaN" : (v > 0 ? "Infinity" : "-Infinity"))))
+            case .double(let v):
+                bindings.append(
+                    InferredText(v.isFinite ? "\(v)" : (v.isNaN ? "NaN" : (v > 0 ? "Infinity" : "-Infinity"))))
             case .text(let v): bindings.append(InferredText(v))
             }
         }
@@ -178,7 +183,8 @@ public final class PostgresStore: MarketStore {
                 let match = schema.primaryKey.map { "t.\($0) = s.\($0)" }.joined(separator: " AND ")
                 try await run(
                     ["DELETE FROM \(schema.name) t USING \(staging) s WHERE \(match)"] + dropKeys(schema)
-                        + ["INSERT INTO \(schema.name) (\(columns)) SELECT \(columns) FROM \(staging)"] + rebuildKeys(schema),
+                        + ["INSERT INTO \(schema.name) (\(columns)) SELECT \(columns) FROM \(staging)"]
+                        + rebuildKeys(schema),
                     on: connection)
             case .upsert:
                 try await copyIntoStaging(rows, staging: staging, on: connection)
@@ -213,7 +219,9 @@ public final class PostgresStore: MarketStore {
     /// no catalog churn per batch and is invisible to other sessions.
     func copyIntoStaging<R: StoreRecord>(_ rows: [R], staging: String, on connection: PostgresConnection) async throws {
         try await run(
-            ["CREATE TEMP TABLE IF NOT EXISTS \(staging) (LIKE \(R.schema.name) INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"],
+            [
+                "CREATE TEMP TABLE IF NOT EXISTS \(staging) (LIKE \(R.schema.name) INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            ],
             on: connection)
         try await copy(rows, into: staging, on: connection)
     }
@@ -227,12 +235,7 @@ public final class PostgresStore: MarketStore {
             var chunk = ByteBufferAllocator().buffer(capacity: chunkBytes + 4096)
             for row in rows {
                 encoder.startRow()
-                do throws(ColumnViolation) {
-                    try row.encode(to: &encoder)
-                } catch {
-                    throw StockSchoolError.invalidValue(
-                        table: schema.name, column: error.column, row: row.rowKey, reason: error.reason)
-                }
+                try row.encodeChecked(to: &encoder)
                 encoder.endRow()
                 if encoder.bytes.count >= chunkBytes {
                     chunk.clear()
@@ -307,7 +310,9 @@ struct InferredText: PostgresNonThrowingEncodable {
     init(_ text: String) { self.text = text }
     static var psqlType: PostgresDataType { PostgresDataType(0) }
     static var psqlFormat: PostgresFormat { .text }
-    func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+    func encode<JSONEncoder: PostgresJSONEncoder>(
+        into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>
+    ) {
         buffer.writeString(text)
     }
 }

@@ -19,7 +19,8 @@ public final class SQLiteStore: MarketStore {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw StockSchoolError.storeUnavailable(url: displayURL, reason: "cannot create directory \(directory): \(error.localizedDescription)")
+                throw StockSchoolError.storeUnavailable(
+                    url: displayURL, reason: "cannot create directory \(directory): \(error.localizedDescription)")
             }
         }
         var configuration = Configuration()
@@ -109,7 +110,8 @@ public final class SQLiteStore: MarketStore {
         let tuple = "(" + Array(repeating: "?", count: schema.columns.count).joined(separator: ", ") + ")"
         func statement(rows n: Int) throws -> Statement {
             try db.makeStatement(
-                sql: schema.upsertStatement(source: "VALUES " + Array(repeating: tuple, count: n).joined(separator: ", ")))
+                sql: schema.upsertStatement(
+                    source: "VALUES " + Array(repeating: tuple, count: n).joined(separator: ", ")))
         }
         let full = rows.count >= rowsPerStatement ? try statement(rows: rowsPerStatement) : nil
         var start = 0
@@ -120,12 +122,7 @@ public final class SQLiteStore: MarketStore {
             var encoder = SQLiteRowEncoder(statement: handle, schema: schema)
             for row in rows[start..<start + count] {
                 encoder.startRow()
-                do throws(ColumnViolation) {
-                    try row.encode(to: &encoder)
-                } catch {
-                    throw StockSchoolError.invalidValue(
-                        table: schema.name, column: error.column, row: row.rowKey, reason: error.reason)
-                }
+                try row.encodeChecked(to: &encoder)
             }
             let rc = sqlite3_step(handle)
             sqlite3_reset(handle)

@@ -11,6 +11,18 @@ public protocol StoreRecord: Sendable {
     init<D: RowDecoder>(from decoder: inout D) throws(StockSchoolError)
 }
 
+extension StoreRecord {
+    /// Encodes the row, turning a rejected value into the user-facing error that names table,
+    /// column and row.
+    func encodeChecked<E: RowEncoder>(to encoder: inout E) throws(StockSchoolError) {
+        do throws(ColumnViolation) {
+            try encode(to: &encoder)
+        } catch {
+            throw .invalidValue(table: Self.schema.name, column: error.column, row: rowKey, reason: error.reason)
+        }
+    }
+}
+
 /// A value that cannot go into its column. The writer adds table and row and reports it as
 /// `StockSchoolError.invalidValue`.
 public struct ColumnViolation: Error, Sendable {

@@ -114,7 +114,9 @@ public struct TableSchema: Sendable, Equatable {
     func secondaryIndexes(_ dialect: SQLDialect) -> [(name: String, create: String)] {
         (indexes + (dialect == .postgres ? postgresIndexes : [])).map { columns in
             let indexName = "idx_\(name)_\(columns.joined(separator: "_"))"
-            return (indexName, "CREATE INDEX IF NOT EXISTS \(indexName) ON \(name) (\(columns.joined(separator: ", ")))")
+            return (
+                indexName, "CREATE INDEX IF NOT EXISTS \(indexName) ON \(name) (\(columns.joined(separator: ", ")))"
+            )
         }
     }
 

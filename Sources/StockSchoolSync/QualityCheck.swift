@@ -56,7 +56,8 @@ public struct QualityCheck: Sendable {
         func add(_ check: String, _ codes: [String], _ what: String) {
             guard !codes.isEmpty else { return }
             let sample = codes.prefix(5).joined(separator: ", ")
-            findings.append(Finding(check: check, count: codes.count, detail: "\(what): \(sample)\(codes.count > 5 ? ", …" : "")"))
+            findings.append(
+                Finding(check: check, count: codes.count, detail: "\(what): \(sample)\(codes.count > 5 ? ", …" : "")"))
         }
         add("ohlc", ohlcBad, "low/high inconsistent with open/close")
         add("price_limit", limitBad, "close outside the price-limit band")
@@ -71,7 +72,8 @@ public struct QualityCheck: Sendable {
         if coverage < 0.9 {
             score *= coverage / 0.9
             findings.append(
-                Finding(check: "coverage", count: expected - rows, detail: "\(rows) rows for \(expected) listed stocks"))
+                Finding(check: "coverage", count: expected - rows, detail: "\(rows) rows for \(expected) listed stocks")
+            )
         }
         let json = (try? JSONEncoder().encode(findings)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
         return QualityReport(

@@ -4,7 +4,13 @@ import StockSchoolCore
 /// is no Tushare token. The whole market is generated once, deterministically from the seed.
 public struct SampleSource: DataSource {
     public let market: SampleMarket
-    public var name: String { "sample" }
+
+    /// The market's identity: another size, seed or range is another market, whose days are
+    /// all still missing, so switching markets refetches instead of silently mixing two.
+    public var name: String {
+        let c = market.configuration
+        return "sample(stocks=\(c.stocks),seed=\(c.seed),\(c.start)-\(c.end))"
+    }
 
     public init(_ configuration: SampleMarketConfiguration) throws(StockSchoolError) {
         self.market = try SampleMarket(configuration)

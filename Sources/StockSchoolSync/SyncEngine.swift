@@ -111,13 +111,15 @@ public struct SyncEngine: Sendable {
         // Plan: every (dataset, open day) not yet committed, holes in the middle included.
         var units: [(Dataset, TradeDate)] = []
         for dataset in Dataset.perTradeDate where request.datasets.contains(dataset) {
-            let done = request.full ? [] : try await store.completedDates(source: source.name, dataset: dataset.rawValue)
+            let done =
+                request.full ? [] : try await store.completedDates(source: source.name, dataset: dataset.rawValue)
             units += openDays.filter { !done.contains($0) }.map { (dataset, $0) }
         }
         var indexMissing: [TradeDate] = []
         if request.datasets.contains(.indexDaily) {
             let done =
-                request.full ? [] : try await store.completedDates(source: source.name, dataset: Dataset.indexDaily.rawValue)
+                request.full
+                ? [] : try await store.completedDates(source: source.name, dataset: Dataset.indexDaily.rawValue)
             indexMissing = openDays.filter { !done.contains($0) }
         }
         units.sort { ($0.1, $0.0.rawValue) < ($1.1, $1.0.rawValue) }
@@ -155,7 +157,9 @@ public struct SyncEngine: Sendable {
             rows += count
             rowsByDataset[dataset.rawValue, default: 0] += count
             completed += 1
-            progress(SyncProgress(completedUnits: completed, totalUnits: total, rows: rows, dataset: dataset, tradeDate: date))
+            progress(
+                SyncProgress(
+                    completedUnits: completed, totalUnits: total, rows: rows, dataset: dataset, tradeDate: date))
         }
 
         if let first = indexMissing.first, let last = indexMissing.last {
@@ -167,12 +171,15 @@ public struct SyncEngine: Sendable {
                 outcome.calls += 1
                 var perDate: [TradeDate: Int] = [:]
                 for bar in bars { perDate[bar.bar.tradeDate, default: 0] += 1 }
-                try await store.upsert(bars, checkpoints: indexMissing.map { checkpoint(.indexDaily, $0, perDate[$0] ?? 0) })
+                try await store.upsert(
+                    bars, checkpoints: indexMissing.map { checkpoint(.indexDaily, $0, perDate[$0] ?? 0) })
                 rows += bars.count
                 rowsByDataset[Dataset.indexDaily.rawValue, default: 0] += bars.count
             }
             completed += 1
-            progress(SyncProgress(completedUnits: completed, totalUnits: total, rows: rows, dataset: .indexDaily, tradeDate: last))
+            progress(
+                SyncProgress(
+                    completedUnits: completed, totalUnits: total, rows: rows, dataset: .indexDaily, tradeDate: last))
         }
         outcome.rows = rows + (rowsByDataset["stock_basic"] ?? 0) + (rowsByDataset["trade_cal"] ?? 0)
         return SyncReport(

@@ -61,7 +61,9 @@ public final class TestStore: Sendable {
         case .postgres:
             guard let admin = TestEnvironment.postgresURL else {
                 throw MissingTestServer(
-                    description: "CI=true but STOCKSCHOOL_TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, which starts PostgreSQL")
+                    description:
+                        "CI=true but STOCKSCHOOL_TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, which starts PostgreSQL"
+                )
             }
             let adminStore = try await openStore(url: admin)
             try await adminStore.query(SQLStatement("CREATE DATABASE \(name)"))

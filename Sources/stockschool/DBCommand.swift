@@ -28,7 +28,10 @@ struct DBStatsCommand: AsyncParsableCommand {
         let (stats, version) = try await withStore(configuration) { store in
             let versions = try await store.appliedMigrations()
             guard !versions.isEmpty else {
-                throw CommandFailure(description: "the store at \(store.displayURL) has no schema yet; run `stockschool init` or `stockschool demo` first")
+                throw CommandFailure(
+                    description:
+                        "the store at \(store.displayURL) has no schema yet; run `stockschool init` or `stockschool demo` first"
+                )
             }
             return (try await store.stats(), versions.max() ?? 0)
         }
@@ -38,7 +41,9 @@ struct DBStatsCommand: AsyncParsableCommand {
                 StatsResult(
                     store: display, schemaVersion: version,
                     tables: stats.map {
-                        .init(table: $0.table, rows: $0.rows, firstDate: $0.firstDate?.description, lastDate: $0.lastDate?.description, dates: $0.dates)
+                        .init(
+                            table: $0.table, rows: $0.rows, firstDate: $0.firstDate?.description,
+                            lastDate: $0.lastDate?.description, dates: $0.dates)
                     }))
             return
         }

@@ -29,14 +29,19 @@ struct DemoCommand: AsyncParsableCommand {
             return (report, try await store.stats())
         }
         if global.json {
-            try Output.json(DemoResult(sync: SyncSummary(report), tables: Dictionary(uniqueKeysWithValues: stats.map { ($0.table, $0.rows) })))
+            try Output.json(
+                DemoResult(
+                    sync: SyncSummary(report),
+                    tables: Dictionary(uniqueKeysWithValues: stats.map { ($0.table, $0.rows) })))
             return
         }
         SampleSync.printSummary(report)
         print("")
         Output.table(
             ["table", "rows", "first", "last"],
-            stats.map { [$0.table, Output.grouped($0.rows), $0.firstDate?.description ?? "", $0.lastDate?.description ?? ""] })
+            stats.map {
+                [$0.table, Output.grouped($0.rows), $0.firstDate?.description ?? "", $0.lastDate?.description ?? ""]
+            })
         print("\nStore: \(StoreURL.masked(configuration.databaseURL))")
         print("Next: `stockschool db stats`, or see README.md for the tour.")
     }

@@ -13,7 +13,9 @@ struct GlobalOptions: ParsableArguments {
             valueName: "url"))
     var store: String?
 
-    @Option(name: .long, help: ArgumentHelp("Configuration file (default: ./stockschool.yaml if present).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Configuration file (default: ./stockschool.yaml if present).", valueName: "file"))
     var config: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON on standard output instead of tables.")

@@ -28,7 +28,9 @@ struct InitCommand: AsyncParsableCommand {
         } else if applied.isEmpty {
             print("Store \(display) is up to date (schema version \(versions.max() ?? 0)).")
         } else {
-            print("Store \(display): applied migration(s) \(applied.map(String.init).joined(separator: ", ")); schema version \(versions.max() ?? 0).")
+            print(
+                "Store \(display): applied migration(s) \(applied.map(String.init).joined(separator: ", ")); schema version \(versions.max() ?? 0)."
+            )
         }
     }
 }

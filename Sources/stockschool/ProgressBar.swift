@@ -33,12 +33,16 @@ final class ProgressBar: @unchecked Sendable {
             let width = 30
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            let line = "\r\(label) [\(bar)] \(percent)% \(completed)/\(total) \(unit) \(Self.rate(rate))/s ETA \(Self.clock(remaining)) \(detail)"
+            let line =
+                "\r\(label) [\(bar)] \(percent)% \(completed)/\(total) \(unit) \(Self.rate(rate))/s ETA \(Self.clock(remaining)) \(detail)"
             FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
         } else {
-            guard percent / 10 != lastPlainPercent / 10 || completed == total, percent != lastPlainPercent else { return }
+            guard percent / 10 != lastPlainPercent / 10 || completed == total, percent != lastPlainPercent else {
+                return
+            }
             lastPlainPercent = percent
-            let line = "\(label): \(percent)% (\(completed)/\(total) \(unit), \(Self.rate(rate))/s, ETA \(Self.clock(remaining))) \(detail)\n"
+            let line =
+                "\(label): \(percent)% (\(completed)/\(total) \(unit), \(Self.rate(rate))/s, ETA \(Self.clock(remaining))) \(detail)\n"
             FileHandle.standardError.write(Data(line.utf8))
         }
     }
@@ -53,6 +57,7 @@ final class ProgressBar: @unchecked Sendable {
 
     static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

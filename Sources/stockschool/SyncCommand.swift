@@ -78,7 +78,9 @@ enum SampleSync {
         }
         let engine = SyncEngine(source: source, store: store)
         let bar = ProgressBar(label: "sync")
-        let report = try await engine.run(SyncRequest(datasets: datasets, start: market.start, end: market.end, full: full)) {
+        let report = try await engine.run(
+            SyncRequest(datasets: datasets, start: market.start, end: market.end, full: full)
+        ) {
             step in
             bar.update(
                 completed: step.completedUnits, total: step.totalUnits,
@@ -89,7 +91,9 @@ enum SampleSync {
     }
 
     static func printSummary(_ report: SyncReport) {
-        print("Sync run \(report.runID) \(report.status.rawValue): \(report.units) units, \(Output.grouped(report.rows)) rows, \(report.calls) calls.")
+        print(
+            "Sync run \(report.runID) \(report.status.rawValue): \(report.units) units, \(Output.grouped(report.rows)) rows, \(report.calls) calls."
+        )
         for (dataset, rows) in report.rowsByDataset.sorted(by: { $0.key < $1.key }) {
             print("  \(dataset.padding(toLength: 12, withPad: " ", startingAt: 0)) \(Output.grouped(rows)) rows")
         }

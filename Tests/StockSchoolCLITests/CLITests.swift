@@ -22,12 +22,16 @@ import Testing
         return root.appendingPathComponent(".build/debug/stockschool")
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("STOCKSCHOOL_") && !key.hasPrefix("STOCKSCHOOL_TEST_") { env[key] = nil }
+        for key in env.keys where key.hasPrefix("STOCKSCHOOL_") && !key.hasPrefix("STOCKSCHOOL_TEST_") {
+            env[key] = nil
+        }
         env.merge(environment) { _, new in new }
         process.environment = env
         if let directory { process.currentDirectoryURL = directory }

@@ -49,8 +49,11 @@ import Testing
         #expect {
             try StockSchoolConfiguration.load(yaml: nil, environment: ["STOCKSCHOOL_PORT": "eighty"])
         } throws: { error in
-            guard case .invalidConfiguration(let key, let source, let reason) = error as? StockSchoolError else { return false }
-            return key == "server.port" && source == "environment variable STOCKSCHOOL_PORT" && reason.contains("eighty")
+            guard case .invalidConfiguration(let key, let source, let reason) = error as? StockSchoolError else {
+                return false
+            }
+            return key == "server.port" && source == "environment variable STOCKSCHOOL_PORT"
+                && reason.contains("eighty")
         }
     }
 

@@ -19,7 +19,9 @@ import Testing
         #expect(try TSCode("399001.SZ").board == nil)
     }
 
-    @Test(arguments: ["600000.sh", "60000.SH", "6000000.SH", "600000SH", "600000.HK", "60000A.SH", "", "600000.SH ", "６00000.SH"])
+    @Test(arguments: [
+        "600000.sh", "60000.SH", "6000000.SH", "600000SH", "600000.HK", "60000A.SH", "", "600000.SH ", "６00000.SH",
+    ])
     func rejectsMalformedCodes(_ text: String) {
         #expect(throws: StockSchoolError.invalidTSCode(text)) { try TSCode(text) }
     }

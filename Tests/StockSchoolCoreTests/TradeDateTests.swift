@@ -9,7 +9,10 @@ import Testing
         #expect(try TradeDate("19900101").year == 1990)
     }
 
-    @Test(arguments: ["20230229", "19000229", "20241301", "20240132", "20240000", "2024-01-02", "2024010", "abcdefgh", "19891231", "22000101", ""])
+    @Test(arguments: [
+        "20230229", "19000229", "20241301", "20240132", "20240000", "2024-01-02", "2024010", "abcdefgh", "19891231",
+        "22000101", "",
+    ])
     func rejectsInvalidDates(_ text: String) {
         #expect(throws: StockSchoolError.invalidTradeDate(text)) { try TradeDate(text) }
     }

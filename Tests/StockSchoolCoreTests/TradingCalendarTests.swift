@@ -42,7 +42,9 @@ import Testing
     }
 
     @Test func deduplicatesAndSorts() {
-        let calendar = TradingCalendar(openDays: [TradeDate(unchecked: 2024_01_03), TradeDate(unchecked: 2024_01_02), TradeDate(unchecked: 2024_01_03)])
+        let calendar = TradingCalendar(openDays: [
+            TradeDate(unchecked: 2024_01_03), TradeDate(unchecked: 2024_01_02), TradeDate(unchecked: 2024_01_03),
+        ])
         #expect(calendar.openDays.map(\.rawValue) == [2024_01_02, 2024_01_03])
     }
 }

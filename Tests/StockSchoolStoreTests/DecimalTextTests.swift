@@ -20,7 +20,9 @@ import Testing
 
     @Test func everyValueReadsBackToTheSameBits() {
         var generator = SystemRandomNumberGenerator()
-        var values: [Double] = [1e-300, 1e300, 0.1, 1 / 3, 2.0 / 3.0, 123456789.123456789, 9.999999999999999e14, 1e15, -0.0]
+        var values: [Double] = [
+            1e-300, 1e300, 0.1, 1 / 3, 2.0 / 3.0, 123456789.123456789, 9.999999999999999e14, 1e15, -0.0,
+        ]
         for _ in 0..<20_000 {
             values.append(Double.random(in: -1e6...1e6, using: &generator))
             values.append((Double.random(in: 0...100_000, using: &generator) * 100).rounded() / 100)

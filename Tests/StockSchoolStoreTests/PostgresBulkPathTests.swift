@@ -12,7 +12,8 @@ struct PostgresBulkPathTests {
         days.flatMap { day in
             (0..<4).map { i in
                 DailyBar(
-                    tsCode: TSCode(literal: "600000.SH").withSymbol(600_000 + i), tradeDate: TradeDate(unchecked: Int32(2024_01_00 + day)),
+                    tsCode: TSCode(literal: "600000.SH").withSymbol(600_000 + i),
+                    tradeDate: TradeDate(unchecked: Int32(2024_01_00 + day)),
                     open: close, high: close + 1, low: close - 1, close: close, preClose: nil, change: nil, pctChg: nil,
                     vol: 1, amount: 1)
             }

@@ -7,7 +7,8 @@ import Testing
         for table in [Schema.stockDaily, Schema.adjFactor, Schema.dailyBasic, Schema.indexDaily] {
             #expect(table.primaryKey == ["trade_date", "ts_code"])
             #expect(table.postgresIndexes.contains(["ts_code", "trade_date"]))
-            #expect(table.createStatements(.postgres).contains { $0.contains("ON \(table.name) (ts_code, trade_date)") })
+            #expect(
+                table.createStatements(.postgres).contains { $0.contains("ON \(table.name) (ts_code, trade_date)") })
             #expect(table.createStatements(.sqlite).contains { $0.contains("INSERT INTO sqlite_stat1") })
         }
     }

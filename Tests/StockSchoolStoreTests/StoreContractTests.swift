@@ -19,7 +19,8 @@ import Testing
     }
 
     static let bars: [DailyBar] = [
-        bar(pf, d1, close: 10.00), bar(pf, d2, close: 10.50, preClose: 10.00), bar(pf, d3, close: 10.20, preClose: 10.50),
+        bar(pf, d1, close: 10.00), bar(pf, d2, close: 10.50, preClose: 10.00),
+        bar(pf, d3, close: 10.20, preClose: 10.50),
         bar(cyb, d1, close: 150.00), bar(cyb, d3, close: 160.00, preClose: 150.00),  // suspended on d2
     ]
 
@@ -41,7 +42,8 @@ import Testing
         try await TestStore.with(backend) { (store: any MarketStore) async throws in
             try await store.query(
                 SQLStatement(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', '2030-01-01T00:00:00Z')"))
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', '2030-01-01T00:00:00Z')"
+                ))
             await #expect(throws: StockSchoolError.self) { try await store.migrate() }
         }
     }
@@ -52,12 +54,14 @@ import Testing
             try await store.upsert(Self.bars)
             let pf = try await store.read(DailyBar.self, RecordFilter(tsCode: Self.pf, start: Self.d1, end: Self.d3))
             #expect(pf == Array(Self.bars[0..<3]))
-            let ranged = try await store.read(DailyBar.self, RecordFilter(tsCode: Self.cyb, start: Self.d2, end: Self.d3))
+            let ranged = try await store.read(
+                DailyBar.self, RecordFilter(tsCode: Self.cyb, start: Self.d2, end: Self.d3))
             #expect(ranged == [Self.bars[4]])
             let section = try await store.read(DailyBar.self, .crossSection(Self.d2))
             #expect(section == [Self.bars[1]])
             let first = try await store.read(DailyBar.self, .crossSection(Self.d1))
-            #expect(first.map(\.tsCode) == [Self.cyb, Self.pf])  // key order (trade_date, ts_code): 300750.SZ < 600000.SH
+            // Key order (trade_date, ts_code): 300750.SZ before 600000.SH.
+            #expect(first.map(\.tsCode) == [Self.cyb, Self.pf])
             #expect(first.first?.preClose == nil)
         }
     }
@@ -68,7 +72,9 @@ import Testing
             try await store.upsert(Self.bars)
             try await store.upsert(Self.bars)
             #expect(try await store.stats().first { $0.table == "stock_daily" }?.rows == 5)
-            #expect(try await store.read(DailyBar.self) == Self.bars.sorted { ($0.tradeDate, $0.tsCode) < ($1.tradeDate, $1.tsCode) })
+            #expect(
+                try await store.read(DailyBar.self)
+                    == Self.bars.sorted { ($0.tradeDate, $0.tsCode) < ($1.tradeDate, $1.tsCode) })
             var corrected = Self.bars[1]
             corrected.close = 10.55
             try await store.upsert([corrected])
@@ -87,7 +93,8 @@ import Testing
                 source: "test", dataset: "daily", tradeDate: Self.d1, rows: 5, runID: nil, completedAt: .now)
             await #expect(
                 throws: StockSchoolError.invalidValue(
-                    table: "stock_daily", column: "close", row: "300750.SZ 20240102", reason: "NaN in a NOT NULL column")
+                    table: "stock_daily", column: "close", row: "300750.SZ 20240102", reason: "NaN in a NOT NULL column"
+                )
             ) {
                 try await store.upsert(bad, checkpoints: [checkpoint])
             }
@@ -127,11 +134,13 @@ import Testing
         try await TestStore.with(backend) { (store: any MarketStore) async throws in
             await #expect(throws: (any Error).self) {
                 try await store.query(
-                    SQLStatement("INSERT INTO adj_factor (ts_code, trade_date, adj_factor) VALUES ('600000.SH', 20241345, 1.0)"))
+                    SQLStatement(
+                        "INSERT INTO adj_factor (ts_code, trade_date, adj_factor) VALUES ('600000.SH', 20241345, 1.0)"))
             }
             // A row written by another tool with a malformed code is reported, not passed on.
             try await store.query(
-                SQLStatement("INSERT INTO adj_factor (ts_code, trade_date, adj_factor) VALUES ('600000.sh', 20240102, 1.0)"))
+                SQLStatement(
+                    "INSERT INTO adj_factor (ts_code, trade_date, adj_factor) VALUES ('600000.sh', 20240102, 1.0)"))
             await #expect(throws: StockSchoolError.invalidTSCode("600000.sh")) {
                 try await store.read(AdjFactor.self)
             }
@@ -141,19 +150,23 @@ import Testing
     @Test(arguments: TestBackend.available)
     func everyRecordTypeRoundTrips(_ backend: TestBackend) async throws {
         try await TestStore.with(backend) { (store: any MarketStore) async throws in
-            var basic = StockBasic(tsCode: Self.pf, name: "浦发银行", listStatus: .L, listDate: TradeDate(unchecked: 1999_11_10))
+            var basic = StockBasic(
+                tsCode: Self.pf, name: "浦发银行", listStatus: .L, listDate: TradeDate(unchecked: 1999_11_10))
             basic.industry = "银行"
             basic.fullname = "上海浦东发展银行股份有限公司\twith\\odd\ncharacters"
             var delisted = StockBasic(
-                tsCode: try TSCode("600087.SH"), name: "退市长油", listStatus: .D, listDate: TradeDate(unchecked: 1997_06_12),
+                tsCode: try TSCode("600087.SH"), name: "退市长油", listStatus: .D,
+                listDate: TradeDate(unchecked: 1997_06_12),
                 delistDate: TradeDate(unchecked: 2014_06_05))
             delisted.area = nil
             try await store.upsert([basic, delisted])
             #expect(try await store.read(StockBasic.self) == [basic, delisted])
 
             let cal = [
-                TradeCalDay(exchange: "SSE", calDate: Self.d1, isOpen: true, pretradeDate: TradeDate(unchecked: 2023_12_29)),
-                TradeCalDay(exchange: "SSE", calDate: TradeDate(unchecked: 2024_01_06), isOpen: false, pretradeDate: Self.d1),
+                TradeCalDay(
+                    exchange: "SSE", calDate: Self.d1, isOpen: true, pretradeDate: TradeDate(unchecked: 2023_12_29)),
+                TradeCalDay(
+                    exchange: "SSE", calDate: TradeDate(unchecked: 2024_01_06), isOpen: false, pretradeDate: Self.d1),
             ]
             try await store.upsert(cal)
             #expect(try await store.read(TradeCalDay.self) == cal)
@@ -188,7 +201,9 @@ import Testing
         try await TestStore.with(backend) { (store: any MarketStore) async throws in
             await #expect(throws: (any Error).self) {
                 try await store.execute(atomically: [
-                    SQLStatement("INSERT INTO adj_factor (ts_code, trade_date, adj_factor) VALUES (?, ?, ?)", [.text("600000.SH"), .integer(20240102), .double(1.5)]),
+                    SQLStatement(
+                        "INSERT INTO adj_factor (ts_code, trade_date, adj_factor) VALUES (?, ?, ?)",
+                        [.text("600000.SH"), .integer(20240102), .double(1.5)]),
                     SQLStatement("INSERT INTO no_such_table VALUES (1)"),
                 ])
             }
@@ -200,7 +215,8 @@ import Testing
     func panelPlacesValuesAndMarksMissingAsNaN(_ backend: TestBackend) async throws {
         try await TestStore.with(backend) { (store: any MarketStore) async throws in
             try await store.upsert(Self.bars)
-            let panel = try await store.panel(PanelRequest(fields: ["close", "pre_close"], start: Self.d1, end: Self.d3))
+            let panel = try await store.panel(
+                PanelRequest(fields: ["close", "pre_close"], start: Self.d1, end: Self.d3))
             #expect(panel.tsCodes == [Self.cyb, Self.pf])
             #expect(panel.dates == [Self.d1, Self.d2, Self.d3])
             #expect(panel.rowCount == 5)
@@ -213,7 +229,8 @@ import Testing
             #expect(panel.values[1][3].isNaN)  // pre_close NULL → NaN
             #expect(panel.value(field: "pre_close", tsCode: Self.pf, date: Self.d3) == 10.50)
 
-            let one = try await store.panel(PanelRequest(fields: ["close"], start: Self.d2, end: Self.d3, tsCodes: [Self.pf]))
+            let one = try await store.panel(
+                PanelRequest(fields: ["close"], start: Self.d2, end: Self.d3, tsCodes: [Self.pf]))
             #expect(one.tsCodes == [Self.pf])
             #expect(one.values[0] == [10.50, 10.20])
         }
@@ -267,7 +284,9 @@ import Testing
             outcome.message = "no permission for daily_basic"
             try await store.finishSyncRun(outcome)
             let rows = try await store.query(
-                SQLStatement("SELECT status, calls, rows, skipped, message, finished_at IS NOT NULL FROM sync_runs WHERE id = ?", [.integer(first)]))
+                SQLStatement(
+                    "SELECT status, calls, rows, skipped, message, finished_at IS NOT NULL FROM sync_runs WHERE id = ?",
+                    [.integer(first)]))
             #expect(rows.first?[0] == .text("partial"))
             #expect(rows.first?[1].int == 7)
             #expect(rows.first?[2].int == 1234)

@@ -11,7 +11,8 @@ import Testing
     }
 
     @Test func postgresURLs() throws {
-        guard case .postgres(let location) = try StoreURL("postgres://ss:p%40ss@db.local:6543/research?sslmode=require") else {
+        guard case .postgres(let location) = try StoreURL("postgres://ss:p%40ss@db.local:6543/research?sslmode=require")
+        else {
             Issue.record("not parsed as postgres")
             return
         }
@@ -23,7 +24,10 @@ import Testing
         #expect(location.requireTLS)
     }
 
-    @Test(arguments: ["mysql://x/y", "sqlite://", "postgres://localhost/db", "postgres://u@host", "postgres://u@host/db?sslmode=verify"])
+    @Test(arguments: [
+        "mysql://x/y", "sqlite://", "postgres://localhost/db", "postgres://u@host",
+        "postgres://u@host/db?sslmode=verify",
+    ])
     func rejectsBadURLs(_ text: String) {
         #expect(throws: StockSchoolError.self) { try StoreURL(text) }
     }

@@ -17,8 +17,13 @@ import Testing
         }
     }
 
-    func bar(_ code: TSCode, open: Double = 10, high: Double = 10.5, low: Double = 9.8, close: Double = 10.2, pre: Double = 10) -> DailyBar {
-        DailyBar(tsCode: code, tradeDate: day, open: open, high: high, low: low, close: close, preClose: pre, change: close - pre, pctChg: nil, vol: 100, amount: 100)
+    func bar(
+        _ code: TSCode, open: Double = 10, high: Double = 10.5, low: Double = 9.8, close: Double = 10.2,
+        pre: Double = 10
+    ) -> DailyBar {
+        DailyBar(
+            tsCode: code, tradeDate: day, open: open, high: high, low: low, close: close, preClose: pre,
+            change: close - pre, pctChg: nil, vol: 100, amount: 100)
     }
 
     @Test func aCleanDayScoresOne() {
@@ -60,6 +65,7 @@ extension TSCode {
     func offset(_ n: Int) -> TSCode {
         let number = (Int(symbol) ?? 0) + n
         let digits = String(number)
-        return (try? TSCode(String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "." + exchange.rawValue)) ?? self
+        return (try? TSCode(String(repeating: "0", count: max(0, 6 - digits.count)) + digits + "." + exchange.rawValue))
+            ?? self
     }
 }

@@ -71,7 +71,8 @@ import Testing
             try await store.execute(atomically: [
                 SQLStatement("DELETE FROM stock_daily WHERE trade_date = ?", [.integer(Int64(hole.rawValue))]),
                 SQLStatement(
-                    "DELETE FROM sync_state WHERE dataset = 'daily' AND trade_date = ?", [.integer(Int64(hole.rawValue))]),
+                    "DELETE FROM sync_state WHERE dataset = 'daily' AND trade_date = ?",
+                    [.integer(Int64(hole.rawValue))]),
             ])
             #expect(try await Snapshot(store) != before)
             var seen: [SyncProgress] = []
@@ -107,7 +108,9 @@ import Testing
             try tick()
             return try await inner.tradeCal(start: start, end: end)
         }
-        func daily(tradeDate: TradeDate) async throws -> [DailyBar] { try tick(); return try await inner.daily(tradeDate: tradeDate) }
+        func daily(tradeDate: TradeDate) async throws -> [DailyBar] {
+            try tick(); return try await inner.daily(tradeDate: tradeDate)
+        }
         func adjFactor(tradeDate: TradeDate) async throws -> [AdjFactor] {
             try tick()
             return try await inner.adjFactor(tradeDate: tradeDate)

@@ -142,15 +142,7 @@ enum SampleGenerator {
     }
 
     /// First index in the sorted `values` that is ≥ `x`.
-    static func lowerBound(_ values: [Int], _ x: Int) -> Int {
-        var lo = 0
-        var hi = values.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if values[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    static func lowerBound(_ values: [Int], _ x: Int) -> Int { values.lowerBound(of: x) }
 
     static func build(
         configuration c: SampleMarketConfiguration, calendar: TradingCalendar, parallel: Bool
