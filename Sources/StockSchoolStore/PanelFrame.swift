@@ -73,60 +73,77 @@ public struct PanelFrame: Sendable, Equatable {
 
 /// Builds a `PanelFrame` from rows arriving in key order (`trade_date`, `ts_code`): values are
 /// gathered in arrival order, then scattered once into stock-major arrays, stocks sorted by code.
+///
+/// Most days list the same stocks as the day before in the same order, so each row is first
+/// matched against the previous day's sequence; only new or shifted stocks pay a hash lookup.
 struct DateMajorPanelBuilder {
     let fieldCount: Int
     private var slots: [Int: Int32] = [:]
+    private var slotKeys: [Int] = []
     private var codes: [TSCode] = []
     private var dates: [TradeDate] = []
+    private var previousDay: [Int32] = []
+    private var currentDay: [Int32] = []
     private var rowStock: [Int32] = []
     private var rowDate: [Int32] = []
-    private var rowValues: [[Double]]
+    /// Row-major: `fieldCount` values per row.
+    private var rowValues: [Double] = []
 
     init(fieldCount: Int) {
         self.fieldCount = fieldCount
-        self.rowValues = Array(repeating: [], count: fieldCount)
     }
 
-    /// The slot of a `ts_code` given as UTF-8 bytes, without making a String per row: the nine
-    /// bytes `dddddd.XX` pack into one integer key.
-    mutating func stock(_ bytes: UnsafeRawBufferPointer) throws(StockSchoolError) -> Int32 {
-        var key = -1
-        if bytes.count == 9, bytes[6] == UInt8(ascii: ".") {
-            var digits = 0
-            var ok = true
-            for i in 0..<6 {
-                let b = bytes[i]
-                if b < 48 || b > 57 { ok = false }
-                digits = digits * 10 + Int(b &- 48)
-            }
-            if ok { key = digits << 16 | Int(bytes[7]) << 8 | Int(bytes[8]) }
+    /// Packs `dddddd.XX` into one integer without making a String; -1 if malformed.
+    @inline(__always)
+    static func key(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard bytes.count == 9, bytes[6] == UInt8(ascii: ".") else { return -1 }
+        var digits = 0
+        for i in 0..<6 {
+            let b = bytes[i] &- 48
+            if b > 9 { return -1 }
+            digits = digits &* 10 &+ Int(b)
         }
-        if key >= 0, let slot = slots[key] { return slot }
-        let code = try TSCode(String(decoding: bytes, as: UTF8.self))
-        let slot = Int32(codes.count)
-        codes.append(code)
-        slots[key] = slot
-        return slot
+        return digits << 16 | Int(bytes[7]) << 8 | Int(bytes[8])
     }
 
-    mutating func stock(_ text: String) throws(StockSchoolError) -> Int32 {
+    /// Starts a row of stock `code` (UTF-8 bytes) on `yyyymmdd`; fields not given stay NaN.
+    mutating func row(date yyyymmdd: Int32, code bytes: UnsafeRawBufferPointer) throws(StockSchoolError) {
+        if dates.last?.rawValue != yyyymmdd {
+            dates.append(TradeDate(unchecked: yyyymmdd))
+            swap(&previousDay, &currentDay)
+            currentDay.removeAll(keepingCapacity: true)
+        }
+        let key = Self.key(bytes)
+        let position = currentDay.count
+        let slot: Int32
+        if key >= 0, position < previousDay.count, slotKeys[Int(previousDay[position])] == key {
+            slot = previousDay[position]
+        } else if key >= 0, let known = slots[key] {
+            slot = known
+        } else {
+            let code = try TSCode(String(decoding: bytes, as: UTF8.self))
+            slot = Int32(codes.count)
+            codes.append(code)
+            slotKeys.append(key)
+            slots[key] = slot
+        }
+        currentDay.append(slot)
+        rowStock.append(slot)
+        rowDate.append(Int32(dates.count - 1))
+    }
+
+    mutating func row(date yyyymmdd: Int32, code text: String) throws(StockSchoolError) {
         var text = text
         let result = text.withUTF8 { buffer in
-            Result { () throws(StockSchoolError) -> Int32 in try stock(UnsafeRawBufferPointer(buffer)) }
+            Result { () throws(StockSchoolError) in try row(date: yyyymmdd, code: UnsafeRawBufferPointer(buffer)) }
         }
-        return try result.get()
+        try result.get()
     }
 
-    /// Starts a row; fields not set stay NaN.
-    mutating func row(date yyyymmdd: Int32, stock: Int32) {
-        if dates.last?.rawValue != yyyymmdd { dates.append(TradeDate(unchecked: yyyymmdd)) }
-        rowStock.append(stock)
-        rowDate.append(Int32(dates.count - 1))
-        for f in 0..<fieldCount { rowValues[f].append(.nan) }
-    }
-
-    mutating func set(field f: Int, _ value: Double) {
-        rowValues[f][rowValues[f].count - 1] = value
+    /// The row's next field value, in request order (NaN for NULL).
+    @inline(__always)
+    mutating func append(_ value: Double) {
+        rowValues.append(value)
     }
 
     func build(fields: [String]) -> PanelFrame {
@@ -137,10 +154,11 @@ struct DateMajorPanelBuilder {
         var values: [[Double]] = []
         for f in 0..<fieldCount {
             var column = [Double](repeating: .nan, count: codes.count * dateCount)
-            let source = rowValues[f]
             column.withUnsafeMutableBufferPointer { out in
-                for r in source.indices {
-                    out[position[Int(rowStock[r])] * dateCount + Int(rowDate[r])] = source[r]
+                rowValues.withUnsafeBufferPointer { source in
+                    for r in rowStock.indices {
+                        out[position[Int(rowStock[r])] * dateCount + Int(rowDate[r])] = source[r * fieldCount + f]
+                    }
                 }
             }
             values.append(column)

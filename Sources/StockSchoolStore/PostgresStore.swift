@@ -274,12 +274,9 @@ public final class PostgresStore: MarketStore {
                 for try await row in rows {
                     var cells = row.makeIterator()
                     guard let dateCell = cells.next(), let codeCell = cells.next() else { continue }
-                    let stock = try builder.stock(try codeCell.decode(String.self))
-                    builder.row(date: try dateCell.decode(Int32.self), stock: stock)
-                    var f = 0
+                    try builder.row(date: try dateCell.decode(Int32.self), code: try codeCell.decode(String.self))
                     while let cell = cells.next() {
-                        if let value = try cell.decode(Double?.self) { builder.set(field: f, value) }
-                        f += 1
+                        builder.append(try cell.decode(Double?.self) ?? .nan)
                     }
                 }
                 return builder.build(fields: fields)

@@ -162,14 +162,16 @@ public final class SQLiteStore: MarketStore {
                 if rc == SQLITE_DONE { break }
                 guard rc == SQLITE_ROW else { throw SQLiteFailure(db: db, code: rc, sql: sql) }
                 guard let text = sqlite3_column_text(handle, 1) else { continue }
-                let stock = try builder.stock(
-                    UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 1))))
-                builder.row(date: Int32(truncatingIfNeeded: sqlite3_column_int64(handle, 0)), stock: stock)
+                try builder.row(
+                    date: Int32(truncatingIfNeeded: sqlite3_column_int64(handle, 0)),
+                    code: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 1))))
                 for f in 0..<fieldCount {
                     // NULL reads as 0.0; only then is the (mutex-guarded) type call worth making.
                     let value = sqlite3_column_double(handle, f + 2)
-                    if value != 0 || sqlite3_column_type(handle, f + 2) != SQLITE_NULL {
-                        builder.set(field: Int(f), value)
+                    if value == 0 && sqlite3_column_type(handle, f + 2) == SQLITE_NULL {
+                        builder.append(.nan)
+                    } else {
+                        builder.append(value)
                     }
                 }
             }
