@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -38,7 +39,10 @@ let package = Package(
         ),
         .target(
             name: "StockSchoolSync",
-            dependencies: ["StockSchoolCore", "StockSchoolStore"]
+            dependencies: [
+                "StockSchoolCore", "StockSchoolStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .executableTarget(
             name: "stockschool",
@@ -57,7 +61,12 @@ let package = Package(
         ),
         .target(
             name: "StockSchoolTestSupport",
-            dependencies: ["StockSchoolCore", "StockSchoolStore"]
+            dependencies: [
+                "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "StockSchoolCoreTests", dependencies: ["StockSchoolCore"]),
         .testTarget(
@@ -70,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StockSchoolCLITests",
-            dependencies: ["StockSchoolStore", "StockSchoolTestSupport"]
+            dependencies: ["StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

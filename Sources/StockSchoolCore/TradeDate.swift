@@ -60,6 +60,11 @@ public struct TradeDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.rawValue = Int32(year * 10_000 + month * 100 + day)
     }
 
+    /// The date in Beijing (UTC+8, no daylight saving), where the exchanges are.
+    public static func inBeijing(secondsSinceEpoch: Double) -> TradeDate {
+        TradeDate(daysSinceEpoch: Int(((secondsSinceEpoch + 8 * 3600) / 86_400).rounded(.down)))
+    }
+
     public var year: Int { Int(rawValue) / 10_000 }
     public var month: Int { Int(rawValue) / 100 % 100 }
     public var day: Int { Int(rawValue) % 100 }

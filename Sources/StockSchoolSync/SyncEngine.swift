@@ -43,6 +43,28 @@ public struct SyncReport: Sendable, Equatable {
     /// Lowest daily quality score among the dates checked, `nil` if none were.
     public var worstQuality: Double?
     public var qualityReports: Int
+    /// Datasets skipped because the source refused them (no permission).
+    public var skipped: [String] = []
+    /// Units that failed (malformed payload, retries exhausted) and stay missing for the next run.
+    public var failures: [String] = []
+}
+
+/// What a failed fetch means for the rest of the run (TUSHARE.md's reactions).
+enum FailureReaction {
+    /// Bad token, IP not allowed, daily quota spent, or a store error: nothing else can succeed.
+    case stopRun
+    /// No permission for this API: skip its dataset, go on with the others.
+    case skipDataset
+    /// This unit only: it stays missing and the next run retries it.
+    case failUnit
+
+    init(_ error: any Error) {
+        switch error as? TushareError {
+        case .noPermission: self = .skipDataset
+        case .malformedPayload, .gaveUp, .server, .transport: self = .failUnit
+        case .badToken, .ipNotAllowed, .rateLimited, nil: self = .stopRun
+        }
+    }
 }
 
 /// Fetches what is missing for a request and commits it unit by unit: a unit is one dataset on
@@ -67,8 +89,19 @@ public struct SyncEngine: Sendable {
         let runID = try await store.startSyncRun(source: source.name, datasets: request.datasets.map(\.rawValue))
         var outcome = SyncRunOutcome(id: runID, status: .running)
         do {
-            let report = try await execute(request, runID: runID, outcome: &outcome, progress: progress)
-            outcome.status = .succeeded
+            var report = try await execute(request, runID: runID, outcome: &outcome, progress: progress)
+            outcome.status = report.skipped.isEmpty && report.failures.isEmpty ? .succeeded : .partial
+            outcome.skipped = report.skipped
+            outcome.errors = report.failures.count
+            if !report.failures.isEmpty {
+                outcome.message = report.failures.prefix(5).joined(separator: "; ")
+            }
+            if let counted = source as? TushareSource {
+                outcome.calls = counted.client.counters.calls
+                outcome.retries = counted.client.counters.retries
+                report.calls = outcome.calls
+            }
+            report.status = outcome.status
             try await store.finishSyncRun(outcome)
             return report
         } catch {
@@ -85,6 +118,23 @@ public struct SyncEngine: Sendable {
         progress: (SyncProgress) -> Void
     ) async throws -> SyncReport {
         var rowsByDataset: [String: Int] = [:]
+        var skipped: [String] = []
+        var failures: [String] = []
+        /// Runs one fetch-and-commit; returns false when it failed in a way the run survives.
+        func attempt(_ dataset: Dataset, _ label: String, _ body: () async throws -> Void) async throws -> Bool {
+            do {
+                try await body()
+                return true
+            } catch {
+                switch FailureReaction(error) {
+                case .stopRun: throw error
+                case .skipDataset:
+                    if !skipped.contains(dataset.rawValue) { skipped.append(dataset.rawValue) }
+                case .failUnit: failures.append("\(label): \(error)")
+                }
+                return false
+            }
+        }
         func checkpoint(_ dataset: Dataset, _ date: TradeDate, _ rows: Int) -> SyncCheckpoint {
             SyncCheckpoint(
                 source: source.name, dataset: dataset.rawValue, tradeDate: date, rows: Int64(rows), runID: runID,
@@ -93,16 +143,20 @@ public struct SyncEngine: Sendable {
 
         // Reference data first: the calendar and the stock list drive everything else.
         if request.datasets.contains(.stockBasic) {
-            let basics = try await source.stockBasic()
-            outcome.calls += 1
-            try await store.upsert(basics, checkpoints: [checkpoint(.stockBasic, request.end, basics.count)])
-            rowsByDataset[Dataset.stockBasic.rawValue] = basics.count
+            _ = try await attempt(.stockBasic, "stock_basic") {
+                let basics = try await source.stockBasic()
+                outcome.calls += 1
+                try await store.upsert(basics, checkpoints: [checkpoint(.stockBasic, request.end, basics.count)])
+                rowsByDataset[Dataset.stockBasic.rawValue] = basics.count
+            }
         }
         if request.datasets.contains(.tradeCal) {
-            let days = try await source.tradeCal(start: request.start, end: request.end)
-            outcome.calls += 1
-            try await store.upsert(days, checkpoints: [checkpoint(.tradeCal, request.end, days.count)])
-            rowsByDataset[Dataset.tradeCal.rawValue] = days.count
+            _ = try await attempt(.tradeCal, "trade_cal") {
+                let days = try await source.tradeCal(start: request.start, end: request.end)
+                outcome.calls += 1
+                try await store.upsert(days, checkpoints: [checkpoint(.tradeCal, request.end, days.count)])
+                rowsByDataset[Dataset.tradeCal.rawValue] = days.count
+            }
         }
         let calendar = try await storedCalendar()
         let openDays = Array(calendar.days(from: request.start, through: request.end))
@@ -131,32 +185,36 @@ public struct SyncEngine: Sendable {
         let quality = QualityCheck(stockBasic: basics, calendar: calendar)
         var worstQuality: Double?
         var reports = 0
-        for (dataset, date) in units {
-            let count: Int
-            switch dataset {
-            case .daily:
-                let bars = try await source.daily(tradeDate: date)
-                try await store.upsert(bars, checkpoints: [checkpoint(dataset, date, bars.count)])
-                let report = quality.check(bars, on: date, runID: runID, at: .now)
-                try await store.upsert([report])
-                worstQuality = min(worstQuality ?? 1, report.score)
-                reports += 1
-                count = bars.count
-            case .adjFactor:
-                let factors = try await source.adjFactor(tradeDate: date)
-                try await store.upsert(factors, checkpoints: [checkpoint(dataset, date, factors.count)])
-                count = factors.count
-            case .dailyBasic:
-                let basics = try await source.dailyBasic(tradeDate: date)
-                try await store.upsert(basics, checkpoints: [checkpoint(dataset, date, basics.count)])
-                count = basics.count
-            case .stockBasic, .tradeCal, .indexDaily:
-                continue
+        for (dataset, date) in units where !skipped.contains(dataset.rawValue) {
+            var count = 0
+            let committed = try await attempt(dataset, "\(dataset.rawValue) \(date)") {
+                switch dataset {
+                case .daily:
+                    let bars = try await source.daily(tradeDate: date)
+                    try await store.upsert(bars, checkpoints: [checkpoint(dataset, date, bars.count)])
+                    let report = quality.check(bars, on: date, runID: runID, at: .now)
+                    try await store.upsert([report])
+                    worstQuality = min(worstQuality ?? 1, report.score)
+                    reports += 1
+                    count = bars.count
+                case .adjFactor:
+                    let factors = try await source.adjFactor(tradeDate: date)
+                    try await store.upsert(factors, checkpoints: [checkpoint(dataset, date, factors.count)])
+                    count = factors.count
+                case .dailyBasic:
+                    let basics = try await source.dailyBasic(tradeDate: date)
+                    try await store.upsert(basics, checkpoints: [checkpoint(dataset, date, basics.count)])
+                    count = basics.count
+                case .stockBasic, .tradeCal, .indexDaily:
+                    break
+                }
             }
             outcome.calls += 1
-            rows += count
-            rowsByDataset[dataset.rawValue, default: 0] += count
             completed += 1
+            if committed {
+                rows += count
+                rowsByDataset[dataset.rawValue, default: 0] += count
+            }
             progress(
                 SyncProgress(
                     completedUnits: completed, totalUnits: total, rows: rows, dataset: dataset, tradeDate: date))
@@ -165,16 +223,18 @@ public struct SyncEngine: Sendable {
         if let first = indexMissing.first, let last = indexMissing.last {
             let missing = Set(indexMissing)
             for code in request.indexCodes {
-                let bars = try await source.indexDaily(tsCode: code, start: first, end: last).filter {
-                    missing.contains($0.bar.tradeDate)
+                _ = try await attempt(.indexDaily, "index_daily \(code)") {
+                    let bars = try await source.indexDaily(tsCode: code, start: first, end: last).filter {
+                        missing.contains($0.bar.tradeDate)
+                    }
+                    outcome.calls += 1
+                    var perDate: [TradeDate: Int] = [:]
+                    for bar in bars { perDate[bar.bar.tradeDate, default: 0] += 1 }
+                    try await store.upsert(
+                        bars, checkpoints: indexMissing.map { checkpoint(.indexDaily, $0, perDate[$0] ?? 0) })
+                    rows += bars.count
+                    rowsByDataset[Dataset.indexDaily.rawValue, default: 0] += bars.count
                 }
-                outcome.calls += 1
-                var perDate: [TradeDate: Int] = [:]
-                for bar in bars { perDate[bar.bar.tradeDate, default: 0] += 1 }
-                try await store.upsert(
-                    bars, checkpoints: indexMissing.map { checkpoint(.indexDaily, $0, perDate[$0] ?? 0) })
-                rows += bars.count
-                rowsByDataset[Dataset.indexDaily.rawValue, default: 0] += bars.count
             }
             completed += 1
             progress(
@@ -184,7 +244,8 @@ public struct SyncEngine: Sendable {
         outcome.rows = rows + (rowsByDataset["stock_basic"] ?? 0) + (rowsByDataset["trade_cal"] ?? 0)
         return SyncReport(
             runID: runID, status: .succeeded, units: completed, rows: outcome.rows, calls: outcome.calls,
-            rowsByDataset: rowsByDataset, worstQuality: worstQuality, qualityReports: reports)
+            rowsByDataset: rowsByDataset, worstQuality: worstQuality, qualityReports: reports, skipped: skipped,
+            failures: failures)
     }
 
     /// The SSE calendar as stored in `trade_cal`.

@@ -15,17 +15,22 @@ struct SyncCommand: AsyncParsableCommand {
             Sources:
               sample   the simulated A-share market (no token needed); --stocks, --start, --end
                        and --seed define it, and the same values always give the same data.
+              tushare  Tushare Pro; needs TUSHARE_TOKEN (or tushare.token in stockschool.yaml).
+                       --start defaults to 20200102, --end to today (Beijing time). Respects
+                       Tushare's per-minute limits; a dataset your points tier cannot read is
+                       skipped and reported; a bad token stops at once.
 
             Examples:
               stockschool sync --source sample
               stockschool sync --source sample --stocks 1000 --start 20230103 --end 20231229 --seed 7
               stockschool sync --source sample --datasets daily,adj_factor --full
+              TUSHARE_TOKEN=… stockschool sync --source tushare --start 20240102
             """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var sample: SampleOptions
 
-    @Option(help: ArgumentHelp("Where the data comes from: sample.", valueName: "name"))
+    @Option(help: ArgumentHelp("Where the data comes from: sample or tushare.", valueName: "name"))
     var source: String = "sample"
 
     @Option(
@@ -38,8 +43,12 @@ struct SyncCommand: AsyncParsableCommand {
     var full = false
 
     func validate() throws {
-        guard source == "sample" else {
-            throw ValidationError("unknown --source '\(source)'; available: sample")
+        guard source == "sample" || source == "tushare" else {
+            throw ValidationError("unknown --source '\(source)'; available: sample, tushare")
+        }
+        if source == "tushare", sample.stocks != nil || sample.seed != nil {
+            throw ValidationError(
+                "--stocks and --seed describe the simulated market; they do not apply to --source tushare")
         }
         if let datasets {
             do { _ = try Dataset.parseList(datasets) } catch { throw ValidationError(error.description) }
@@ -48,11 +57,37 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try global.configuration()
-        let market = try sample.market(configuration)
         let selected = try datasets.map { try Dataset.parseList($0) } ?? Dataset.allCases
-        let report = try await withStore(configuration) { store in
-            try await SampleSync.run(
-                market: market, datasets: selected, full: full, store: store, json: global.json)
+        let report: SyncReport
+        if source == "tushare" {
+            guard let token = configuration.tushareToken else {
+                throw StockSchoolError.invalidConfiguration(
+                    key: "tushare.token", source: "environment",
+                    reason: "no Tushare token; set TUSHARE_TOKEN (or tushare.token in stockschool.yaml)")
+            }
+            let start = sample.start ?? TradeDate(unchecked: 2020_01_02)
+            let end = sample.end ?? TradeDate.todayInBeijing
+            guard start <= end else { throw StockSchoolError.invalidDateRange(start: start, end: end) }
+            let client = TushareClient(baseURL: configuration.tushareAPIURL, token: token)
+            report = try await withStore(configuration) { store in
+                try await store.migrate()
+                let bar = ProgressBar(label: "sync")
+                let report = try await SyncEngine(source: TushareSource(client: client), store: store).run(
+                    SyncRequest(datasets: selected, start: start, end: end, full: full)
+                ) { step in
+                    bar.update(
+                        completed: step.completedUnits, total: step.totalUnits,
+                        detail: "\(step.dataset.rawValue) \(step.tradeDate.map(\.description) ?? "")")
+                }
+                bar.finish()
+                return report
+            }
+        } else {
+            let market = try sample.market(configuration)
+            report = try await withStore(configuration) { store in
+                try await SampleSync.run(
+                    market: market, datasets: selected, full: full, store: store, json: global.json)
+            }
         }
         if global.json {
             try Output.json(SyncSummary(report))
@@ -100,6 +135,13 @@ enum SampleSync {
         if let worst = report.worstQuality {
             print("Quality: \(report.qualityReports) daily reports, worst score \(String(format: "%.3f", worst)).")
         }
+        if !report.skipped.isEmpty {
+            print("Skipped (no permission): \(report.skipped.joined(separator: ", ")).")
+        }
+        for failure in report.failures.prefix(10) { print("Failed unit: \(failure)") }
+        if report.failures.count > 10 {
+            print("… and \(report.failures.count - 10) more failed units; run again to retry them.")
+        }
         if report.units == 0 { print("Nothing was missing; use --full to refetch.") }
     }
 }
@@ -112,6 +154,8 @@ struct SyncSummary: Encodable {
     let calls: Int
     let rowsByDataset: [String: Int]
     let worstQuality: Double?
+    let skipped: [String]
+    let failures: [String]
 
     init(_ report: SyncReport) {
         runID = report.runID
@@ -121,5 +165,7 @@ struct SyncSummary: Encodable {
         calls = report.calls
         rowsByDataset = report.rowsByDataset
         worstQuality = report.worstQuality
+        skipped = report.skipped
+        failures = report.failures
     }
 }

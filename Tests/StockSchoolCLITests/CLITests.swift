@@ -1,5 +1,7 @@
 import Foundation
+import StockSchoolCore
 import StockSchoolStore
+import StockSchoolSync
 import StockSchoolTestSupport
 import Testing
 
@@ -147,6 +149,34 @@ import Testing
         for table in statsAgain.tables where table.table != "sync_runs" {
             #expect(table.rows == before[table.table], "\(table.table) changed on a rerun")
         }
+    }
+
+    @Test func tushareSyncNeedsAToken() throws {
+        let result = try Self.run(["sync", "--source", "tushare", "--store", "sqlite:///tmp/ss-no-token.sqlite"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("TUSHARE_TOKEN"))
+        let mixed = try Self.run(["sync", "--source", "tushare", "--stocks", "10"])
+        #expect(mixed.status == 2)
+    }
+
+    @Test func tushareSyncAgainstAServerSpeakingItsProtocol() async throws {
+        let market = try SampleMarket(
+            SampleMarketConfiguration(
+                stocks: 8, start: TradeDate(unchecked: 2024_03_01), end: TradeDate(unchecked: 2024_03_15), seed: 3))
+        let fixture = try await TushareFixture.start(market: market)
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = "sqlite://\(directory.path)/t.sqlite"
+        let environment = ["TUSHARE_TOKEN": TushareFixture.token, "TUSHARE_API_URL": fixture.baseURL]
+        let result = try Self.run(
+            ["sync", "--source", "tushare", "--start", "20240301", "--end", "20240315", "--store", store, "--json"],
+            environment: environment)
+        try await fixture.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"status\" : \"succeeded\""))
+        let stats = try JSONDecoder().decode(
+            Stats.self, from: Data(try Self.run(["db", "stats", "--json", "--store", store]).stdout.utf8))
+        #expect(stats.tables.first { $0.table == "stock_daily" }?.rows == market.rowCounts.daily)
     }
 
     struct Stats: Decodable {

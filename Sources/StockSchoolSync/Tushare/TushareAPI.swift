@@ -1,0 +1,124 @@
+import StockSchoolCore
+
+/// The Tushare APIs StockSchool calls: their names, the fields it asks for, and how a reply
+/// becomes typed records.
+enum TushareAPI {
+    static let dailyFields = [
+        "ts_code", "trade_date", "open", "high", "low", "close", "pre_close", "change", "pct_chg", "vol", "amount",
+    ]
+    static let adjFactorFields = ["ts_code", "trade_date", "adj_factor"]
+    static let dailyBasicFields = [
+        "ts_code", "trade_date", "close", "turnover_rate", "turnover_rate_f", "volume_ratio", "pe", "pe_ttm", "pb",
+        "ps", "ps_ttm", "dv_ratio", "dv_ttm", "total_share", "float_share", "free_share", "total_mv", "circ_mv",
+    ]
+    static let stockBasicFields = [
+        "ts_code", "symbol", "name", "area", "industry", "fullname", "enname", "cnspell", "market", "exchange",
+        "curr_type", "list_status", "list_date", "delist_date", "is_hs", "act_name", "act_ent_type",
+    ]
+    static let tradeCalFields = ["exchange", "cal_date", "is_open", "pretrade_date"]
+
+    static func bars(_ api: String, _ table: TushareResponse.Table) throws(TushareError) -> [DailyBar] {
+        let r = try TushareTableReader(api: api, table: table, required: dailyFields)
+        var bars: [DailyBar] = []
+        bars.reserveCapacity(r.rowCount)
+        for i in 0..<r.rowCount {
+            bars.append(
+                DailyBar(
+                    tsCode: try r.code(i), tradeDate: try r.requiredDate(i, "trade_date"),
+                    open: try r.requiredDouble(i, "open"), high: try r.requiredDouble(i, "high"),
+                    low: try r.requiredDouble(i, "low"), close: try r.requiredDouble(i, "close"),
+                    preClose: try r.double(i, "pre_close"), change: try r.double(i, "change"),
+                    pctChg: try r.double(i, "pct_chg"), vol: try r.double(i, "vol"), amount: try r.double(i, "amount")))
+        }
+        return bars
+    }
+
+    static func adjFactors(_ table: TushareResponse.Table) throws(TushareError) -> [AdjFactor] {
+        let r = try TushareTableReader(api: "adj_factor", table: table, required: adjFactorFields)
+        var rows: [AdjFactor] = []
+        rows.reserveCapacity(r.rowCount)
+        for i in 0..<r.rowCount {
+            let factor = try r.requiredDouble(i, "adj_factor")
+            guard factor > 0 else {
+                throw .malformedPayload(
+                    api: "adj_factor", reason: "row \(i) field adj_factor: \(factor) is not positive")
+            }
+            rows.append(
+                AdjFactor(tsCode: try r.code(i), tradeDate: try r.requiredDate(i, "trade_date"), adjFactor: factor))
+        }
+        return rows
+    }
+
+    static func dailyBasics(_ table: TushareResponse.Table) throws(TushareError) -> [DailyBasic] {
+        let r = try TushareTableReader(api: "daily_basic", table: table, required: dailyBasicFields)
+        var rows: [DailyBasic] = []
+        rows.reserveCapacity(r.rowCount)
+        for i in 0..<r.rowCount {
+            var basic = DailyBasic(tsCode: try r.code(i), tradeDate: try r.requiredDate(i, "trade_date"))
+            basic.close = try r.double(i, "close")
+            basic.turnoverRate = try r.double(i, "turnover_rate")
+            basic.turnoverRateF = try r.double(i, "turnover_rate_f")
+            basic.volumeRatio = try r.double(i, "volume_ratio")
+            basic.pe = try r.double(i, "pe")
+            basic.peTtm = try r.double(i, "pe_ttm")
+            basic.pb = try r.double(i, "pb")
+            basic.ps = try r.double(i, "ps")
+            basic.psTtm = try r.double(i, "ps_ttm")
+            basic.dvRatio = try r.double(i, "dv_ratio")
+            basic.dvTtm = try r.double(i, "dv_ttm")
+            basic.totalShare = try r.double(i, "total_share")
+            basic.floatShare = try r.double(i, "float_share")
+            basic.freeShare = try r.double(i, "free_share")
+            basic.totalMv = try r.double(i, "total_mv")
+            basic.circMv = try r.double(i, "circ_mv")
+            rows.append(basic)
+        }
+        return rows
+    }
+
+    static func stockBasics(_ table: TushareResponse.Table) throws(TushareError) -> [StockBasic] {
+        let r = try TushareTableReader(api: "stock_basic", table: table, required: ["ts_code", "name", "list_status"])
+        var rows: [StockBasic] = []
+        for i in 0..<r.rowCount {
+            let statusText = try r.requiredText(i, "list_status")
+            guard let status = StockBasic.ListStatus(rawValue: statusText) else {
+                throw .malformedPayload(
+                    api: "stock_basic", reason: "row \(i) field list_status: '\(statusText)' is not L, D or P")
+            }
+            let code = try r.code(i)
+            var basic = StockBasic(
+                tsCode: code, name: try r.requiredText(i, "name"), listStatus: status,
+                listDate: try r.date(i, "list_date"), delistDate: try r.date(i, "delist_date"))
+            basic.symbol = try r.text(i, "symbol") ?? code.symbol
+            basic.area = try r.text(i, "area")
+            basic.industry = try r.text(i, "industry")
+            basic.fullname = try r.text(i, "fullname")
+            basic.enname = try r.text(i, "enname")
+            basic.cnspell = try r.text(i, "cnspell")
+            basic.market = try r.text(i, "market")
+            basic.exchange = try r.text(i, "exchange")
+            basic.currType = try r.text(i, "curr_type")
+            basic.isHs = try r.text(i, "is_hs")
+            basic.actName = try r.text(i, "act_name")
+            basic.actEntType = try r.text(i, "act_ent_type")
+            rows.append(basic)
+        }
+        return rows
+    }
+
+    static func tradeCal(_ table: TushareResponse.Table) throws(TushareError) -> [TradeCalDay] {
+        let r = try TushareTableReader(api: "trade_cal", table: table, required: tradeCalFields)
+        var rows: [TradeCalDay] = []
+        for i in 0..<r.rowCount {
+            let open = try r.requiredText(i, "is_open")
+            guard open == "0" || open == "1" else {
+                throw .malformedPayload(api: "trade_cal", reason: "row \(i) field is_open: '\(open)' is not 0 or 1")
+            }
+            rows.append(
+                TradeCalDay(
+                    exchange: try r.requiredText(i, "exchange"), calDate: try r.requiredDate(i, "cal_date"),
+                    isOpen: open == "1", pretradeDate: try r.date(i, "pretrade_date")))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,87 @@
+import StockSchoolCore
+
+/// Reads typed values out of a Tushare `data` table, by field name, checking every cell: a
+/// missing field, a row of the wrong width, a bad ts_code or date, or text where a number belongs
+/// is a `malformedPayload` naming the API, the row and the field — and nothing is written.
+struct TushareTableReader {
+    let api: String
+    let table: TushareResponse.Table
+    private let position: [String: Int]
+
+    init(api: String, table: TushareResponse.Table, required: [String]) throws(TushareError) {
+        self.api = api
+        self.table = table
+        var position: [String: Int] = [:]
+        for (i, name) in table.fields.enumerated() { position[name] = i }
+        self.position = position
+        let missing = required.filter { position[$0] == nil }
+        guard missing.isEmpty else {
+            throw .malformedPayload(
+                api: api,
+                reason:
+                    "fields \(missing.joined(separator: ", ")) missing from the reply (got \(table.fields.joined(separator: ",")))"
+            )
+        }
+        for (r, row) in table.items.enumerated() where row.count != table.fields.count {
+            throw .malformedPayload(
+                api: api, reason: "row \(r) has \(row.count) values for \(table.fields.count) fields")
+        }
+    }
+
+    var rowCount: Int { table.items.count }
+
+    private func cell(_ row: Int, _ field: String) -> TushareValue {
+        guard let i = position[field] else { return .null }
+        return table.items[row][i]
+    }
+
+    private func bad(_ row: Int, _ field: String, _ what: String) -> TushareError {
+        .malformedPayload(api: api, reason: "row \(row) field \(field): \(what)")
+    }
+
+    func text(_ row: Int, _ field: String) throws(TushareError) -> String? {
+        switch cell(row, field) {
+        case .null: return nil
+        case .string(let s): return s
+        case .number(let n): return n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        }
+    }
+
+    func requiredText(_ row: Int, _ field: String) throws(TushareError) -> String {
+        guard let value = try text(row, field), !value.isEmpty else { throw bad(row, field, "missing") }
+        return value
+    }
+
+    func double(_ row: Int, _ field: String) throws(TushareError) -> Double? {
+        switch cell(row, field) {
+        case .null: return nil
+        case .number(let n):
+            guard n.isFinite else { throw bad(row, field, "\(n) is not a finite number") }
+            return n
+        case .string(let s):
+            if s.isEmpty { return nil }
+            guard let n = Double(s), n.isFinite else { throw bad(row, field, "'\(s)' is not a number") }
+            return n
+        }
+    }
+
+    func requiredDouble(_ row: Int, _ field: String) throws(TushareError) -> Double {
+        guard let value = try double(row, field) else { throw bad(row, field, "missing") }
+        return value
+    }
+
+    func date(_ row: Int, _ field: String) throws(TushareError) -> TradeDate? {
+        guard let raw = try text(row, field), !raw.isEmpty else { return nil }
+        do { return try TradeDate(raw) } catch { throw bad(row, field, error.description) }
+    }
+
+    func requiredDate(_ row: Int, _ field: String) throws(TushareError) -> TradeDate {
+        guard let value = try date(row, field) else { throw bad(row, field, "missing") }
+        return value
+    }
+
+    func code(_ row: Int, _ field: String = "ts_code") throws(TushareError) -> TSCode {
+        let raw = try requiredText(row, field)
+        do { return try TSCode(raw) } catch { throw bad(row, field, error.description) }
+    }
+}

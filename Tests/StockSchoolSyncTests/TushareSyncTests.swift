@@ -1,0 +1,195 @@
+import StockSchoolCore
+import StockSchoolStore
+import StockSchoolTestSupport
+import Testing
+
+@testable import StockSchoolSync
+
+/// Sync from a server speaking Tushare's wire protocol, with the real service's faults injected.
+@Suite struct TushareSyncTests {
+    static let configuration = SampleMarketConfiguration(
+        stocks: 12, start: TradeDate(unchecked: 2024_03_01), end: TradeDate(unchecked: 2024_03_29), seed: 5)
+
+    static func request() -> SyncRequest {
+        SyncRequest(start: configuration.start, end: configuration.end)
+    }
+
+    /// Short waits so fault tests run in milliseconds; the logic is the same as with real ones.
+    static var fastPolicy: TushareClient.Policy {
+        var policy = TushareClient.Policy()
+        policy.baseDelay = .milliseconds(5)
+        policy.maxDelay = .milliseconds(20)
+        policy.minuteWait = .milliseconds(30)
+        policy.hourWait = .milliseconds(30)
+        policy.timeout = .seconds(5)
+        return policy
+    }
+
+    func withFixture(
+        _ body: (TushareFixture, SampleMarket, any MarketStore) async throws -> Void
+    ) async throws {
+        let market = try SampleMarket(Self.configuration)
+        let fixture = try await TushareFixture.start(market: market)
+        do {
+            try await TestStore.with(.sqlite) { (store: any MarketStore) async throws in
+                try await body(fixture, market, store)
+            }
+        } catch {
+            try? await fixture.stop()
+            throw error
+        }
+        try await fixture.stop()
+    }
+
+    func source(_ fixture: TushareFixture, token: String = TushareFixture.token) -> TushareSource {
+        TushareSource(
+            client: TushareClient(
+                baseURL: fixture.baseURL, token: token, limiter: RateLimiter(limits: [:]), policy: Self.fastPolicy))
+    }
+
+    @Test func theWireCarriesTheMarketExactly() async throws {
+        try await withFixture { fixture, market, store in
+            let report = try await SyncEngine(source: source(fixture), store: store).run(Self.request())
+            #expect(report.status == .succeeded)
+            let days = market.calendar.count
+            // One call per dataset per trade date, plus 3 stock_basic (L, D, P), trade_cal and index_daily.
+            #expect(fixture.callCount("daily") == days)
+            #expect(fixture.callCount("adj_factor") == days)
+            #expect(fixture.callCount("daily_basic") == days)
+            #expect(fixture.callCount("stock_basic") == 3)
+            #expect(fixture.calls.count == 3 * days + 5)
+            #expect(try await store.read(DailyBar.self).count == market.rowCounts.daily)
+            #expect(try await store.read(StockBasic.self) == market.stockBasic)
+            let direct = try await TestStore.with(.sqlite) { (other: any MarketStore) async throws in
+                try await SyncEngine(source: SampleSource(Self.configuration), store: other).run(Self.request())
+                return (
+                    try await other.read(DailyBar.self), try await other.read(DailyBasic.self),
+                    try await other.read(AdjFactor.self), try await other.read(IndexDailyBar.self)
+                )
+            }
+            #expect(try await store.read(DailyBar.self) == direct.0)
+            #expect(try await store.read(DailyBasic.self) == direct.1)
+            #expect(try await store.read(AdjFactor.self) == direct.2)
+            #expect(try await store.read(IndexDailyBar.self) == direct.3)
+        }
+    }
+
+    @Test func aBadTokenStopsWithAMessageSayingWhatToSet() async throws {
+        try await withFixture { fixture, _, store in
+            do {
+                try await SyncEngine(source: source(fixture, token: "wrong"), store: store).run(Self.request())
+                Issue.record("a bad token must stop the run")
+            } catch let error as TushareError {
+                guard case .badToken = error else {
+                    Issue.record("expected badToken, got \(error)")
+                    return
+                }
+                #expect(error.description.contains("TUSHARE_TOKEN"))
+            }
+            #expect(fixture.calls.count == 1)
+            let runs = try await store.query(SQLStatement("SELECT status FROM sync_runs"))
+            #expect(runs == [[.text("failed")]])
+        }
+    }
+
+    @Test func noPermissionSkipsOneDatasetAndCompletesTheRest() async throws {
+        try await withFixture { fixture, market, store in
+            fixture.deny("daily_basic")
+            let report = try await SyncEngine(source: source(fixture), store: store).run(Self.request())
+            #expect(report.status == .partial)
+            #expect(report.skipped == ["daily_basic"])
+            #expect(fixture.callCount("daily_basic") == 1)
+            #expect(try await store.read(DailyBasic.self).isEmpty)
+            #expect(try await store.read(DailyBar.self).count == market.rowCounts.daily)
+            #expect(try await store.read(AdjFactor.self).count == market.rowCounts.adjFactor)
+            let runs = try await store.query(SQLStatement("SELECT status, skipped FROM sync_runs"))
+            #expect(runs == [[.text("partial"), .text("daily_basic")]])
+        }
+    }
+
+    @Test func aMalformedPayloadFailsItsUnitAloneAndWritesNothing() async throws {
+        try await withFixture { fixture, market, store in
+            let first = market.calendar.openDays[0]
+            fixture.inject(.wrongFields, api: "daily")
+            let report = try await SyncEngine(source: source(fixture), store: store).run(Self.request())
+            #expect(report.status == .partial)
+            #expect(report.failures.count == 1)
+            #expect(report.failures.first?.contains("daily \(first)") == true)
+            #expect(report.failures.first?.contains("close") == true)
+            #expect(try await store.read(DailyBar.self, .crossSection(first)).isEmpty)
+            #expect(try await store.read(DailyBar.self).count == market.rowCounts.daily - market.daily(on: first).count)
+            // The next run fetches exactly the failed unit.
+            let again = try await SyncEngine(source: source(fixture), store: store).run(Self.request())
+            #expect(again.units == 1)
+            #expect(try await store.read(DailyBar.self).count == market.rowCounts.daily)
+        }
+    }
+
+    @Test func transientFaultsAreRetriedUntilTheRunSucceeds() async throws {
+        try await withFixture { fixture, market, store in
+            fixture.inject(.http500, api: "daily", times: 2)
+            fixture.inject(.dropConnection, api: "adj_factor")
+            fixture.inject(.malformedJSON, api: "daily_basic")
+            fixture.inject(.slow(.milliseconds(200)), api: "daily")
+            fixture.inject(.rateLimit(.minute), api: "stock_basic")
+            let source = source(fixture)
+            let report = try await SyncEngine(source: source, store: store).run(Self.request())
+            #expect(report.status == .succeeded)
+            #expect(source.client.counters.retries == 5)
+            #expect(try await store.read(DailyBar.self).count == market.rowCounts.daily)
+            #expect(try await store.read(AdjFactor.self).count == market.rowCounts.adjFactor)
+            #expect(try await store.read(DailyBasic.self).count == market.rowCounts.dailyBasic)
+        }
+    }
+
+    @Test func retriesAreBoundedAndTheDailyQuotaStopsTheRun() async throws {
+        try await withFixture { fixture, _, store in
+            try await SyncEngine(source: source(fixture), store: store).run(Self.request())
+            let before = fixture.callCount("trade_cal")
+            fixture.inject(.http500, api: "trade_cal", times: 10)
+            let report = try await SyncEngine(source: source(fixture), store: store).run(
+                SyncRequest(datasets: [.tradeCal], start: Self.configuration.start, end: Self.configuration.end))
+            #expect(report.status == .partial)
+            #expect(fixture.callCount("trade_cal") - before == TushareClient.Policy().maxAttempts)
+            #expect(report.failures.first?.contains("gave up") == true)
+
+            fixture.inject(.rateLimit(.day), api: "stock_basic")
+            await #expect(throws: TushareError.self) {
+                try await SyncEngine(source: source(fixture), store: store).run(Self.request())
+            }
+        }
+    }
+
+    @Test func theLimiterNeverLetsMoreThanTheLimitStartInAWindow() async throws {
+        // 5 calls per 0.4 s: 16 calls need at least 3 full windows after the first burst.
+        let limiter = RateLimiter(limits: ["daily": RateLimiter.Limit(calls: 5, per: .milliseconds(400))])
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<16 { group.addTask { try await limiter.acquire("daily") } }
+            try await group.waitForAll()
+        }
+        #expect(clock.now - start >= .milliseconds(1200))
+        // Unlimited APIs pass straight through.
+        let unlimited = clock.now
+        for _ in 0..<100 { try await limiter.acquire("stock_basic_unlisted") }
+        #expect(clock.now - unlimited < .milliseconds(400))
+    }
+
+    @Test func errorsAreClassifiedFromTheRealMessages() {
+        #expect(
+            TushareError.classify(api: "daily", code: 40101, message: "您的token不对，请确认。")
+                == .badToken(message: "您的token不对，请确认。"))
+        let minute = "抱歉，您每分钟最多访问该接口500次，权限的具体详情访问：https://tushare.pro/document/1?doc_id=108。"
+        #expect(
+            TushareError.classify(api: "daily", code: 40203, message: minute)
+                == .rateLimited(api: "daily", window: .minute, message: minute))
+        #expect(TushareError.classify(api: "daily", code: 40203, message: "每小时最多访问该接口1次").isTransient)
+        #expect(!TushareError.classify(api: "daily", code: 40203, message: "每天最多访问该接口20000次").isTransient)
+        guard case .noPermission = TushareError.classify(api: "x", code: 40203, message: "抱歉，您没有接口访问权限，权限的具体详情访问")
+        else {
+            Issue.record("no-permission not recognised")
+            return
+        }
+    }
+}
