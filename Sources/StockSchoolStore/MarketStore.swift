@@ -98,12 +98,17 @@ extension MarketStore {
     /// Column list that reads timestamps as text on PostgreSQL, the form the decoder parses.
     func selectList(_ schema: TableSchema) -> String {
         schema.columns.map { column in
-            if dialect == .postgres && column.type == .timestamp {
-                return
-                    "to_char(\(column.name) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS \(column.name)"
-            }
-            return column.name
+            column.type == .timestamp && dialect == .postgres
+                ? "\(timestampText(column.name)) AS \(column.name)" : column.name
         }.joined(separator: ", ")
+    }
+
+    /// A timestamp column as ISO-8601 text in UTC (SQLite already stores it so).
+    public func timestampText(_ column: String) -> String {
+        switch dialect {
+        case .sqlite: column
+        case .postgres: "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+        }
     }
 
     /// A timestamp as a bind value for either backend (both accept ISO-8601 text).

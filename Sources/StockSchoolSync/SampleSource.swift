@@ -7,9 +7,10 @@ public struct SampleSource: DataSource {
 
     /// The market's identity: another size, seed or range is another market, whose days are
     /// all still missing, so switching markets refetches instead of silently mixing two.
-    public var name: String {
-        let c = market.configuration
-        return "sample(stocks=\(c.stocks),seed=\(c.seed),\(c.start)-\(c.end))"
+    public var name: String { Self.name(for: market.configuration) }
+
+    public static func name(for c: SampleMarketConfiguration) -> String {
+        "sample(stocks=\(c.stocks),seed=\(c.seed),\(c.start)-\(c.end))"
     }
 
     public init(_ configuration: SampleMarketConfiguration) throws(StockSchoolError) {

@@ -158,25 +158,12 @@ public struct SyncEngine: Sendable {
                 rowsByDataset[Dataset.tradeCal.rawValue] = days.count
             }
         }
-        let calendar = try await storedCalendar()
-        let openDays = Array(calendar.days(from: request.start, through: request.end))
-        guard !openDays.isEmpty else { throw SyncError.noTradingDays(start: request.start, end: request.end) }
-
-        // Plan: every (dataset, open day) not yet committed, holes in the middle included.
-        var units: [(Dataset, TradeDate)] = []
-        for dataset in Dataset.perTradeDate where request.datasets.contains(dataset) {
-            let done =
-                request.full ? [] : try await store.completedDates(source: source.name, dataset: dataset.rawValue)
-            units += openDays.filter { !done.contains($0) }.map { (dataset, $0) }
-        }
-        var indexMissing: [TradeDate] = []
-        if request.datasets.contains(.indexDaily) {
-            let done =
-                request.full
-                ? [] : try await store.completedDates(source: source.name, dataset: Dataset.indexDaily.rawValue)
-            indexMissing = openDays.filter { !done.contains($0) }
-        }
-        units.sort { ($0.1, $0.0.rawValue) < ($1.1, $1.0.rawValue) }
+        let planner = SyncPlanner(store: store, source: source.name)
+        let calendar = try await planner.calendar()
+        let plan = try await planner.plan(request, calendar: calendar)
+        guard !plan.openDays.isEmpty else { throw SyncError.noTradingDays(start: request.start, end: request.end) }
+        let units = plan.units.map { ($0.dataset, $0.tradeDate) }
+        let indexMissing = plan.indexDays
         let total = units.count + (indexMissing.isEmpty ? 0 : 1)
         var completed = 0
         var rows = 0
@@ -246,11 +233,5 @@ public struct SyncEngine: Sendable {
             runID: runID, status: .succeeded, units: completed, rows: outcome.rows, calls: outcome.calls,
             rowsByDataset: rowsByDataset, worstQuality: worstQuality, qualityReports: reports, skipped: skipped,
             failures: failures)
-    }
-
-    /// The SSE calendar as stored in `trade_cal`.
-    func storedCalendar() async throws -> TradingCalendar {
-        let days = try await store.read(TradeCalDay.self).filter { $0.isOpen && $0.exchange == "SSE" }
-        return TradingCalendar(openDays: days.map(\.calDate))
     }
 }

@@ -25,7 +25,8 @@ struct SyncCommand: AsyncParsableCommand {
               stockschool sync --source sample --stocks 1000 --start 20230103 --end 20231229 --seed 7
               stockschool sync --source sample --datasets daily,adj_factor --full
               TUSHARE_TOKEN=… stockschool sync --source tushare --start 20240102
-            """)
+            """,
+        subcommands: [SyncStatusCommand.self])
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var sample: SampleOptions
@@ -41,6 +42,9 @@ struct SyncCommand: AsyncParsableCommand {
 
     @Flag(help: "Refetch units that are already committed.")
     var full = false
+
+    @Flag(help: "Print the units that would be fetched (holes included) and fetch nothing.")
+    var plan = false
 
     func validate() throws {
         guard source == "sample" || source == "tushare" else {
@@ -58,6 +62,9 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.configuration()
         let selected = try datasets.map { try Dataset.parseList($0) } ?? Dataset.allCases
+        if plan {
+            return try await printPlan(configuration, selected)
+        }
         let report: SyncReport
         if source == "tushare" {
             guard let token = configuration.tushareToken else {
@@ -93,6 +100,135 @@ struct SyncCommand: AsyncParsableCommand {
             try Output.json(SyncSummary(report))
         } else {
             SampleSync.printSummary(report)
+        }
+    }
+}
+
+extension SyncCommand {
+    /// The source name and range this invocation would sync.
+    func target(_ configuration: StockSchoolConfiguration) throws -> (source: String, start: TradeDate, end: TradeDate)
+    {
+        if source == "tushare" {
+            return ("tushare", sample.start ?? TradeDate(unchecked: 2020_01_02), sample.end ?? TradeDate.todayInBeijing)
+        }
+        let market = try sample.market(configuration)
+        return (SampleSource.name(for: market), market.start, market.end)
+    }
+
+    func printPlan(_ configuration: StockSchoolConfiguration, _ selected: [Dataset]) async throws {
+        let (name, start, end) = try target(configuration)
+        let request = SyncRequest(datasets: selected, start: start, end: end, full: full)
+        let plan = try await withStore(configuration) { store in
+            try await store.migrate()
+            let planner = SyncPlanner(store: store, source: name)
+            return try await planner.plan(request, calendar: try await planner.calendar())
+        }
+        let byDataset = Dictionary(grouping: plan.units, by: \.dataset)
+        if global.json {
+            try Output.json(
+                PlanResult(
+                    source: name, start: start.description, end: end.description, calendarKnown: !plan.openDays.isEmpty,
+                    units: Dictionary(
+                        uniqueKeysWithValues: byDataset.map { ($0.key.rawValue, $0.value.map(\.tradeDate.description)) }
+                    ),
+                    indexDays: plan.indexDays.map(\.description)))
+            return
+        }
+        print("Plan for \(name), \(start)–\(end):")
+        if plan.openDays.isEmpty {
+            print(
+                "  trade_cal is not stored for this range yet: the sync fetches it first, then every day of the range.")
+            return
+        }
+        for dataset in Dataset.perTradeDate where selected.contains(dataset) {
+            let dates = (byDataset[dataset] ?? []).map(\.tradeDate)
+            print(
+                "  \(dataset.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(dates.count) missing\(Self.spans(dates))"
+            )
+        }
+        if selected.contains(.indexDaily) {
+            print(
+                "  \("index_daily".padding(toLength: 12, withPad: " ", startingAt: 0)) \(plan.indexDays.count) missing\(Self.spans(plan.indexDays))"
+            )
+        }
+        print(
+            plan.isEmpty
+                ? "Nothing to fetch." : "\(plan.units.count + (plan.indexDays.isEmpty ? 0 : 1)) units to fetch.")
+    }
+
+    /// `: 20240102–20240105, 20240110` — runs of consecutive open days; at most 8 shown.
+    static func spans(_ dates: [TradeDate]) -> String {
+        guard !dates.isEmpty else { return "" }
+        var runs: [(TradeDate, TradeDate)] = []
+        for date in dates {
+            if let last = runs.last, date.daysSinceEpoch - last.1.daysSinceEpoch <= 4 {
+                runs[runs.count - 1].1 = date
+            } else {
+                runs.append((date, date))
+            }
+        }
+        let shown = runs.prefix(8).map { $0.0 == $0.1 ? "\($0.0)" : "\($0.0)–\($0.1)" }
+        return ": " + shown.joined(separator: ", ") + (runs.count > 8 ? ", …" : "")
+    }
+}
+
+struct PlanResult: Encodable {
+    let source: String
+    let start: String
+    let end: String
+    let calendarKnown: Bool
+    let units: [String: [String]]
+    let indexDays: [String]
+}
+
+struct SyncStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Per dataset: last complete date, lag in trading days and hours; last run; quality.",
+        discussion: """
+            A day's data is due at 17:00 Beijing time; lag counts the open days since the last
+            complete one whose data is already due. The manual alerts on a lag over 2 hours and a
+            quality score under 0.8.
+
+            Examples:
+              stockschool sync status
+              stockschool sync status --json | jq '.datasets[] | select(.lagHours > 2)'
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let configuration = try global.configuration()
+        let status = try await withStore(configuration) { store in
+            guard !(try await store.appliedMigrations()).isEmpty else {
+                throw CommandFailure(
+                    description: "the store has no schema yet; run `stockschool init` or `stockschool demo` first")
+            }
+            return try await SyncStatus.load(store: store)
+        }
+        if global.json {
+            try Output.json(status)
+            return
+        }
+        print("Expected latest trade date: \(status.expectedLatest ?? "unknown (no trade_cal)")\n")
+        Output.table(
+            ["dataset", "last complete", "lag (days)", "lag (hours)"],
+            status.datasets.map {
+                [
+                    $0.dataset, $0.lastComplete ?? "never", $0.lagTradingDays.map(String.init) ?? "",
+                    $0.lagHours.map { String(format: "%.1f", $0) } ?? "",
+                ]
+            })
+        if let run = status.lastRun {
+            print(
+                "\nLast run \(run.id) (\(run.source)): \(run.status), started \(run.startedAt ?? "?"), finished \(run.finishedAt ?? "—")"
+            )
+            if let message = run.message { print("  \(message)") }
+        }
+        if let latest = status.latestQuality {
+            print(
+                "Quality: latest \(String(format: "%.3f", latest)), worst of the last 20 days \(String(format: "%.3f", status.worstRecentQuality ?? latest))"
+            )
         }
     }
 }

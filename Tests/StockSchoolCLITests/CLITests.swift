@@ -31,7 +31,9 @@ import Testing
         process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
-        for key in env.keys where key.hasPrefix("STOCKSCHOOL_") && !key.hasPrefix("STOCKSCHOOL_TEST_") {
+        // The user's own settings must not leak into the commands under test.
+        for key in env.keys
+        where (key.hasPrefix("STOCKSCHOOL_") && !key.hasPrefix("STOCKSCHOOL_TEST_")) || key.hasPrefix("TUSHARE_") {
             env[key] = nil
         }
         env.merge(environment) { _, new in new }
@@ -149,6 +151,29 @@ import Testing
         for table in statsAgain.tables where table.table != "sync_runs" {
             #expect(table.rows == before[table.table], "\(table.table) changed on a rerun")
         }
+    }
+
+    @Test func planListsExactlyTheHoles() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = "sqlite://\(directory.path)/p.sqlite"
+        let market = ["--stocks", "10", "--start", "20240102", "--end", "20240131"]
+        #expect(try Self.run(["demo", "--store", url] + market).status == 0)
+        let complete = try Self.run(["sync", "--store", url, "--plan"] + market)
+        #expect(complete.stdout.contains("Nothing to fetch."), "\(complete.stdout)")
+        // Punch a hole in the checkpoints, then ask for the plan.
+        let store = try await openStore(url: url)
+        try await store.query(
+            SQLStatement("DELETE FROM sync_state WHERE dataset = 'adj_factor' AND trade_date IN (20240110, 20240111)"))
+        try await store.close()
+        let plan = try Self.run(["sync", "--store", url, "--plan"] + market)
+        #expect(plan.status == 0)
+        #expect(plan.stdout.contains("adj_factor   2 missing: 20240110–20240111"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("daily        0 missing"))
+        #expect(plan.stdout.contains("2 units to fetch."))
+        let status = try Self.run(["sync", "status", "--store", url])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("Last run"))
     }
 
     @Test func tushareSyncNeedsAToken() throws {
