@@ -10,16 +10,20 @@ public struct SyncRequest: Sendable, Equatable {
     public var full: Bool
     /// Indices for `index_daily`.
     public var indexCodes: [TSCode]
+    /// Units fetched at once. Each still commits in its own transaction; the rate limiter paces
+    /// the calls, so concurrency only hides network latency.
+    public var concurrency: Int
 
     public init(
         datasets: [Dataset] = Dataset.allCases, start: TradeDate, end: TradeDate, full: Bool = false,
-        indexCodes: [TSCode] = [SampleMarket.indexCode]
+        indexCodes: [TSCode] = [SampleMarket.indexCode], concurrency: Int = 1
     ) {
         self.datasets = datasets
         self.start = start
         self.end = end
         self.full = full
         self.indexCodes = indexCodes
+        self.concurrency = max(1, concurrency)
     }
 }
 
@@ -172,39 +176,43 @@ public struct SyncEngine: Sendable {
         let quality = QualityCheck(stockBasic: basics, calendar: calendar)
         var worstQuality: Double?
         var reports = 0
-        for (dataset, date) in units where !skipped.contains(dataset.rawValue) {
-            var count = 0
-            let committed = try await attempt(dataset, "\(dataset.rawValue) \(date)") {
-                switch dataset {
-                case .daily:
-                    let bars = try await source.daily(tradeDate: date)
-                    try await store.upsert(bars, checkpoints: [checkpoint(dataset, date, bars.count)])
-                    let report = quality.check(bars, on: date, runID: runID, at: .now)
-                    try await store.upsert([report])
-                    worstQuality = min(worstQuality ?? 1, report.score)
-                    reports += 1
-                    count = bars.count
-                case .adjFactor:
-                    let factors = try await source.adjFactor(tradeDate: date)
-                    try await store.upsert(factors, checkpoints: [checkpoint(dataset, date, factors.count)])
-                    count = factors.count
-                case .dailyBasic:
-                    let basics = try await source.dailyBasic(tradeDate: date)
-                    try await store.upsert(basics, checkpoints: [checkpoint(dataset, date, basics.count)])
-                    count = basics.count
-                case .stockBasic, .tradeCal, .indexDaily:
-                    break
+        let unit = UnitRunner(source: source, store: store, quality: quality, runID: runID)
+        try await withThrowingTaskGroup(of: UnitRunner.Result.self) { group in
+            var pending = units[...]
+            func launch() {
+                while let (dataset, date) = pending.popFirst() {
+                    // Units of a dataset refused meanwhile are not even asked for.
+                    if skipped.contains(dataset.rawValue) { continue }
+                    group.addTask { await unit.run(dataset, date) }
+                    return
                 }
             }
-            outcome.calls += 1
-            completed += 1
-            if committed {
-                rows += count
-                rowsByDataset[dataset.rawValue, default: 0] += count
+            for _ in 0..<request.concurrency { launch() }
+            while let result = try await group.next() {
+                outcome.calls += 1
+                completed += 1
+                switch result.outcome {
+                case .committed(let count, let score):
+                    rows += count
+                    rowsByDataset[result.dataset.rawValue, default: 0] += count
+                    if let score {
+                        worstQuality = min(worstQuality ?? 1, score)
+                        reports += 1
+                    }
+                case .failed(let error):
+                    switch FailureReaction(error) {
+                    case .stopRun: throw error
+                    case .skipDataset:
+                        if !skipped.contains(result.dataset.rawValue) { skipped.append(result.dataset.rawValue) }
+                    case .failUnit: failures.append("\(result.dataset.rawValue) \(result.date): \(error)")
+                    }
+                }
+                progress(
+                    SyncProgress(
+                        completedUnits: completed, totalUnits: total, rows: rows, dataset: result.dataset,
+                        tradeDate: result.date))
+                launch()
             }
-            progress(
-                SyncProgress(
-                    completedUnits: completed, totalUnits: total, rows: rows, dataset: dataset, tradeDate: date))
         }
 
         if let first = indexMissing.first, let last = indexMissing.last {
@@ -233,5 +241,60 @@ public struct SyncEngine: Sendable {
             runID: runID, status: .succeeded, units: completed, rows: outcome.rows, calls: outcome.calls,
             rowsByDataset: rowsByDataset, worstQuality: worstQuality, qualityReports: reports, skipped: skipped,
             failures: failures)
+    }
+}
+
+/// Fetches one (dataset, trade date) unit and commits its rows with their checkpoint, in one
+/// transaction; for `daily`, also the day's quality report.
+struct UnitRunner: Sendable {
+    enum Outcome: Sendable {
+        case committed(rows: Int, quality: Double?)
+        case failed(any Error)
+    }
+
+    struct Result: Sendable {
+        let dataset: Dataset
+        let date: TradeDate
+        let outcome: Outcome
+    }
+
+    let source: any DataSource
+    let store: any MarketStore
+    let quality: QualityCheck
+    let runID: Int64
+
+    func run(_ dataset: Dataset, _ date: TradeDate) async -> Result {
+        do {
+            return Result(dataset: dataset, date: date, outcome: try await fetchAndCommit(dataset, date))
+        } catch {
+            return Result(dataset: dataset, date: date, outcome: .failed(error))
+        }
+    }
+
+    func checkpoint(_ dataset: Dataset, _ date: TradeDate, _ rows: Int) -> SyncCheckpoint {
+        SyncCheckpoint(
+            source: source.name, dataset: dataset.rawValue, tradeDate: date, rows: Int64(rows), runID: runID,
+            completedAt: .now)
+    }
+
+    func fetchAndCommit(_ dataset: Dataset, _ date: TradeDate) async throws -> Outcome {
+        switch dataset {
+        case .daily:
+            let bars = try await source.daily(tradeDate: date)
+            try await store.upsert(bars, checkpoints: [checkpoint(dataset, date, bars.count)])
+            let report = quality.check(bars, on: date, runID: runID, at: .now)
+            try await store.upsert([report])
+            return .committed(rows: bars.count, quality: report.score)
+        case .adjFactor:
+            let factors = try await source.adjFactor(tradeDate: date)
+            try await store.upsert(factors, checkpoints: [checkpoint(dataset, date, factors.count)])
+            return .committed(rows: factors.count, quality: nil)
+        case .dailyBasic:
+            let basics = try await source.dailyBasic(tradeDate: date)
+            try await store.upsert(basics, checkpoints: [checkpoint(dataset, date, basics.count)])
+            return .committed(rows: basics.count, quality: nil)
+        case .stockBasic, .tradeCal, .indexDaily:
+            return .committed(rows: 0, quality: nil)
+        }
     }
 }

@@ -46,6 +46,12 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(help: "Print the units that would be fetched (holes included) and fetch nothing.")
     var plan = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Units fetched at once (default 4 for tushare, 1 for sample); the rate limiter still paces calls.",
+            valueName: "n"))
+    var concurrency: Int?
+
     func validate() throws {
         guard source == "sample" || source == "tushare" else {
             throw ValidationError("unknown --source '\(source)'; available: sample, tushare")
@@ -56,6 +62,9 @@ struct SyncCommand: AsyncParsableCommand {
         }
         if let datasets {
             do { _ = try Dataset.parseList(datasets) } catch { throw ValidationError(error.description) }
+        }
+        if let concurrency, concurrency < 1 || concurrency > 32 {
+            throw ValidationError("--concurrency must be between 1 and 32, got \(concurrency)")
         }
     }
 
@@ -80,7 +89,7 @@ struct SyncCommand: AsyncParsableCommand {
                 try await store.migrate()
                 let bar = ProgressBar(label: "sync")
                 let report = try await SyncEngine(source: TushareSource(client: client), store: store).run(
-                    SyncRequest(datasets: selected, start: start, end: end, full: full)
+                    SyncRequest(datasets: selected, start: start, end: end, full: full, concurrency: concurrency ?? 4)
                 ) { step in
                     bar.update(
                         completed: step.completedUnits, total: step.totalUnits,

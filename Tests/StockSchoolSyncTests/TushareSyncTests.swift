@@ -74,6 +74,25 @@ import Testing
         }
     }
 
+    @Test func concurrentFetchesCommitTheSameDatabase() async throws {
+        try await withFixture { fixture, market, store in
+            for api in ["daily", "adj_factor", "daily_basic"] {
+                fixture.inject(.slow(.milliseconds(30)), api: api, times: 20)
+            }
+            var request = Self.request()
+            request.concurrency = 6
+            let report = try await SyncEngine(source: source(fixture), store: store).run(request)
+            #expect(report.status == .succeeded)
+            #expect(report.units == 3 * market.calendar.count + 1)
+            let direct = try await TestStore.with(.sqlite) { (other: any MarketStore) async throws in
+                try await SyncEngine(source: SampleSource(Self.configuration), store: other).run(Self.request())
+                return (try await other.read(DailyBar.self), try await other.read(SyncCheckpoint.self).count)
+            }
+            #expect(try await store.read(DailyBar.self) == direct.0)
+            #expect(try await store.read(SyncCheckpoint.self).count == direct.1)
+        }
+    }
+
     @Test func aBadTokenStopsWithAMessageSayingWhatToSet() async throws {
         try await withFixture { fixture, _, store in
             do {
