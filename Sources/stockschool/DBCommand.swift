@@ -26,14 +26,8 @@ struct DBStatsCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.configuration()
         let (stats, version) = try await withStore(configuration) { store in
-            let versions = try await store.appliedMigrations()
-            guard !versions.isEmpty else {
-                throw CommandFailure(
-                    description:
-                        "the store at \(store.displayURL) has no schema yet; run `stockschool init` or `stockschool demo` first"
-                )
-            }
-            return (try await store.stats(), versions.max() ?? 0)
+            let version = try await requireSchema(store)
+            return (try await store.stats(), version)
         }
         let display = StoreURL.masked(configuration.databaseURL)
         if global.json {

@@ -64,6 +64,17 @@ func withStore<T>(
     }
 }
 
+/// The store's schema version, or a failure telling the user to create the store first.
+func requireSchema(_ store: any MarketStore) async throws -> Int {
+    guard let version = try await store.appliedMigrations().max() else {
+        throw CommandFailure(
+            description:
+                "the store at \(store.displayURL) has no schema yet; run `stockschool init` or `stockschool demo` first"
+        )
+    }
+    return version
+}
+
 extension TradeDate: ExpressibleByArgument {
     public init?(argument: String) {
         guard let date = try? TradeDate(argument) else { return nil }

@@ -209,10 +209,7 @@ struct SyncStatusCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.configuration()
         let status = try await withStore(configuration) { store in
-            guard !(try await store.appliedMigrations()).isEmpty else {
-                throw CommandFailure(
-                    description: "the store has no schema yet; run `stockschool init` or `stockschool demo` first")
-            }
+            _ = try await requireSchema(store)
             return try await SyncStatus.load(store: store)
         }
         if global.json {
