@@ -213,8 +213,8 @@ final class FixtureHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 }
 
-/// The simulated market rendered as Tushare replies.
-enum FixtureReplies {
+/// The simulated market rendered as Tushare replies (also what CSV exports of it contain).
+public enum FixtureReplies {
     static func rateLimitMessage(_ window: TushareError.RateWindow) -> String {
         switch window {
         case .minute: "抱歉，您每分钟最多访问该接口500次，权限的具体详情访问：https://tushare.pro/document/1?doc_id=108。"
@@ -234,7 +234,7 @@ enum FixtureReplies {
         ]
     }
 
-    static func table(api: String, params: [String: String], market: SampleMarket) -> TushareResponse.Table? {
+    public static func table(api: String, params: [String: String], market: SampleMarket) -> TushareResponse.Table? {
         let date = params["trade_date"].flatMap { try? TradeDate($0) }
         let start = params["start_date"].flatMap { try? TradeDate($0) } ?? market.configuration.start
         let end = params["end_date"].flatMap { try? TradeDate($0) } ?? market.configuration.end

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StockSchoolCore
+import StockSchoolSync
 
 /// `stockschool`: one subcommand per job. Commands parse and print; the modules do the work.
 struct StockSchoolCommand: AsyncParsableCommand {
@@ -53,7 +54,7 @@ enum Main {
                 return 1
             }
         }
-        if error is CommandFailure {
+        if error is CommandFailure || error is SyncError || error is TushareError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             return 1
         }

@@ -15,6 +15,10 @@ struct SyncCommand: AsyncParsableCommand {
             Sources:
               sample   the simulated A-share market (no token needed); --stocks, --start, --end
                        and --seed define it, and the same values always give the same data.
+              csv      Tushare-format CSV files (--path FILE_OR_DIR): daily.csv, adj_factor.csv,
+                       daily_basic.csv, stock_basic.csv, trade_cal.csv, index_daily.csv, with
+                       Tushare's field names in the header. Everything in the files is imported;
+                       one bad cell stops the import, naming file, line and column.
               tushare  Tushare Pro; needs TUSHARE_TOKEN (or tushare.token in stockschool.yaml).
                        --start defaults to 20200102, --end to today (Beijing time). Respects
                        Tushare's per-minute limits; a dataset your points tier cannot read is
@@ -25,14 +29,18 @@ struct SyncCommand: AsyncParsableCommand {
               stockschool sync --source sample --stocks 1000 --start 20230103 --end 20231229 --seed 7
               stockschool sync --source sample --datasets daily,adj_factor --full
               TUSHARE_TOKEN=… stockschool sync --source tushare --start 20240102
+              stockschool sync --source csv --path ./exports/
             """,
         subcommands: [SyncStatusCommand.self])
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var sample: SampleOptions
 
-    @Option(help: ArgumentHelp("Where the data comes from: sample or tushare.", valueName: "name"))
+    @Option(help: ArgumentHelp("Where the data comes from: sample, tushare or csv.", valueName: "name"))
     var source: String = "sample"
+
+    @Option(help: ArgumentHelp("CSV file or directory for --source csv.", valueName: "path"))
+    var path: String?
 
     @Option(
         help: ArgumentHelp(
@@ -53,12 +61,16 @@ struct SyncCommand: AsyncParsableCommand {
     var concurrency: Int?
 
     func validate() throws {
-        guard source == "sample" || source == "tushare" else {
-            throw ValidationError("unknown --source '\(source)'; available: sample, tushare")
+        guard ["sample", "tushare", "csv"].contains(source) else {
+            throw ValidationError("unknown --source '\(source)'; available: sample, tushare, csv")
         }
-        if source == "tushare", sample.stocks != nil || sample.seed != nil {
+        if source != "sample", sample.stocks != nil || sample.seed != nil {
             throw ValidationError(
-                "--stocks and --seed describe the simulated market; they do not apply to --source tushare")
+                "--stocks and --seed describe the simulated market; they do not apply to --source \(source)")
+        }
+        if (source == "csv") != (path != nil) {
+            throw ValidationError(
+                source == "csv" ? "--source csv needs --path FILE_OR_DIR" : "--path goes with --source csv")
         }
         if let datasets {
             do { _ = try Dataset.parseList(datasets) } catch { throw ValidationError(error.description) }
@@ -75,7 +87,18 @@ struct SyncCommand: AsyncParsableCommand {
             return try await printPlan(configuration, selected)
         }
         let report: SyncReport
-        if source == "tushare" {
+        if source == "csv", let path {
+            let csv = try CSVSource(path: path)
+            guard let first = csv.firstDate, let last = csv.lastDate else {
+                throw CommandFailure(description: "\(path): no dated rows to import")
+            }
+            let chosen = datasets == nil ? csv.datasets : selected
+            report = try await withStore(configuration) { store in
+                try await store.migrate()
+                return try await SyncEngine(source: csv, store: store).run(
+                    SyncRequest(datasets: chosen, start: sample.start ?? first, end: sample.end ?? last, full: true))
+            }
+        } else if source == "tushare" {
             guard let token = configuration.tushareToken else {
                 throw StockSchoolError.invalidConfiguration(
                     key: "tushare.token", source: "environment",
@@ -119,6 +142,13 @@ extension SyncCommand {
     {
         if source == "tushare" {
             return ("tushare", sample.start ?? TradeDate(unchecked: 2020_01_02), sample.end ?? TradeDate.todayInBeijing)
+        }
+        if source == "csv", let path {
+            let csv = try CSVSource(path: path)
+            guard let first = csv.firstDate, let last = csv.lastDate else {
+                throw CommandFailure(description: "\(path): no dated rows to import")
+            }
+            return ("csv", sample.start ?? first, sample.end ?? last)
         }
         let market = try sample.market(configuration)
         return (SampleSource.name(for: market), market.start, market.end)

@@ -18,7 +18,15 @@ enum TushareAPI {
     static let tradeCalFields = ["exchange", "cal_date", "is_open", "pretrade_date"]
 
     static func bars(_ api: String, _ table: TushareResponse.Table) throws(TushareError) -> [DailyBar] {
-        let r = try TushareTableReader(api: api, table: table, required: dailyFields)
+        try bars(.api(api), table)
+    }
+
+    static func bars(
+        _ origin: TushareTableReader.Origin, _ table: TushareResponse.Table
+    ) throws(TushareError)
+        -> [DailyBar]
+    {
+        let r = try TushareTableReader(origin: origin, table: table, required: dailyFields)
         var bars: [DailyBar] = []
         bars.reserveCapacity(r.rowCount)
         for i in 0..<r.rowCount {
@@ -33,8 +41,10 @@ enum TushareAPI {
         return bars
     }
 
-    static func adjFactors(_ table: TushareResponse.Table) throws(TushareError) -> [AdjFactor] {
-        let r = try TushareTableReader(api: "adj_factor", table: table, required: adjFactorFields)
+    static func adjFactors(
+        _ table: TushareResponse.Table, origin: TushareTableReader.Origin = .api("adj_factor")
+    ) throws(TushareError) -> [AdjFactor] {
+        let r = try TushareTableReader(origin: origin, table: table, required: adjFactorFields)
         var rows: [AdjFactor] = []
         rows.reserveCapacity(r.rowCount)
         for i in 0..<r.rowCount {
@@ -49,8 +59,10 @@ enum TushareAPI {
         return rows
     }
 
-    static func dailyBasics(_ table: TushareResponse.Table) throws(TushareError) -> [DailyBasic] {
-        let r = try TushareTableReader(api: "daily_basic", table: table, required: dailyBasicFields)
+    static func dailyBasics(
+        _ table: TushareResponse.Table, origin: TushareTableReader.Origin = .api("daily_basic")
+    ) throws(TushareError) -> [DailyBasic] {
+        let r = try TushareTableReader(origin: origin, table: table, required: dailyBasicFields)
         var rows: [DailyBasic] = []
         rows.reserveCapacity(r.rowCount)
         for i in 0..<r.rowCount {
@@ -76,8 +88,10 @@ enum TushareAPI {
         return rows
     }
 
-    static func stockBasics(_ table: TushareResponse.Table) throws(TushareError) -> [StockBasic] {
-        let r = try TushareTableReader(api: "stock_basic", table: table, required: ["ts_code", "name", "list_status"])
+    static func stockBasics(
+        _ table: TushareResponse.Table, origin: TushareTableReader.Origin = .api("stock_basic")
+    ) throws(TushareError) -> [StockBasic] {
+        let r = try TushareTableReader(origin: origin, table: table, required: ["ts_code", "name", "list_status"])
         var rows: [StockBasic] = []
         for i in 0..<r.rowCount {
             let statusText = try r.requiredText(i, "list_status")
@@ -106,13 +120,17 @@ enum TushareAPI {
         return rows
     }
 
-    static func tradeCal(_ table: TushareResponse.Table) throws(TushareError) -> [TradeCalDay] {
-        let r = try TushareTableReader(api: "trade_cal", table: table, required: tradeCalFields)
+    static func tradeCal(
+        _ table: TushareResponse.Table, origin: TushareTableReader.Origin = .api("trade_cal")
+    ) throws(TushareError) -> [TradeCalDay] {
+        let r = try TushareTableReader(origin: origin, table: table, required: tradeCalFields)
         var rows: [TradeCalDay] = []
         for i in 0..<r.rowCount {
             let open = try r.requiredText(i, "is_open")
             guard open == "0" || open == "1" else {
-                throw .malformedPayload(api: "trade_cal", reason: "row \(i) field is_open: '\(open)' is not 0 or 1")
+                throw .malformedPayload(
+                    api: "trade_cal",
+                    reason: "\(TushareTableReader.place(origin, row: i)) is_open: '\(open)' is not 0 or 1")
             }
             rows.append(
                 TradeCalDay(

@@ -4,12 +4,38 @@ import StockSchoolCore
 /// missing field, a row of the wrong width, a bad ts_code or date, or text where a number belongs
 /// is a `malformedPayload` naming the API, the row and the field — and nothing is written.
 struct TushareTableReader {
-    let api: String
+    /// Where a table came from, to name the place of a bad value.
+    enum Origin: Sendable {
+        /// A Tushare reply: rows counted from 0 as in `items`.
+        case api(String)
+        /// A CSV file whose first line is the header: row r is line r + 2.
+        case csv(file: String, dataset: String)
+
+        var isCSV: Bool {
+            if case .csv = self { return true }
+            return false
+        }
+
+        var api: String {
+            switch self {
+            case .api(let name): name
+            case .csv(_, let dataset): dataset
+            }
+        }
+    }
+
+    let origin: Origin
+    var api: String { origin.api }
     let table: TushareResponse.Table
     private let position: [String: Int]
 
     init(api: String, table: TushareResponse.Table, required: [String]) throws(TushareError) {
-        self.api = api
+        try self.init(origin: .api(api), table: table, required: required)
+    }
+
+    init(origin: Origin, table: TushareResponse.Table, required: [String]) throws(TushareError) {
+        self.origin = origin
+        let api = origin.api
         self.table = table
         var position: [String: Int] = [:]
         for (i, name) in table.fields.enumerated() { position[name] = i }
@@ -19,7 +45,7 @@ struct TushareTableReader {
             throw .malformedPayload(
                 api: api,
                 reason:
-                    "fields \(missing.joined(separator: ", ")) missing from the reply (got \(table.fields.joined(separator: ",")))"
+                    "fields \(missing.joined(separator: ", ")) missing from the \(origin.isCSV ? "header" : "reply") (got \(table.fields.joined(separator: ",")))"
             )
         }
         for (r, row) in table.items.enumerated() where row.count != table.fields.count {
@@ -30,13 +56,26 @@ struct TushareTableReader {
 
     var rowCount: Int { table.items.count }
 
+    static func place(_ origin: Origin, row: Int) -> String {
+        switch origin {
+        case .api: "row \(row)"
+        case .csv: "line \(row + 2)"
+        }
+    }
+
     private func cell(_ row: Int, _ field: String) -> TushareValue {
         guard let i = position[field] else { return .null }
         return table.items[row][i]
     }
 
     private func bad(_ row: Int, _ field: String, _ what: String) -> TushareError {
-        .malformedPayload(api: api, reason: "row \(row) field \(field): \(what)")
+        let column = (position[field] ?? 0) + 1
+        switch origin {
+        case .api: return .malformedPayload(api: api, reason: "row \(row) field \(field): \(what)")
+        case .csv:
+            return .malformedPayload(
+                api: api, reason: "\(Self.place(origin, row: row)) column \(column) (\(field)): \(what)")
+        }
     }
 
     func text(_ row: Int, _ field: String) throws(TushareError) -> String? {
