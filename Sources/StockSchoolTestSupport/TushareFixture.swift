@@ -20,6 +20,9 @@ public final class TushareFixture: Sendable {
         case malformedJSON
         /// Leave the `close` field out of the reply.
         case wrongFields
+        /// A corrupted trading day: half the market missing, and `high` below `low` on the
+        /// first three rows left.
+        case brokenDay
         case badToken
     }
 
@@ -165,7 +168,7 @@ final class FixtureHandler: ChannelInboundHandler, @unchecked Sendable {
         case .rateLimit(let window):
             return send(.ok, error(40203, FixtureReplies.rateLimitMessage(window)))
         case .slow(let delay):
-            let reply = makeReply(request, api: api, denied: denied, overLimit: overLimit, wrongFields: false)
+            let reply = makeReply(request, api: api, denied: denied, overLimit: overLimit, fault: nil)
             loop.scheduleTask(
                 in: .nanoseconds(
                     Int64(delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)
@@ -173,15 +176,14 @@ final class FixtureHandler: ChannelInboundHandler, @unchecked Sendable {
                 send(.ok, reply)
             }
             return
-        case .wrongFields, nil:
-            send(
-                .ok,
-                makeReply(request, api: api, denied: denied, overLimit: overLimit, wrongFields: fault == .wrongFields))
+        case .wrongFields, .brokenDay, nil:
+            send(.ok, makeReply(request, api: api, denied: denied, overLimit: overLimit, fault: fault))
         }
     }
 
-    func makeReply(_ request: TushareRequest?, api: String, denied: Bool, overLimit: Int?, wrongFields: Bool) -> String
-    {
+    func makeReply(
+        _ request: TushareRequest?, api: String, denied: Bool, overLimit: Int?, fault: TushareFixture.Fault?
+    ) -> String {
         func encode(_ reply: TushareResponse) -> String {
             (try? String(decoding: JSONEncoder().encode(reply), as: UTF8.self)) ?? "{}"
         }
@@ -203,7 +205,15 @@ final class FixtureHandler: ChannelInboundHandler, @unchecked Sendable {
         guard var table = FixtureReplies.table(api: api, params: request.params, market: state.market) else {
             return encode(TushareResponse(code: 40101, msg: "接口名称错误 \(api)", data: nil))
         }
-        if wrongFields, let close = table.fields.firstIndex(of: "close") {
+        if fault == .brokenDay, let high = table.fields.firstIndex(of: "high"),
+            let low = table.fields.firstIndex(of: "low")
+        {
+            table.items = Array(table.items.prefix(table.items.count / 2))
+            for r in table.items.indices.prefix(3) {
+                if case .number(let l) = table.items[r][low] { table.items[r][high] = .number(l - 0.5) }
+            }
+        }
+        if fault == .wrongFields, let close = table.fields.firstIndex(of: "close") {
             table.fields.remove(at: close)
             table.items = table.items.map { row in
                 var row = row; row.remove(at: close); return row

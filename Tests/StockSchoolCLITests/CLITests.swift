@@ -176,6 +176,24 @@ import Testing
         #expect(status.stdout.contains("Last run"))
     }
 
+    @Test func qualityListsReportsWorstFirst() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = "sqlite://\(directory.path)/q.sqlite"
+        #expect(
+            try Self.run(["demo", "--store", url, "--stocks", "10", "--start", "20240102", "--end", "20240131"]).status
+                == 0)
+        let json = try Self.run(["quality", "--store", url, "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        // January 2024: 23 weekdays less New Year's Day = 22 open days, one report each.
+        #expect(json.stdout.contains("\"reports\" : 22"))
+        #expect(json.stdout.contains("\"below08\" : 0"))
+        let one = try Self.run(["quality", "--store", url, "--date", "20240105"])
+        #expect(one.stdout.contains("20240105"))
+        #expect(!one.stdout.contains("20240108"))
+        #expect(try Self.run(["quality", "--store", url, "--below", "2"]).status == 2)
+    }
+
     @Test func tushareSyncNeedsAToken() throws {
         let result = try Self.run(["sync", "--source", "tushare", "--store", "sqlite:///tmp/ss-no-token.sqlite"])
         #expect(result.status == 2)

@@ -1,3 +1,4 @@
+import Foundation
 import StockSchoolCore
 import StockSchoolStore
 import StockSchoolTestSupport
@@ -90,6 +91,27 @@ import Testing
             }
             #expect(try await store.read(DailyBar.self) == direct.0)
             #expect(try await store.read(SyncCheckpoint.self).count == direct.1)
+        }
+    }
+
+    @Test func aCorruptedDayScoresBelowTheAlertLineAndNamesTheProblems() async throws {
+        try await withFixture { fixture, market, store in
+            let days = market.calendar.openDays
+            try await SyncEngine(source: source(fixture), store: store).run(
+                SyncRequest(
+                    datasets: [.stockBasic, .tradeCal], start: Self.configuration.start, end: Self.configuration.end))
+            try await SyncEngine(source: source(fixture), store: store).run(
+                SyncRequest(datasets: [.daily], start: days[0], end: days[2]))
+            fixture.inject(.brokenDay, api: "daily")
+            try await SyncEngine(source: source(fixture), store: store).run(
+                SyncRequest(datasets: [.daily], start: days[3], end: days[3]))
+            let reports = try await store.read(QualityReport.self)
+            let broken = try #require(reports.first { $0.tradeDate == days[3] })
+            #expect(broken.score < 0.8)
+            let findings = try JSONDecoder().decode([QualityCheck.Finding].self, from: Data(broken.findings.utf8))
+            #expect(findings.first { $0.check == "ohlc" }?.count == 3)
+            #expect(findings.contains { $0.check == "coverage" })
+            #expect(reports.filter { $0.tradeDate != days[3] }.allSatisfy { $0.score == 1 })
         }
     }
 
