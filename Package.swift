@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "StockSchoolBench",
             dependencies: [
-                "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
+                "StockSchoolCore", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/StockSchoolBench"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures the performance targets recorded in BENCHMARKS.md: builds in release, starts a
 # private PostgreSQL (durable settings: fsync on) and runs each benchmark, median of several runs.
-# Usage: scripts/bench.sh [generate|load|panel ...]   (default: all)
+# Usage: scripts/bench.sh                      every benchmark with its defaults
+#        scripts/bench.sh STEP [ARGS...]      one of generate, load, panel, sync, with its options
+#                                             (e.g. scripts/bench.sh sync --end 20150630 --runs 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/services.sh
@@ -12,8 +14,10 @@ start_services durable
 swift build -c release --product StockSchoolBench
 bench=$(swift build -c release --show-bin-path)/StockSchoolBench
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(swift --version 2>/dev/null | head -1)"
-for what in "${@:-generate load panel}"; do
-  for step in $what; do
+if [ $# -gt 0 ]; then
+  "$bench" "$@"
+else
+  for step in generate load panel sync; do
     "$bench" "$step"
   done
-done
+fi

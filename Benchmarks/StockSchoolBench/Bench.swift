@@ -3,6 +3,7 @@ import Foundation
 import StockSchoolCore
 import StockSchoolStore
 import StockSchoolSync
+import StockSchoolTestSupport
 
 /// `swift run -c release StockSchoolBench …`: the performance targets of the issues, measured
 /// as medians of several runs. Results go to BENCHMARKS.md by hand, with the machine.
@@ -11,7 +12,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "StockSchoolBench",
         abstract: "Measure StockSchool's performance targets (median of several runs).",
-        subcommands: [GenerateBench.self, LoadBench.self, PanelBench.self])
+        subcommands: [GenerateBench.self, LoadBench.self, PanelBench.self, SyncBench.self])
 }
 
 /// Times `body` `runs` times after `prepare`, which is not timed.
@@ -218,5 +219,60 @@ struct PanelBench: AsyncParsableCommand {
         }
         report("sqlite baseline: engine scan of the same values", floor, rows: rows)
         try await store.close()
+    }
+}
+
+struct SyncBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Sync from a local server speaking Tushare's protocol, no rate limit (target: SQLite ≥ 300,000 rows/s end to end).")
+
+    @OptionGroup var market: MarketOptions
+    @Option(help: "sqlite, postgres, or both.") var backend = "both"
+    @Option(help: "Units fetched at once.") var concurrency = 4
+    @Option(help: "Administrative PostgreSQL URL (default: $STOCKSCHOOL_TEST_POSTGRES_URL).") var postgresURL: String?
+
+    func run() async throws {
+        let generated = try market.market()
+        let fixture = try await TushareFixture.start(market: generated)
+        let request = SyncRequest(
+            start: generated.configuration.start, end: generated.configuration.end, concurrency: concurrency)
+        print("market: \(market.stocks) stocks × \(generated.calendar.count) days; concurrency \(concurrency)")
+        for backend in backend == "both" ? ["sqlite", "postgres"] : [backend] {
+            var rows = 0
+            var calls = 0
+            var urls: [String] = []
+            let seconds = try await measure(runs: market.runs) {
+                let url = try await freshStore(backend, admin: postgresURL)
+                urls.append(url)
+                let store = try await openStore(url: url)
+                try await store.migrate()
+                let source = TushareSource(
+                    client: TushareClient(baseURL: fixture.baseURL, token: TushareFixture.token, limiter: RateLimiter(limits: [:])))
+                let report = try await SyncEngine(source: source, store: store).run(request)
+                rows = report.rows
+                calls = report.calls
+                try await store.close()
+            }
+            report("\(backend) sync from the Tushare fixture (\(calls) calls)", seconds, rows: rows)
+        }
+        try await fixture.stop()
+    }
+
+    /// A new, empty store: a temporary SQLite file or a new PostgreSQL database.
+    func freshStore(_ backend: String, admin: String?) async throws -> String {
+        if backend == "sqlite" {
+            return "sqlite://" + FileManager.default.temporaryDirectory.appendingPathComponent("ss-sync-\(UUID().uuidString).sqlite").path
+        }
+        guard let admin = admin ?? ProcessInfo.processInfo.environment["STOCKSCHOOL_TEST_POSTGRES_URL"] else {
+            throw ValidationError("no PostgreSQL: pass --postgres-url or run through scripts/bench.sh")
+        }
+        let name = "ss_sync_\(UInt32.random(in: 0...UInt32.max))"
+        let adminStore = try await openStore(url: admin)
+        try await adminStore.query(SQLStatement("CREATE DATABASE \(name)"))
+        try await adminStore.close()
+        var components = URLComponents(string: admin)
+        components?.path = "/" + name
+        return components?.string ?? admin
     }
 }
