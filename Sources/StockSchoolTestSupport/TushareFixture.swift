@@ -153,7 +153,7 @@ final class FixtureHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         func error(_ code: Int, _ message: String) -> String {
             let reply = TushareResponse(code: code, msg: message, data: nil)
-            return (try? String(decoding: JSONEncoder().encode(reply), as: UTF8.self)) ?? "{}"
+            return FixtureReplies.json(reply)
         }
         switch fault {
         case .http500:
@@ -185,7 +185,7 @@ final class FixtureHandler: ChannelInboundHandler, @unchecked Sendable {
         _ request: TushareRequest?, api: String, denied: Bool, overLimit: Int?, fault: TushareFixture.Fault?
     ) -> String {
         func encode(_ reply: TushareResponse) -> String {
-            (try? String(decoding: JSONEncoder().encode(reply), as: UTF8.self)) ?? "{}"
+            FixtureReplies.json(reply)
         }
         guard let request else { return encode(TushareResponse(code: 40001, msg: "请求参数格式错误", data: nil)) }
         guard request.token == TushareFixture.token else {
@@ -234,6 +234,54 @@ public enum FixtureReplies {
     }
 
     static func number(_ value: Double?) -> TushareValue { value.map { .number($0) } ?? .null }
+
+    /// The reply as JSON text, written directly: `JSONEncoder` would make the fixture, not the
+    /// client, the bottleneck of sync benchmarks that run both in one process.
+    public static func json(_ reply: TushareResponse) -> String {
+        var out = "{\"code\":\(reply.code),\"msg\":"
+        quote(reply.msg ?? "", into: &out)
+        if let id = reply.requestID {
+            out += ",\"request_id\":"
+            quote(id, into: &out)
+        }
+        guard let data = reply.data else { return out + ",\"data\":null}" }
+        out += ",\"data\":{\"fields\":["
+        for (k, field) in data.fields.enumerated() {
+            if k > 0 { out += "," }
+            quote(field, into: &out)
+        }
+        out += "],\"items\":["
+        for (r, row) in data.items.enumerated() {
+            out += r > 0 ? ",[" : "["
+            for (k, cell) in row.enumerated() {
+                if k > 0 { out += "," }
+                switch cell {
+                case .null: out += "null"
+                case .number(let n): out += n.description
+                case .string(let s): quote(s, into: &out)
+                }
+            }
+            out += "]"
+        }
+        out += "],\"has_more\":\(data.hasMore == true ? "true" : "false")}}"
+        return out
+    }
+
+    static func quote(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
     static func string(_ value: String?) -> TushareValue { value.map { .string($0) } ?? .null }
 
     static func barRow(_ bar: DailyBar) -> [TushareValue] {

@@ -134,9 +134,11 @@ public struct TushareClient: Sendable {
         }
         let reply: TushareResponse
         do {
-            reply = try JSONDecoder().decode(TushareResponse.self, from: Data(buffer: bytes))
+            reply = try TushareReplyParser.parse(Array(buffer: bytes))
         } catch {
-            throw TushareError.transport(api: api, reason: "unreadable JSON reply (\(bytes.readableBytes) bytes)")
+            throw TushareError.transport(
+                api: api,
+                reason: "unreadable JSON reply at byte \(error.offset) of \(bytes.readableBytes): \(error.reason)")
         }
         guard reply.code == 0 else {
             throw TushareError.classify(api: api, code: reply.code, message: reply.msg ?? "")
