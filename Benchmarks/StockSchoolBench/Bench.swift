@@ -225,7 +225,9 @@ struct PanelBench: AsyncParsableCommand {
 struct SyncBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Sync from a local server speaking Tushare's protocol, no rate limit (target: SQLite ≥ 300,000 rows/s end to end).")
+        abstract:
+            "Sync from a local server speaking Tushare's protocol, no rate limit (target: SQLite ≥ 300,000 rows/s end to end)."
+    )
 
     @OptionGroup var market: MarketOptions
     @Option(help: "sqlite, postgres, or both.") var backend = "both"
@@ -248,7 +250,8 @@ struct SyncBench: AsyncParsableCommand {
                 let store = try await openStore(url: url)
                 try await store.migrate()
                 let source = TushareSource(
-                    client: TushareClient(baseURL: fixture.baseURL, token: TushareFixture.token, limiter: RateLimiter(limits: [:])))
+                    client: TushareClient(
+                        baseURL: fixture.baseURL, token: TushareFixture.token, limiter: RateLimiter(limits: [:])))
                 let report = try await SyncEngine(source: source, store: store).run(request)
                 rows = report.rows
                 calls = report.calls
@@ -262,7 +265,9 @@ struct SyncBench: AsyncParsableCommand {
     /// A new, empty store: a temporary SQLite file or a new PostgreSQL database.
     func freshStore(_ backend: String, admin: String?) async throws -> String {
         if backend == "sqlite" {
-            return "sqlite://" + FileManager.default.temporaryDirectory.appendingPathComponent("ss-sync-\(UUID().uuidString).sqlite").path
+            return "sqlite://"
+                + FileManager.default.temporaryDirectory.appendingPathComponent("ss-sync-\(UUID().uuidString).sqlite")
+                .path
         }
         guard let admin = admin ?? ProcessInfo.processInfo.environment["STOCKSCHOOL_TEST_POSTGRES_URL"] else {
             throw ValidationError("no PostgreSQL: pass --postgres-url or run through scripts/bench.sh")
