@@ -12,28 +12,6 @@ import Testing
 /// `kill -9` at arbitrary instants of a Tushare sync, then a final run: the store must equal the
 /// one an uninterrupted sync produces — nothing lost, nothing duplicated, nothing half-written.
 @Suite struct ResumeAfterKillTests {
-    struct Snapshot: Equatable {
-        let daily: [DailyBar]
-        let adj: [AdjFactor]
-        let basic: [DailyBasic]
-        let index: [IndexDailyBar]
-        let stocks: [StockBasic]
-        let calendar: [TradeCalDay]
-        let checkpoints: Int
-
-        init(url: String) async throws {
-            let store = try await openStore(url: url)
-            daily = try await store.read(DailyBar.self)
-            adj = try await store.read(AdjFactor.self)
-            basic = try await store.read(DailyBasic.self)
-            index = try await store.read(IndexDailyBar.self)
-            stocks = try await store.read(StockBasic.self)
-            calendar = try await store.read(TradeCalDay.self)
-            checkpoints = try await store.read(SyncCheckpoint.self).count
-            try await store.close()
-        }
-    }
-
     func start(_ arguments: [String], environment: [String: String]) throws -> Process {
         let process = Process()
         process.executableURL = CLITests.executable
@@ -74,14 +52,14 @@ import Testing
                 process.waitUntilExit()
             }
             // The last kill interrupted a run: the store is incomplete before the final run.
-            let interrupted = try await Snapshot(url: resumed.url)
-            let expected = try await Snapshot(url: clean.url)
+            let interrupted = try await StoreSnapshot(url: resumed.url)
+            let expected = try await StoreSnapshot(url: clean.url)
             #expect(interrupted.checkpoints < expected.checkpoints)
             let last = try start(sync + ["--store", resumed.url], environment: environment)
             last.waitUntilExit()
             #expect(last.terminationStatus == 0)
             #expect(expected.daily.count == market.rowCounts.daily)
-            #expect(try await Snapshot(url: resumed.url) == expected)
+            #expect(try await StoreSnapshot(url: resumed.url) == expected)
         } catch {
             try? await fixture.stop()
             await clean.tearDown()

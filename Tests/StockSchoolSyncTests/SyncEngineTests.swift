@@ -13,25 +13,6 @@ import Testing
         SyncRequest(start: configuration.start, end: configuration.end, full: full)
     }
 
-    /// Everything a sync writes, for comparing two stores.
-    struct Snapshot: Equatable {
-        let daily: [DailyBar]
-        let adj: [AdjFactor]
-        let basic: [DailyBasic]
-        let index: [IndexDailyBar]
-        let stocks: [StockBasic]
-        let calendar: [TradeCalDay]
-
-        init(_ store: any MarketStore) async throws {
-            daily = try await store.read(DailyBar.self)
-            adj = try await store.read(AdjFactor.self)
-            basic = try await store.read(DailyBasic.self)
-            index = try await store.read(IndexDailyBar.self)
-            stocks = try await store.read(StockBasic.self)
-            calendar = try await store.read(TradeCalDay.self)
-        }
-    }
-
     @Test(arguments: TestBackend.available)
     func syncLoadsTheWholeMarketWithOneCheckpointPerUnit(_ backend: TestBackend) async throws {
         let source = try SampleSource(Self.configuration)
@@ -43,7 +24,7 @@ import Testing
             #expect(report.rowsByDataset["daily"] == market.rowCounts.daily)
             #expect(report.rowsByDataset["adj_factor"] == market.rowCounts.adjFactor)
             #expect(report.rowsByDataset["daily_basic"] == market.rowCounts.dailyBasic)
-            let snapshot = try await Snapshot(store)
+            let snapshot = try await StoreSnapshot(store)
             #expect(snapshot.daily.count == market.rowCounts.daily)
             #expect(snapshot.stocks == market.stockBasic)
             #expect(snapshot.index.count == days)
@@ -57,7 +38,7 @@ import Testing
 
             let again = try await SyncEngine(source: source, store: store).run(Self.request())
             #expect(again.units == 0)
-            #expect(try await Snapshot(store) == snapshot)
+            #expect(try await StoreSnapshot(store) == snapshot)
         }
     }
 
@@ -66,7 +47,7 @@ import Testing
         let source = try SampleSource(Self.configuration)
         try await TestStore.with(backend) { (store: any MarketStore) async throws in
             try await SyncEngine(source: source, store: store).run(Self.request())
-            let before = try await Snapshot(store)
+            let before = try await StoreSnapshot(store)
             let hole = source.market.calendar.openDays[20]
             try await store.execute(atomically: [
                 SQLStatement("DELETE FROM stock_daily WHERE trade_date = ?", [.integer(Int64(hole.rawValue))]),
@@ -74,13 +55,13 @@ import Testing
                     "DELETE FROM sync_state WHERE dataset = 'daily' AND trade_date = ?",
                     [.integer(Int64(hole.rawValue))]),
             ])
-            #expect(try await Snapshot(store) != before)
+            #expect(try await StoreSnapshot(store) != before)
             var seen: [SyncProgress] = []
             let report = try await SyncEngine(source: source, store: store).run(Self.request()) { seen.append($0) }
             #expect(report.units == 1)
             #expect(seen.map(\.tradeDate) == [hole])
             #expect(seen.map(\.dataset) == [.daily])
-            #expect(try await Snapshot(store) == before)
+            #expect(try await StoreSnapshot(store) == before)
         }
     }
 
@@ -130,7 +111,7 @@ import Testing
         let source = try SampleSource(Self.configuration)
         let clean = try await TestStore.with(.sqlite) { (store: any MarketStore) async throws in
             try await SyncEngine(source: source, store: store).run(Self.request())
-            return try await Snapshot(store)
+            return try await StoreSnapshot(store)
         }
         try await TestStore.with(.sqlite) { (store: any MarketStore) async throws in
             let failing = FailingSource(inner: source, failAfter: failAfter)
@@ -140,7 +121,7 @@ import Testing
             let runs = try await store.query(SQLStatement("SELECT status, message FROM sync_runs"))
             #expect(runs.first?.first == .text("failed"))
             try await SyncEngine(source: source, store: store).run(Self.request())
-            #expect(try await Snapshot(store) == clean)
+            #expect(try await StoreSnapshot(store) == clean)
         }
     }
 
