@@ -6,7 +6,8 @@ import StockSchoolStore
 /// hold, and scores it in [0, 1].
 ///
 /// Checks: OHLC consistency (low ≤ min(open, close) ≤ max(open, close) ≤ high, prices > 0); the
-/// close inside the board's price-limit band around `pre_close`; duplicate ts_codes; coverage
+/// close inside the board's price-limit band around `pre_close`; `pre_close` continuity (it must
+/// equal the previous open day's close × adj_prev / adj_today, to the fen); duplicate ts_codes; coverage
 /// (rows against the stocks listed that day — suspended stocks legitimately have no row, so only
 /// coverage below 90% counts). The score multiplies the share of rows passing each row check by
 /// the coverage shortfall, so one broken check cannot hide behind good ones.
@@ -34,9 +35,15 @@ public struct QualityCheck: Sendable {
         }
     }
 
-    public func check(_ bars: [DailyBar], on date: TradeDate, runID: Int64?, at stamp: Timestamp) -> QualityReport {
+    /// - Parameter expectedPreClose: for stocks whose previous close and both adjustment factors
+    ///   are known, the `pre_close` they imply; stocks not in it are not checked for continuity.
+    public func check(
+        _ bars: [DailyBar], on date: TradeDate, runID: Int64?, at stamp: Timestamp,
+        expectedPreClose: [TSCode: Double] = [:]
+    ) -> QualityReport {
         var findings: [Finding] = []
         var ohlcBad: [String] = []
+        var continuityBad: [String] = []
         var limitBad: [String] = []
         var seen = Set<TSCode>()
         var duplicates: [String] = []
@@ -50,6 +57,12 @@ public struct QualityCheck: Sendable {
             {
                 limitBad.append(bar.tsCode.description)
             }
+            // Half a fen for the exchange's rounding, plus float noise.
+            if let preClose = bar.preClose, let implied = expectedPreClose[bar.tsCode],
+                abs(preClose - implied) > 0.005 + 1e-9
+            {
+                continuityBad.append(bar.tsCode.description)
+            }
         }
         let rows = bars.count
         let expected = expectedCount(on: date)
@@ -61,11 +74,13 @@ public struct QualityCheck: Sendable {
         }
         add("ohlc", ohlcBad, "low/high inconsistent with open/close")
         add("price_limit", limitBad, "close outside the price-limit band")
+        add("pre_close", continuityBad, "pre_close differs from the previous close adjusted by adj_factor")
         add("duplicates", duplicates, "ts_code appears more than once")
         var score = 1.0
         if rows > 0 {
             score *= 1 - Double(ohlcBad.count) / Double(rows)
             score *= 1 - Double(limitBad.count) / Double(rows)
+            score *= 1 - Double(continuityBad.count) / Double(rows)
             score *= 1 - Double(duplicates.count) / Double(rows)
         }
         let coverage = expected > 0 ? Double(rows) / Double(expected) : 1
@@ -90,5 +105,31 @@ public struct QualityCheck: Sendable {
             sinceListing = j - i
         }
         return PriceLimit(board: board, isST: basic.isST, tradeDate: date, tradingDaysSinceListing: sinceListing)
+    }
+}
+
+extension QualityCheck {
+    /// The `pre_close` each stock should have on `date`, from the store: the previous open day's
+    /// close × adj_prev / adj_today, for stocks with all three known.
+    public func expectedPreClose(on date: TradeDate, store: any MarketStore) async throws -> [TSCode: Double] {
+        guard let previous = calendar.previous(date) else { return [:] }
+        let closes = try await store.read(DailyBar.self, .crossSection(previous))
+        guard !closes.isEmpty else { return [:] }
+        let factors = try await store.read(AdjFactor.self, RecordFilter(start: previous, end: date))
+        var before: [TSCode: Double] = [:]
+        var today: [TSCode: Double] = [:]
+        for factor in factors {
+            if factor.tradeDate == previous {
+                before[factor.tsCode] = factor.adjFactor
+            } else if factor.tradeDate == date {
+                today[factor.tsCode] = factor.adjFactor
+            }
+        }
+        var expected: [TSCode: Double] = [:]
+        for bar in closes {
+            guard let a = before[bar.tsCode], let b = today[bar.tsCode], b > 0 else { continue }
+            expected[bar.tsCode] = PriceLimit.roundToFen(bar.close * a / b)
+        }
+        return expected
     }
 }

@@ -282,7 +282,8 @@ struct UnitRunner: Sendable {
         case .daily:
             let bars = try await source.daily(tradeDate: date)
             try await store.upsert(bars, checkpoints: [checkpoint(dataset, date, bars.count)])
-            let report = quality.check(bars, on: date, runID: runID, at: .now)
+            let implied = try await quality.expectedPreClose(on: date, store: store)
+            let report = quality.check(bars, on: date, runID: runID, at: .now, expectedPreClose: implied)
             try await store.upsert([report])
             return .committed(rows: bars.count, quality: report.score)
         case .adjFactor:

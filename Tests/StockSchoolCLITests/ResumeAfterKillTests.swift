@@ -43,12 +43,22 @@ import Testing
             let first = try start(sync + ["--store", clean.url], environment: environment)
             first.waitUntilExit()
             #expect(first.terminationStatus == 0)
-            // Kill points in seconds after start: early (migration, reference data) and later; 3.5 s
-            // in all, less than the ~5.5 s of work, so the last kill leaves the store incomplete.
-            for delay in [0.05, 0.3, 0.6, 0.9, 1.2, 0.45] {
+            // Kill points by progress, not by clock (a loaded machine would move a timed kill):
+            // each run is killed once the fixture has answered this many more of its calls —
+            // during the reference data, then deeper into the days. 93 calls in all, fewer than
+            // the ~131 of a whole sync, so the last kill leaves the store incomplete.
+            for calls in [1, 3, 10, 25, 40, 14] {
+                let target = fixture.calls.count + calls
                 let process = try start(sync + ["--store", resumed.url], environment: environment)
-                try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
-                kill(process.processIdentifier, SIGKILL)
+                let pid = process.processIdentifier
+                // The watcher is an OS thread of its own: tests running in parallel may keep the
+                // cooperative pool busy, and a late kill would let the sync finish.
+                let watcher = Thread {
+                    let deadline = Date().addingTimeInterval(60)
+                    while kill(pid, 0) == 0 && fixture.calls.count < target && Date() < deadline { usleep(1000) }
+                    if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+                }
+                watcher.start()
                 process.waitUntilExit()
             }
             // The last kill interrupted a run: the store is incomplete before the final run.

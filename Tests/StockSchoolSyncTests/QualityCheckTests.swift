@@ -69,3 +69,33 @@ extension TSCode {
             ?? self
     }
 }
+
+@Suite struct PreCloseContinuityTests {
+    @Test func aPreCloseThatIgnoresTheAdjustmentIsFlagged() {
+        let day = TradeDate(unchecked: 2024_03_01)
+        let calendar = TradingCalendar(
+            weekdaysFrom: TradeDate(unchecked: 2024_02_26), through: TradeDate(unchecked: 2024_03_01), holidays: [])
+        let a = TSCode(literal: "600000.SH")
+        let b = TSCode(literal: "600001.SH")
+        let basics = [a, b].map {
+            StockBasic(tsCode: $0, name: "股票", listStatus: .L, listDate: TradeDate(unchecked: 2010_01_04))
+        }
+        let check = QualityCheck(stockBasic: basics, calendar: calendar)
+        // Yesterday both closed at 10.00; b went ex-dividend today: adj 1.0 → 1.02, so its
+        // pre_close must be 10.00 × 1.0 / 1.02 = 9.80 (to the fen), not 10.00.
+        let implied: [TSCode: Double] = [a: 10.00, b: PriceLimit.roundToFen(10.00 * 1.0 / 1.02)]
+        func bar(_ code: TSCode, pre: Double) -> DailyBar {
+            DailyBar(
+                tsCode: code, tradeDate: day, open: pre, high: pre + 0.2, low: pre - 0.2, close: pre + 0.1,
+                preClose: pre, change: 0.1, pctChg: nil, vol: 100, amount: 100)
+        }
+        let good = check.check(
+            [bar(a, pre: 10.00), bar(b, pre: 9.80)], on: day, runID: nil, at: .now, expectedPreClose: implied)
+        #expect(good.score == 1)
+        let bad = check.check(
+            [bar(a, pre: 10.00), bar(b, pre: 10.00)], on: day, runID: nil, at: .now, expectedPreClose: implied)
+        #expect(bad.score == 0.5)
+        #expect(bad.findings.contains("pre_close"))
+        #expect(bad.findings.contains("600001.SH"))
+    }
+}
