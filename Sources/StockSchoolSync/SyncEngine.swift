@@ -140,9 +140,7 @@ public struct SyncEngine: Sendable {
             }
         }
         func checkpoint(_ dataset: Dataset, _ date: TradeDate, _ rows: Int) -> SyncCheckpoint {
-            SyncCheckpoint(
-                source: source.name, dataset: dataset.rawValue, tradeDate: date, rows: Int64(rows), runID: runID,
-                completedAt: .now)
+            SyncCheckpoint(unit: dataset, on: date, source: source.name, rows: rows, runID: runID)
         }
 
         // Reference data first: the calendar and the stock list drive everything else.
@@ -272,9 +270,7 @@ struct UnitRunner: Sendable {
     }
 
     func checkpoint(_ dataset: Dataset, _ date: TradeDate, _ rows: Int) -> SyncCheckpoint {
-        SyncCheckpoint(
-            source: source.name, dataset: dataset.rawValue, tradeDate: date, rows: Int64(rows), runID: runID,
-            completedAt: .now)
+        SyncCheckpoint(unit: dataset, on: date, source: source.name, rows: rows, runID: runID)
     }
 
     func fetchAndCommit(_ dataset: Dataset, _ date: TradeDate) async throws -> Outcome {
@@ -297,5 +293,14 @@ struct UnitRunner: Sendable {
         case .stockBasic, .tradeCal, .indexDaily:
             return .committed(rows: 0, quality: nil)
         }
+    }
+}
+
+extension SyncCheckpoint {
+    /// The checkpoint of one committed unit, stamped now.
+    init(unit dataset: Dataset, on date: TradeDate, source: String, rows: Int, runID: Int64) {
+        self.init(
+            source: source, dataset: dataset.rawValue, tradeDate: date, rows: Int64(rows), runID: runID,
+            completedAt: .now)
     }
 }

@@ -24,8 +24,9 @@ struct DemoCommand: AsyncParsableCommand {
         let configuration = try global.configuration()
         let market = try sample.market(configuration)
         let (report, stats) = try await withStore(configuration) { store in
-            let report = try await SampleSync.run(
-                market: market, datasets: Dataset.allCases, full: false, store: store, json: global.json)
+            let report = try await syncWithProgress(
+                source: try SampleSync.source(market, announce: !global.json), store: store,
+                request: SyncRequest(start: market.start, end: market.end))
             return (report, try await store.stats())
         }
         if global.json {

@@ -82,51 +82,15 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try global.configuration()
-        let selected = try datasets.map { try Dataset.parseList($0) } ?? Dataset.allCases
+        let selected = try datasets.map { try Dataset.parseList($0) }
+        let target = try target(configuration, selected)
         if plan {
-            return try await printPlan(configuration, selected)
+            return try await printPlan(configuration, target)
         }
-        let report: SyncReport
-        if source == "csv", let path {
-            let csv = try CSVSource(path: path)
-            guard let first = csv.firstDate, let last = csv.lastDate else {
-                throw CommandFailure(description: "\(path): no dated rows to import")
-            }
-            let chosen = datasets == nil ? csv.datasets : selected
-            report = try await withStore(configuration) { store in
-                try await store.migrate()
-                return try await SyncEngine(source: csv, store: store).run(
-                    SyncRequest(datasets: chosen, start: sample.start ?? first, end: sample.end ?? last, full: true))
-            }
-        } else if source == "tushare" {
-            guard let token = configuration.tushareToken else {
-                throw StockSchoolError.invalidConfiguration(
-                    key: "tushare.token", source: "environment",
-                    reason: "no Tushare token; set TUSHARE_TOKEN (or tushare.token in stockschool.yaml)")
-            }
-            let start = sample.start ?? TradeDate(unchecked: 2020_01_02)
-            let end = sample.end ?? TradeDate.todayInBeijing
-            guard start <= end else { throw StockSchoolError.invalidDateRange(start: start, end: end) }
-            let client = TushareClient(baseURL: configuration.tushareAPIURL, token: token)
-            report = try await withStore(configuration) { store in
-                try await store.migrate()
-                let bar = ProgressBar(label: "sync")
-                let report = try await SyncEngine(source: TushareSource(client: client), store: store).run(
-                    SyncRequest(datasets: selected, start: start, end: end, full: full, concurrency: concurrency ?? 4)
-                ) { step in
-                    bar.update(
-                        completed: step.completedUnits, total: step.totalUnits,
-                        detail: "\(step.dataset.rawValue) \(step.tradeDate.map(\.description) ?? "")")
-                }
-                bar.finish()
-                return report
-            }
-        } else {
-            let market = try sample.market(configuration)
-            report = try await withStore(configuration) { store in
-                try await SampleSync.run(
-                    market: market, datasets: selected, full: full, store: store, json: global.json)
-            }
+        // Made before the store is opened: a missing token must not leave a new store file behind.
+        let source = try target.makeSource()
+        let report = try await withStore(configuration) { store in
+            try await syncWithProgress(source: source, store: store, request: target.request)
         }
         if global.json {
             try Output.json(SyncSummary(report))
@@ -137,26 +101,55 @@ struct SyncCommand: AsyncParsableCommand {
 }
 
 extension SyncCommand {
-    /// The source name and range this invocation would sync.
-    func target(_ configuration: StockSchoolConfiguration) throws -> (source: String, start: TradeDate, end: TradeDate)
-    {
-        if source == "tushare" {
-            return ("tushare", sample.start ?? TradeDate(unchecked: 2020_01_02), sample.end ?? TradeDate.todayInBeijing)
-        }
-        if source == "csv", let path {
-            let csv = try CSVSource(path: path)
-            guard let first = csv.firstDate, let last = csv.lastDate else {
-                throw CommandFailure(description: "\(path): no dated rows to import")
-            }
-            return ("csv", sample.start ?? first, sample.end ?? last)
-        }
-        let market = try sample.market(configuration)
-        return (SampleSource.name(for: market), market.start, market.end)
+    /// What this invocation syncs. The source is made only when it is needed, so `--plan` needs
+    /// no token and generates no market.
+    struct Target {
+        let name: String
+        let request: SyncRequest
+        let makeSource: () throws -> any DataSource
     }
 
-    func printPlan(_ configuration: StockSchoolConfiguration, _ selected: [Dataset]) async throws {
-        let (name, start, end) = try target(configuration)
-        let request = SyncRequest(datasets: selected, start: start, end: end, full: full)
+    func target(_ configuration: StockSchoolConfiguration, _ selected: [Dataset]?) throws -> Target {
+        switch source {
+        case "tushare":
+            let start = sample.start ?? TradeDate(unchecked: 2020_01_02)
+            let end = sample.end ?? TradeDate.todayInBeijing
+            guard start <= end else { throw StockSchoolError.invalidDateRange(start: start, end: end) }
+            let request = SyncRequest(
+                datasets: selected ?? Dataset.allCases, start: start, end: end, full: full,
+                concurrency: concurrency ?? 4)
+            return Target(name: "tushare", request: request) {
+                guard let token = configuration.tushareToken else {
+                    throw StockSchoolError.invalidConfiguration(
+                        key: "tushare.token", source: "environment",
+                        reason: "no Tushare token; set TUSHARE_TOKEN (or tushare.token in stockschool.yaml)")
+                }
+                return TushareSource(client: TushareClient(baseURL: configuration.tushareAPIURL, token: token))
+            }
+        case "csv":
+            let csv = try CSVSource(path: path ?? "")
+            guard let first = csv.firstDate, let last = csv.lastDate else {
+                throw CommandFailure(description: "\(path ?? ""): no dated rows to import")
+            }
+            // Everything in the files is imported on every run: upserts make that idempotent.
+            let request = SyncRequest(
+                datasets: selected ?? csv.datasets, start: sample.start ?? first, end: sample.end ?? last, full: true,
+                concurrency: concurrency ?? 1)
+            return Target(name: csv.name, request: request) { csv }
+        default:
+            let market = try sample.market(configuration)
+            let request = SyncRequest(
+                datasets: selected ?? Dataset.allCases, start: market.start, end: market.end, full: full,
+                concurrency: concurrency ?? 1)
+            return Target(name: SampleSource.name(for: market), request: request) {
+                try SampleSync.source(market, announce: !global.json)
+            }
+        }
+    }
+
+    func printPlan(_ configuration: StockSchoolConfiguration, _ target: Target) async throws {
+        let (name, request) = (target.name, target.request)
+        let (start, end, selected) = (request.start, request.end, request.datasets)
         let plan = try await withStore(configuration) { store in
             try await store.migrate()
             let planner = SyncPlanner(store: store, source: name)
@@ -269,32 +262,31 @@ struct SyncStatusCommand: AsyncParsableCommand {
     }
 }
 
-/// The sample-sync steps shared by `sync` and `demo`: migrate, generate, sync with a progress bar.
+/// Migrates the store and runs the sync with a progress bar (shared by `sync` and `demo`).
+func syncWithProgress(source: any DataSource, store: any MarketStore, request: SyncRequest) async throws -> SyncReport {
+    try await store.migrate()
+    let bar = ProgressBar(label: "sync")
+    let report = try await SyncEngine(source: source, store: store).run(request) { step in
+        bar.update(
+            completed: step.completedUnits, total: step.totalUnits,
+            detail: "\(step.dataset.rawValue) \(step.tradeDate.map(\.description) ?? "")")
+    }
+    bar.finish()
+    return report
+}
+
+/// The simulated market's part of `sync` and `demo`: generate it, say so, print the summary.
 enum SampleSync {
-    static func run(
-        market: SampleMarketConfiguration, datasets: [Dataset], full: Bool, store: any MarketStore, json: Bool
-    ) async throws -> SyncReport {
-        try await store.migrate()
+    static func source(_ market: SampleMarketConfiguration, announce: Bool) throws -> SampleSource {
         let generationStart = Date()
         let source = try SampleSource(market)
-        if !json {
+        if announce {
             let seconds = String(format: "%.1f", Date().timeIntervalSince(generationStart))
             Output.error(
                 "Simulated market: \(market.stocks) stocks, \(source.market.calendar.count) trading days \(market.start)–\(market.end), seed \(market.seed) (generated in \(seconds) s)"
             )
         }
-        let engine = SyncEngine(source: source, store: store)
-        let bar = ProgressBar(label: "sync")
-        let report = try await engine.run(
-            SyncRequest(datasets: datasets, start: market.start, end: market.end, full: full)
-        ) {
-            step in
-            bar.update(
-                completed: step.completedUnits, total: step.totalUnits,
-                detail: "\(step.dataset.rawValue) \(step.tradeDate.map(\.description) ?? "")")
-        }
-        bar.finish()
-        return report
+        return source
     }
 
     static func printSummary(_ report: SyncReport) {
