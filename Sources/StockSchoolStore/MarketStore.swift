@@ -16,9 +16,10 @@ public protocol MarketStore: Sendable {
     /// Runs the statements in one transaction: all of them or none.
     func execute(atomically statements: [SQLStatement]) async throws
 
-    /// Inserts or replaces `rows` by natural key and writes `checkpoints` in the same transaction.
-    /// Every value is validated first; one bad value rejects the whole call and writes nothing.
-    func upsert<R: StoreRecord>(_ rows: [R], checkpoints: [SyncCheckpoint]) async throws
+    /// Inserts or replaces `rows` by natural key and writes the unit's `checkpoints` and quality
+    /// `reports` in the same transaction. Every value is validated first; one bad value rejects
+    /// the whole call and writes nothing.
+    func upsert<R: StoreRecord>(_ rows: [R], checkpoints: [SyncCheckpoint], reports: [QualityReport]) async throws
 
     /// Loads a panel (stocks × dates × fields), NaN where there is no row.
     func panel(_ request: PanelRequest) async throws -> PanelFrame
@@ -29,7 +30,11 @@ public protocol MarketStore: Sendable {
 
 extension MarketStore {
     public func upsert<R: StoreRecord>(_ rows: [R]) async throws {
-        try await upsert(rows, checkpoints: [])
+        try await upsert(rows, checkpoints: [], reports: [])
+    }
+
+    public func upsert<R: StoreRecord>(_ rows: [R], checkpoints: [SyncCheckpoint]) async throws {
+        try await upsert(rows, checkpoints: checkpoints, reports: [])
     }
 
     /// Applies every migration not yet applied, each in its own transaction with its

@@ -125,12 +125,15 @@ public final class PostgresStore: MarketStore {
         }
     }
 
-    public func upsert<R: StoreRecord>(_ rows: [R], checkpoints: [SyncCheckpoint]) async throws {
-        if rows.isEmpty && checkpoints.isEmpty { return }
+    public func upsert<R: StoreRecord>(
+        _ rows: [R], checkpoints: [SyncCheckpoint], reports: [QualityReport]
+    ) async throws {
+        if rows.isEmpty && checkpoints.isEmpty && reports.isEmpty { return }
         do {
             try await client.withTransaction(logger: logger) { connection in
                 try await self.copyUpsert(rows, on: connection)
                 try await self.copyUpsert(checkpoints, on: connection)
+                try await self.copyUpsert(reports, on: connection)
             }
         } catch let error as PostgresTransactionError {
             if let inner = error.closureError as? StockSchoolError { throw inner }

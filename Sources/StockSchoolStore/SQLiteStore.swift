@@ -90,11 +90,14 @@ public final class SQLiteStore: MarketStore {
         return rows
     }
 
-    public func upsert<R: StoreRecord>(_ rows: [R], checkpoints: [SyncCheckpoint]) async throws {
-        if rows.isEmpty && checkpoints.isEmpty { return }
+    public func upsert<R: StoreRecord>(
+        _ rows: [R], checkpoints: [SyncCheckpoint], reports: [QualityReport]
+    ) async throws {
+        if rows.isEmpty && checkpoints.isEmpty && reports.isEmpty { return }
         try await pool.write { db in
             try Self.bulkUpsert(rows, in: db)
             try Self.bulkUpsert(checkpoints, in: db)
+            try Self.bulkUpsert(reports, in: db)
         }
     }
 

@@ -2,14 +2,14 @@ import Foundation
 import StockSchoolCore
 import StockSchoolStore
 
-/// Checks one trade date of `daily` against what the A-share rules and the stock list say must
-/// hold, and scores it in [0, 1].
+/// Checks one trade date of a per-day dataset against what the A-share rules, the stock list and
+/// the days before it say must hold, and scores it in [0, 1].
 ///
-/// Checks: OHLC consistency (low ≤ min(open, close) ≤ max(open, close) ≤ high, prices > 0); the
-/// close inside the board's price-limit band around `pre_close`; `pre_close` continuity (it must
-/// equal the previous open day's close × adj_prev / adj_today, to the fen); duplicate ts_codes; coverage
-/// (rows against the stocks listed that day — suspended stocks legitimately have no row, so only
-/// coverage below 90% counts). The score multiplies the share of rows passing each row check by
+/// Row checks (`daily`): OHLC consistency (low ≤ min(open, close) ≤ max(open, close) ≤ high,
+/// prices > 0); the close inside the board's price-limit band around `pre_close`; `pre_close`
+/// continuity (it must equal the previous open day's close × adj_prev / adj_today, to the fen).
+/// Row checks (`adj_factor`): the factor is positive. Every dataset: duplicate ts_codes and
+/// coverage (see `Coverage`). The score multiplies the share of rows passing each row check by
 /// the coverage shortfall, so one broken check cannot hide behind good ones.
 public struct QualityCheck: Sendable {
     public struct Finding: Codable, Sendable, Equatable {
@@ -27,28 +27,31 @@ public struct QualityCheck: Sendable {
     }
 
     /// Stocks listed on `date` (list_date on or before it, not yet delisted).
-    public func expectedCount(on date: TradeDate) -> Int {
-        basics.values.reduce(0) { count, basic in
-            guard basic.tsCode.board != nil, let listed = basic.listDate, listed <= date else { return count }
-            if let delisted = basic.delistDate, delisted <= date { return count }
-            return count + 1
-        }
+    public func listed(on date: TradeDate) -> Set<TSCode> {
+        var codes = Set<TSCode>(minimumCapacity: basics.count)
+        for (code, basic) in basics where isListed(basic, on: date) { codes.insert(code) }
+        return codes
     }
 
-    /// - Parameter expectedPreClose: for stocks whose previous close and both adjustment factors
-    ///   are known, the `pre_close` they imply; stocks not in it are not checked for continuity.
+    public func expectedCount(on date: TradeDate) -> Int {
+        basics.values.reduce(0) { $0 + (isListed($1, on: date) ? 1 : 0) }
+    }
+
+    func isListed(_ basic: StockBasic, on date: TradeDate) -> Bool {
+        guard basic.tsCode.board != nil, let listedOn = basic.listDate, listedOn <= date else { return false }
+        if let delisted = basic.delistDate, delisted <= date { return false }
+        return true
+    }
+
     public func check(
         _ bars: [DailyBar], on date: TradeDate, runID: Int64?, at stamp: Timestamp,
-        expectedPreClose: [TSCode: Double] = [:]
+        context: QualityContext = QualityContext()
     ) -> QualityReport {
-        var findings: [Finding] = []
+        var tally = Tally(rows: bars.count)
         var ohlcBad: [String] = []
         var continuityBad: [String] = []
         var limitBad: [String] = []
-        var seen = Set<TSCode>()
-        var duplicates: [String] = []
         for bar in bars {
-            if !seen.insert(bar.tsCode).inserted { duplicates.append(bar.tsCode.description) }
             let lowOK = bar.low > 0 && bar.low <= min(bar.open, bar.close)
             let highOK = bar.high >= max(bar.open, bar.close)
             if !lowOK || !highOK { ohlcBad.append(bar.tsCode.description) }
@@ -58,42 +61,81 @@ public struct QualityCheck: Sendable {
                 limitBad.append(bar.tsCode.description)
             }
             // Half a fen for the exchange's rounding, plus float noise.
-            if let preClose = bar.preClose, let implied = expectedPreClose[bar.tsCode],
+            if let preClose = bar.preClose, let implied = context.expectedPreClose[bar.tsCode],
                 abs(preClose - implied) > 0.005 + 1e-9
             {
                 continuityBad.append(bar.tsCode.description)
             }
         }
-        let rows = bars.count
-        let expected = expectedCount(on: date)
-        func add(_ check: String, _ codes: [String], _ what: String) {
-            guard !codes.isEmpty else { return }
-            let sample = codes.prefix(5).joined(separator: ", ")
-            findings.append(
-                Finding(check: check, count: codes.count, detail: "\(what): \(sample)\(codes.count > 5 ? ", …" : "")"))
-        }
-        add("ohlc", ohlcBad, "low/high inconsistent with open/close")
-        add("price_limit", limitBad, "close outside the price-limit band")
-        add("pre_close", continuityBad, "pre_close differs from the previous close adjusted by adj_factor")
-        add("duplicates", duplicates, "ts_code appears more than once")
-        var score = 1.0
-        if rows > 0 {
-            score *= 1 - Double(ohlcBad.count) / Double(rows)
-            score *= 1 - Double(limitBad.count) / Double(rows)
-            score *= 1 - Double(continuityBad.count) / Double(rows)
-            score *= 1 - Double(duplicates.count) / Double(rows)
-        }
-        let coverage = expected > 0 ? Double(rows) / Double(expected) : 1
-        if coverage < 0.9 {
-            score *= coverage / 0.9
-            findings.append(
-                Finding(check: "coverage", count: expected - rows, detail: "\(rows) rows for \(expected) listed stocks")
-            )
-        }
-        let json = (try? JSONEncoder().encode(findings)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        tally.rowCheck("ohlc", ohlcBad, "low/high inconsistent with open/close")
+        tally.rowCheck("price_limit", limitBad, "close outside the price-limit band")
+        tally.rowCheck("pre_close", continuityBad, "pre_close differs from the previous close adjusted by adj_factor")
+        return finish(&tally, .daily, codes: bars.map(\.tsCode), on: date, context: context, runID: runID, at: stamp)
+    }
+
+    public func check(
+        _ factors: [AdjFactor], on date: TradeDate, runID: Int64?, at stamp: Timestamp,
+        context: QualityContext = QualityContext()
+    ) -> QualityReport {
+        var tally = Tally(rows: factors.count)
+        tally.rowCheck(
+            "adj_factor", factors.filter { !($0.adjFactor > 0) }.map(\.tsCode.description), "adj_factor not positive")
+        return finish(
+            &tally, .adjFactor, codes: factors.map(\.tsCode), on: date, context: context, runID: runID, at: stamp)
+    }
+
+    public func check(
+        _ basics: [DailyBasic], on date: TradeDate, runID: Int64?, at stamp: Timestamp,
+        context: QualityContext = QualityContext()
+    ) -> QualityReport {
+        var tally = Tally(rows: basics.count)
+        return finish(
+            &tally, .dailyBasic, codes: basics.map(\.tsCode), on: date, context: context, runID: runID, at: stamp)
+    }
+
+    /// Adds the checks every dataset shares (duplicates, coverage) and builds the report.
+    private func finish(
+        _ tally: inout Tally, _ dataset: Dataset, codes: [TSCode], on date: TradeDate, context: QualityContext,
+        runID: Int64?, at stamp: Timestamp
+    ) -> QualityReport {
+        var seen = Set<TSCode>(minimumCapacity: codes.count)
+        var duplicates: [String] = []
+        for code in codes where !seen.insert(code).inserted { duplicates.append(code.description) }
+        tally.rowCheck("duplicates", duplicates, "ts_code appears more than once")
+        let (universe, basis) = expectedUniverse(on: date, context: context)
+        let coverage = Coverage(
+            present: seen, expected: universe, basis: basis, trailingMedian: context.trailingMedian)
+        if let finding = coverage.finding { tally.findings.append(finding) }
+        tally.score *= coverage.factor
         return QualityReport(
-            dataset: Dataset.daily.rawValue, tradeDate: date, score: max(0, min(1, score)), rows: Int64(rows),
-            expected: Int64(expected), findings: json, runID: runID, checkedAt: stamp)
+            dataset: dataset.rawValue, tradeDate: date, score: max(0, min(1, tally.score)), rows: Int64(codes.count),
+            expected: coverage.expected.map(Int64.init), findings: Tally.json(tally.findings), runID: runID,
+            checkedAt: stamp)
+    }
+
+    /// The stocks expected to have a row on `date`: those with a row the previous open day that
+    /// are still listed, plus listings since; without a previous day, those listed.
+    func expectedUniverse(on date: TradeDate, context: QualityContext) -> (Set<TSCode>?, Coverage.Basis) {
+        let listedToday = basics.isEmpty ? nil : listed(on: date)
+        guard let previous = context.previousCodes, !previous.isEmpty, let previousDate = calendar.previous(date)
+        else { return (listedToday, .listed) }
+        guard let listedToday else { return (previous, .previousDay) }
+        var carried = previous.intersection(listedToday)
+        for code in listedToday {
+            if let listDate = basics[code]?.listDate, listDate > previousDate { carried.insert(code) }
+        }
+        return (carried, .previousDay)
+    }
+
+    /// A report for an open day with no data at all, between days that have it.
+    public static func calendarGap(_ dataset: Dataset, on date: TradeDate, runID: Int64?, at stamp: Timestamp)
+        -> QualityReport
+    {
+        QualityReport(
+            dataset: dataset.rawValue, tradeDate: date, score: 0, rows: 0, expected: nil,
+            findings: Tally.json([
+                Finding(check: "calendar_gap", count: 1, detail: "no \(dataset.rawValue) data for this open day")
+            ]), runID: runID, checkedAt: stamp)
     }
 
     func limit(for code: TSCode, on date: TradeDate) -> PriceLimit? {
@@ -108,28 +150,26 @@ public struct QualityCheck: Sendable {
     }
 }
 
-extension QualityCheck {
-    /// The `pre_close` each stock should have on `date`, from the store: the previous open day's
-    /// close × adj_prev / adj_today, for stocks with all three known.
-    public func expectedPreClose(on date: TradeDate, store: any MarketStore) async throws -> [TSCode: Double] {
-        guard let previous = calendar.previous(date) else { return [:] }
-        let closes = try await store.read(DailyBar.self, .crossSection(previous))
-        guard !closes.isEmpty else { return [:] }
-        let factors = try await store.read(AdjFactor.self, RecordFilter(start: previous, end: date))
-        var before: [TSCode: Double] = [:]
-        var today: [TSCode: Double] = [:]
-        for factor in factors {
-            if factor.tradeDate == previous {
-                before[factor.tsCode] = factor.adjFactor
-            } else if factor.tradeDate == date {
-                today[factor.tsCode] = factor.adjFactor
-            }
-        }
-        var expected: [TSCode: Double] = [:]
-        for bar in closes {
-            guard let a = before[bar.tsCode], let b = today[bar.tsCode], b > 0 else { continue }
-            expected[bar.tsCode] = PriceLimit.roundToFen(bar.close * a / b)
-        }
-        return expected
+/// Findings and the running score of one report.
+struct Tally {
+    let rows: Int
+    var score = 1.0
+    var findings: [QualityCheck.Finding] = []
+
+    init(rows: Int) { self.rows = rows }
+
+    /// A check failed by `codes` rows lowers the score by their share of the rows.
+    mutating func rowCheck(_ check: String, _ codes: [String], _ what: String) {
+        guard !codes.isEmpty else { return }
+        findings.append(.init(check: check, count: codes.count, detail: "\(what): \(Tally.sample(codes))"))
+        if rows > 0 { score *= 1 - Double(codes.count) / Double(rows) }
+    }
+
+    static func sample(_ codes: [String]) -> String {
+        codes.prefix(5).joined(separator: ", ") + (codes.count > 5 ? ", …" : "")
+    }
+
+    static func json(_ findings: [QualityCheck.Finding]) -> String {
+        (try? JSONEncoder().encode(findings)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 }

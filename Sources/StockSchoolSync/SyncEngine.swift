@@ -174,7 +174,8 @@ public struct SyncEngine: Sendable {
         let quality = QualityCheck(stockBasic: basics, calendar: calendar)
         var worstQuality: Double?
         var reports = 0
-        let unit = UnitRunner(source: source, store: store, quality: quality, runID: runID)
+        let memory = try await QualityMemory.load(store: store, calendar: calendar, concurrency: request.concurrency)
+        let unit = UnitRunner(source: source, store: store, quality: quality, memory: memory, runID: runID)
         try await withThrowingTaskGroup(of: UnitRunner.Result.self) { group in
             var pending = units[...]
             func launch() {
@@ -234,6 +235,12 @@ public struct SyncEngine: Sendable {
                 SyncProgress(
                     completedUnits: completed, totalUnits: total, rows: rows, dataset: .indexDaily, tradeDate: last))
         }
+        let gaps = try await CalendarGapCheck(store: store, calendar: calendar, runID: runID).run(
+            datasets: request.datasets.filter { !skipped.contains($0.rawValue) })
+        for gap in gaps {
+            worstQuality = min(worstQuality ?? 1, gap.score)
+            reports += 1
+        }
         outcome.rows = rows + (rowsByDataset["stock_basic"] ?? 0) + (rowsByDataset["trade_cal"] ?? 0)
         return SyncReport(
             runID: runID, status: .succeeded, units: completed, rows: outcome.rows, calls: outcome.calls,
@@ -243,7 +250,7 @@ public struct SyncEngine: Sendable {
 }
 
 /// Fetches one (dataset, trade date) unit and commits its rows with their checkpoint, in one
-/// transaction; for `daily`, also the day's quality report.
+/// transaction with the day's quality report.
 struct UnitRunner: Sendable {
     enum Outcome: Sendable {
         case committed(rows: Int, quality: Double?)
@@ -259,6 +266,7 @@ struct UnitRunner: Sendable {
     let source: any DataSource
     let store: any MarketStore
     let quality: QualityCheck
+    let memory: QualityMemory
     let runID: Int64
 
     func run(_ dataset: Dataset, _ date: TradeDate) async -> Result {
@@ -273,26 +281,37 @@ struct UnitRunner: Sendable {
         SyncCheckpoint(unit: dataset, on: date, source: source.name, rows: rows, runID: runID)
     }
 
+    /// The unit's rows, checkpoint and quality report commit together; the report compares the
+    /// day with the day before, which `memory` usually still holds.
     func fetchAndCommit(_ dataset: Dataset, _ date: TradeDate) async throws -> Outcome {
+        let rows: Int
+        let report: QualityReport
+        let day: QualityMemory.Day
         switch dataset {
         case .daily:
             let bars = try await source.daily(tradeDate: date)
-            try await store.upsert(bars, checkpoints: [checkpoint(dataset, date, bars.count)])
-            let implied = try await quality.expectedPreClose(on: date, store: store)
-            let report = quality.check(bars, on: date, runID: runID, at: .now, expectedPreClose: implied)
-            try await store.upsert([report])
-            return .committed(rows: bars.count, quality: report.score)
+            report = quality.check(bars, on: date, runID: runID, at: .now, context: try await context(dataset, date))
+            try await store.upsert(bars, checkpoints: [checkpoint(dataset, date, bars.count)], reports: [report])
+            (rows, day) = (bars.count, QualityMemory.Day(bars))
         case .adjFactor:
             let factors = try await source.adjFactor(tradeDate: date)
-            try await store.upsert(factors, checkpoints: [checkpoint(dataset, date, factors.count)])
-            return .committed(rows: factors.count, quality: nil)
+            report = quality.check(factors, on: date, runID: runID, at: .now, context: try await context(dataset, date))
+            try await store.upsert(factors, checkpoints: [checkpoint(dataset, date, factors.count)], reports: [report])
+            (rows, day) = (factors.count, QualityMemory.Day(factors))
         case .dailyBasic:
             let basics = try await source.dailyBasic(tradeDate: date)
-            try await store.upsert(basics, checkpoints: [checkpoint(dataset, date, basics.count)])
-            return .committed(rows: basics.count, quality: nil)
+            report = quality.check(basics, on: date, runID: runID, at: .now, context: try await context(dataset, date))
+            try await store.upsert(basics, checkpoints: [checkpoint(dataset, date, basics.count)], reports: [report])
+            (rows, day) = (basics.count, QualityMemory.Day(codes: Set(basics.map(\.tsCode))))
         case .stockBasic, .tradeCal, .indexDaily:
             return .committed(rows: 0, quality: nil)
         }
+        await memory.remember(dataset, on: date, day)
+        return .committed(rows: rows, quality: report.score)
+    }
+
+    private func context(_ dataset: Dataset, _ date: TradeDate) async throws -> QualityContext {
+        try await memory.context(for: dataset, on: date)
     }
 }
 

@@ -185,8 +185,9 @@ import Testing
                 == 0)
         let json = try Self.run(["quality", "--store", url, "--json"])
         #expect(json.status == 0, "\(json.stderr)")
-        // January 2024: 23 weekdays less New Year's Day = 22 open days, one report each.
-        #expect(json.stdout.contains("\"reports\" : 22"))
+        // January 2024: 23 weekdays less New Year's Day = 22 open days, one report each per dataset
+        // (daily, adj_factor, daily_basic), plus one for trade_cal.
+        #expect(json.stdout.contains("\"reports\" : 67"))
         #expect(json.stdout.contains("\"below08\" : 0"))
         let one = try Self.run(["quality", "--store", url, "--date", "20240105"])
         #expect(one.stdout.contains("20240105"))

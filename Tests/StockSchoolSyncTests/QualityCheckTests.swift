@@ -1,3 +1,4 @@
+import Foundation
 import StockSchoolCore
 import StockSchoolStore
 import Testing
@@ -53,10 +54,72 @@ import Testing
         let basics = stocks(20)
         let check = QualityCheck(stockBasic: basics, calendar: calendar)
         let report = check.check(basics.prefix(10).map { bar($0.tsCode) }, on: day, runID: nil, at: .now)
-        // coverage 0.5 → score 0.5 / 0.9
-        #expect(abs(report.score - 0.5 / 0.9) < 1e-12)
+        // 10 of 20 listed present; 10% (at least 3) may be suspended → 10 / (20 − 3).
+        #expect(abs(report.score - 10.0 / 17.0) < 1e-12)
         #expect(report.score < 0.8)
         #expect(report.findings.contains("coverage"))
+    }
+
+    /// 100 listed stocks; yesterday 98 traded (two suspended). Today 5 of those 98 are missing,
+    /// the two suspended ones are back, and a stock listed today trades.
+    @Test func coverageCountsAgainstThePreviousDaysUniverse() {
+        var basics = stocks(101)
+        basics[100].listDate = day
+        let check = QualityCheck(stockBasic: basics, calendar: calendar)
+        let yesterday = Set(basics[0..<98].map(\.tsCode))
+        let missing = Set(basics[10..<15].map(\.tsCode))
+        let today = basics.map(\.tsCode).filter { !missing.contains($0) }
+        let report = check.check(
+            today.map { bar($0) }, on: day, runID: nil, at: .now, context: QualityContext(previousCodes: yesterday))
+        // Expected: the 98 plus the new listing = 99; present 94 of them, 3 may be missing →
+        // 94 / (99 − 3).
+        #expect(report.expected == 99)
+        #expect(abs(report.score - 94.0 / 96.0) < 1e-12)
+        let findings = try? JSONDecoder().decode([QualityCheck.Finding].self, from: Data(report.findings.utf8))
+        #expect(findings?.first?.check == "coverage")
+        #expect(findings?.first?.count == 5)
+        #expect(findings?.first?.detail.contains(basics[10].tsCode.description) == true)
+    }
+
+    @Test func aFewNewSuspensionsAreNotAFinding() {
+        let basics = stocks(100)
+        let check = QualityCheck(stockBasic: basics, calendar: calendar)
+        let yesterday = Set(basics.map(\.tsCode))
+        let report = check.check(
+            basics.dropFirst(2).map { bar($0.tsCode) }, on: day, runID: nil, at: .now,
+            context: QualityContext(previousCodes: yesterday))
+        // 98 of 100 is within the 3 (at least 2%) allowed for the day's new suspensions.
+        #expect(report.score == 1)
+        #expect(report.findings == "[]")
+    }
+
+    /// Yesterday was itself half missing, so the previous-day universe alone would call today
+    /// complete; the trailing median (100 rows) catches it.
+    @Test func theTrailingMedianGuardsAShortPreviousDay() {
+        let basics = stocks(100)
+        let check = QualityCheck(stockBasic: basics, calendar: calendar)
+        let half = basics.prefix(50).map(\.tsCode)
+        let report = check.check(
+            half.map { bar($0) }, on: day, runID: nil, at: .now,
+            context: QualityContext(previousCodes: Set(half), trailingMedian: 100))
+        #expect(abs(report.score - 0.5 / 0.9) < 1e-12)
+        #expect(report.findings.contains("trailing median of 100"))
+    }
+
+    @Test func adjFactorAndDailyBasicAreCheckedForCoverageDuplicatesAndValues() {
+        let basics = stocks(10)
+        let check = QualityCheck(stockBasic: basics, calendar: calendar)
+        var factors = basics.map { AdjFactor(tsCode: $0.tsCode, tradeDate: day, adjFactor: 1.5) }
+        factors[3].adjFactor = 0
+        let adj = check.check(factors, on: day, runID: nil, at: .now)
+        #expect(adj.dataset == "adj_factor")
+        #expect(abs(adj.score - 0.9) < 1e-12)
+        #expect(adj.findings.contains(basics[3].tsCode.description))
+        let rows = basics.map { DailyBasic(tsCode: $0.tsCode, tradeDate: day) }
+        let basic = check.check(rows + [rows[0]], on: day, runID: nil, at: .now)
+        #expect(basic.dataset == "daily_basic")
+        #expect(abs(basic.score - (1 - 1.0 / 11)) < 1e-12)
+        #expect(basic.findings.contains("duplicates"))
     }
 }
 
@@ -90,10 +153,12 @@ extension TSCode {
                 preClose: pre, change: 0.1, pctChg: nil, vol: 100, amount: 100)
         }
         let good = check.check(
-            [bar(a, pre: 10.00), bar(b, pre: 9.80)], on: day, runID: nil, at: .now, expectedPreClose: implied)
+            [bar(a, pre: 10.00), bar(b, pre: 9.80)], on: day, runID: nil, at: .now,
+            context: QualityContext(expectedPreClose: implied))
         #expect(good.score == 1)
         let bad = check.check(
-            [bar(a, pre: 10.00), bar(b, pre: 10.00)], on: day, runID: nil, at: .now, expectedPreClose: implied)
+            [bar(a, pre: 10.00), bar(b, pre: 10.00)], on: day, runID: nil, at: .now,
+            context: QualityContext(expectedPreClose: implied))
         #expect(bad.score == 0.5)
         #expect(bad.findings.contains("pre_close"))
         #expect(bad.findings.contains("600001.SH"))

@@ -32,9 +32,10 @@ import Testing
             // two reference datasets.
             #expect(try await store.read(SyncCheckpoint.self).count == 4 * days + 2)
             // The simulated market obeys the rules the quality check enforces.
-            #expect(report.qualityReports == days)
+            // One quality report per per-date dataset per open day, plus one for trade_cal.
+            #expect(report.qualityReports == 3 * days + 1)
             #expect(report.worstQuality == 1.0)
-            #expect(try await store.read(QualityReport.self).count == days)
+            #expect(try await store.read(QualityReport.self).count == 3 * days + 1)
 
             let again = try await SyncEngine(source: source, store: store).run(Self.request())
             #expect(again.units == 0)
@@ -56,12 +57,43 @@ import Testing
                     [.integer(Int64(hole.rawValue))]),
             ])
             #expect(try await StoreSnapshot(store) != before)
+            // Until it is refilled, the hole is reported as a calendar gap.
+            let calendar = source.market.calendar
+            let gaps = try await CalendarGapCheck(store: store, calendar: calendar, runID: nil).run(datasets: [.daily])
+            #expect(gaps.map(\.tradeDate) == [hole])
+            let gapReport = try #require(
+                try await store.read(QualityReport.self, .crossSection(hole)).first { $0.dataset == "daily" })
+            #expect(gapReport.score == 0)
+            #expect(gapReport.findings.contains("calendar_gap"))
             var seen: [SyncProgress] = []
             let report = try await SyncEngine(source: source, store: store).run(Self.request()) { seen.append($0) }
             #expect(report.units == 1)
             #expect(seen.map(\.tradeDate) == [hole])
             #expect(seen.map(\.dataset) == [.daily])
             #expect(try await StoreSnapshot(store) == before)
+            let refilled = try await store.read(QualityReport.self, .crossSection(hole)).first { $0.dataset == "daily" }
+            #expect(refilled?.score == 1)
+        }
+    }
+
+    @Test func aDayMissingFromTheCalendarIsReported() async throws {
+        let source = try SampleSource(Self.configuration)
+        try await TestStore.with(.sqlite) { (store: any MarketStore) async throws in
+            try await SyncEngine(source: source, store: store).run(
+                SyncRequest(datasets: [.tradeCal], start: Self.configuration.start, end: Self.configuration.end))
+            let sunday = TradeDate(unchecked: 2024_02_04)
+            try await store.execute(atomically: [
+                SQLStatement("DELETE FROM trade_cal WHERE cal_date = ?", [.integer(Int64(sunday.rawValue))])
+            ])
+            let gaps = try await CalendarGapCheck(store: store, calendar: source.market.calendar, runID: nil).run(
+                datasets: [.tradeCal])
+            let report = try #require(gaps.first)
+            #expect(report.dataset == "trade_cal")
+            #expect(report.findings.contains("20240204"))
+            // 88 calendar days from 2024-01-02 to 2024-03-29, one missing.
+            #expect(report.expected == 88)
+            #expect(abs(report.score - (1 - 1.0 / 88)) < 1e-12)
+            #expect(try await store.read(QualityReport.self).filter { $0.dataset == "trade_cal" }.count == 1)
         }
     }
 
