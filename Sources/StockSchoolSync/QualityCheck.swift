@@ -128,9 +128,9 @@ public struct QualityCheck: Sendable {
     }
 
     /// A report for an open day with no data at all, between days that have it.
-    public static func calendarGap(_ dataset: Dataset, on date: TradeDate, runID: Int64?, at stamp: Timestamp)
-        -> QualityReport
-    {
+    public static func calendarGap(
+        _ dataset: Dataset, on date: TradeDate, runID: Int64?, at stamp: Timestamp
+    ) -> QualityReport {
         QualityReport(
             dataset: dataset.rawValue, tradeDate: date, score: 0, rows: 0, expected: nil,
             findings: Tally.json([

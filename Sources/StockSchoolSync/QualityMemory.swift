@@ -45,9 +45,9 @@ actor QualityMemory {
     }
 
     /// Seeds the row counts of the synced days from `sync_state`.
-    static func load(store: any MarketStore, calendar: TradingCalendar, concurrency: Int) async throws
-        -> QualityMemory
-    {
+    static func load(
+        store: any MarketStore, calendar: TradingCalendar, concurrency: Int
+    ) async throws -> QualityMemory {
         let memory = QualityMemory(store: store, calendar: calendar, keep: 2 * concurrency + 4)
         var counts: [Dataset: [(date: TradeDate, rows: Int)]] = [:]
         let rows = try await store.query(
