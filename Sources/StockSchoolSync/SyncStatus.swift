@@ -11,8 +11,11 @@ public struct SyncStatus: Sendable, Equatable, Encodable {
         public var lastComplete: String?
         /// Open days after `lastComplete` whose data is already due.
         public var lagTradingDays: Int?
-        /// Hours since the first missing day's data became due (0 when up to date).
+        /// Hours since the first missing day's data became due (0 when up to date): the data's
+        /// freshness, which the manual alerts on above 2 hours.
         public var lagHours: Double?
+        /// Score of this dataset's latest checked trade date.
+        public var quality: Double?
     }
 
     public struct LastRun: Sendable, Equatable, Encodable {
@@ -26,18 +29,25 @@ public struct SyncStatus: Sendable, Equatable, Encodable {
 
     public var datasets: [DatasetStatus]
     public var lastRun: LastRun?
-    /// Score of the latest checked `daily` date, and the lowest over the last 20 checked dates.
-    public var latestQuality: Double?
-    public var worstRecentQuality: Double?
+    /// The overall quality score: the lowest score among the reports of the last
+    /// `overallWindow` checked trade dates, every dataset, so one bad or missing day alerts
+    /// (below 0.8) until a sync repairs it.
+    public var overallQuality: Double?
     /// The latest open day whose data is due now.
     public var expectedLatest: String?
+    /// The last day the stored `trade_cal` covers. When it is before today, days after it cannot
+    /// be known to be missing: sync `trade_cal` to see them.
+    public var calendarThrough: String?
 
     /// Tushare publishes a day's data after the close; 17:00 Beijing is when it is due.
     public static let dueHourBeijing = 17.0
+    public static let overallWindow = 20
 
     /// Builds the status as of `now`.
     public static func load(store: any MarketStore, now: Timestamp = .now) async throws -> SyncStatus {
         let calendar = try await SyncPlanner(store: store, source: "").calendar()
+        let calendarEnd = try await store.query(SQLStatement("SELECT max(cal_date) FROM trade_cal")).first?.first?.int
+            .map { TradeDate(unchecked: Int32($0)) }
         let nowBeijing = now.secondsSinceEpoch + 8 * 3600
         let today = TradeDate(daysSinceEpoch: Int((nowBeijing / 86_400).rounded(.down)))
         let hourOfDay = nowBeijing.truncatingRemainder(dividingBy: 86_400) / 3600
@@ -70,12 +80,24 @@ public struct SyncStatus: Sendable, Equatable, Encodable {
                 id: r[0].int ?? 0, source: r[1].string ?? "", status: r[2].string ?? "", startedAt: r[3].string,
                 finishedAt: r[4].string, message: r[5].string)
         }
-        let quality = try await store.query(
-            SQLStatement("SELECT score FROM quality_reports WHERE dataset = 'daily' ORDER BY trade_date DESC LIMIT 20")
-        )
-        .compactMap { $0.first?.doubleValue }
+        let recentDates = try await store.query(
+            SQLStatement(
+                "SELECT DISTINCT trade_date FROM quality_reports ORDER BY trade_date DESC LIMIT \(overallWindow)")
+        ).compactMap { $0.first?.int }
+        var overall: Double?
+        if let since = recentDates.last {
+            let scores = try await store.query(
+                SQLStatement(
+                    "SELECT dataset, trade_date, score FROM quality_reports WHERE trade_date >= ? ORDER BY trade_date",
+                    [.integer(since)]))
+            for row in scores {
+                guard row.count == 3, let dataset = row[0].string, let score = row[2].doubleValue else { continue }
+                overall = min(overall ?? 1, score)
+                if let i = datasets.firstIndex(where: { $0.dataset == dataset }) { datasets[i].quality = score }
+            }
+        }
         return SyncStatus(
-            datasets: datasets, lastRun: lastRun, latestQuality: quality.first, worstRecentQuality: quality.min(),
-            expectedLatest: expected?.description)
+            datasets: datasets, lastRun: lastRun, overallQuality: overall, expectedLatest: expected?.description,
+            calendarThrough: calendarEnd?.description)
     }
 }

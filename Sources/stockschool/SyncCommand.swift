@@ -239,13 +239,20 @@ struct SyncStatusCommand: AsyncParsableCommand {
             try Output.json(status)
             return
         }
-        print("Expected latest trade date: \(status.expectedLatest ?? "unknown (no trade_cal)")\n")
+        print("Expected latest trade date: \(status.expectedLatest ?? "unknown (no trade_cal)")")
+        if let through = status.calendarThrough, through < TradeDate.todayInBeijing.description {
+            print(
+                "Note: trade_cal ends \(through), before today; later days are not counted. Sync trade_cal to see them."
+            )
+        }
+        print()
         Output.table(
-            ["dataset", "last complete", "lag (days)", "lag (hours)"],
+            ["dataset", "last complete", "lag (days)", "lag (hours)", "quality"],
             status.datasets.map {
                 [
                     $0.dataset, $0.lastComplete ?? "never", $0.lagTradingDays.map(String.init) ?? "",
                     $0.lagHours.map { String(format: "%.1f", $0) } ?? "",
+                    $0.quality.map { String(format: "%.3f", $0) } ?? "",
                 ]
             })
         if let run = status.lastRun {
@@ -254,9 +261,9 @@ struct SyncStatusCommand: AsyncParsableCommand {
             )
             if let message = run.message { print("  \(message)") }
         }
-        if let latest = status.latestQuality {
+        if let overall = status.overallQuality {
             print(
-                "Quality: latest \(String(format: "%.3f", latest)), worst of the last 20 days \(String(format: "%.3f", status.worstRecentQuality ?? latest))"
+                "Quality: \(String(format: "%.3f", overall)) (worst report of the last \(SyncStatus.overallWindow) checked days; see `stockschool quality`)"
             )
         }
     }

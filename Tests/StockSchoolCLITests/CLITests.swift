@@ -189,6 +189,11 @@ import Testing
         // (daily, adj_factor, daily_basic), plus one for trade_cal.
         #expect(json.stdout.contains("\"reports\" : 67"))
         #expect(json.stdout.contains("\"below08\" : 0"))
+        #expect(json.stdout.contains("\"overall\" : 1"))
+        #expect(json.stdout.contains("\"freshness\""))
+        let text = try Self.run(["quality", "--store", url])
+        #expect(text.stdout.contains("Overall quality 1.000"), "\(text.stdout)")
+        #expect(text.stdout.contains("Freshness: daily, adj_factor, daily_basic, index_daily up to date."))
         let one = try Self.run(["quality", "--store", url, "--date", "20240105"])
         #expect(one.stdout.contains("20240105"))
         #expect(!one.stdout.contains("20240108"))

@@ -28,7 +28,8 @@ import Testing
             #expect(adj.lagTradingDays == 0)
             #expect(adj.lagHours == 0)
             #expect(status.lastRun?.status == "succeeded")
-            #expect(status.latestQuality == 1)
+            #expect(status.overallQuality == 1)
+            #expect(daily.quality == 1)
             // After 17:00 on Friday, Friday is due too.
             let evening = try #require(Timestamp(iso8601: "2024-01-12T10:00:00Z"))
             #expect(try await SyncStatus.load(store: store, now: evening).datasets.first?.lagTradingDays == 2)
