@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "StockSchoolBench",
         abstract: "Measure StockSchool's performance targets (median of several runs).",
-        subcommands: [GenerateBench.self, LoadBench.self, PanelBench.self, SyncBench.self])
+        subcommands: [GenerateBench.self, LoadBench.self, PanelBench.self, SyncBench.self, LimiterBench.self])
 }
 
 /// Times `body` `runs` times after `prepare`, which is not timed.
@@ -279,5 +279,68 @@ struct SyncBench: AsyncParsableCommand {
         var components = URLComponents(string: admin)
         components?.path = "/" + name
         return components?.string ?? admin
+    }
+}
+
+struct LimiterBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "limiter",
+        abstract:
+            "Sync under Tushare's default limits from a fixture enforcing them (target: wall time within 5% of the minimum the limits allow)."
+    )
+
+    @Option(help: "Simulated stocks (few: the limits, not the rows, set the time).") var stocks = 50
+    @Option(help: "Full one-minute windows each per-day API must wait (calls per API = windows × 500 + 1).")
+    var windows = 1
+    @Option(help: "Units fetched at once.") var concurrency = 8
+    @Option(help: "Timed runs; the median is reported.") var runs = 3
+
+    func run() async throws {
+        let perMinute = 500
+        let days = windows * perMinute + 1
+        // Enough calendar for `days` open days (about 243 a year), then cut the request there.
+        let years = days / 240 + 1
+        let start = TradeDate(unchecked: 2010_01_04)
+        let generated = try SampleMarket(
+            SampleMarketConfiguration(
+                stocks: stocks, start: start, end: TradeDate(unchecked: Int32(2010 + years) * 10_000 + 1231), seed: 42))
+        let end = generated.calendar.openDays[days - 1]
+        let serverLimits = RateLimiter.tushareDefaults.mapValues(\.calls)
+        let request = SyncRequest(start: start, end: end, concurrency: concurrency)
+        let limit = RateLimiter.Limit.perMinute(perMinute)
+        let minimum = limit.minimumDuration(of: days)
+        let minimumSeconds = Double(minimum.components.seconds)
+        print(
+            "market: \(stocks) stocks × \(days) open days (\(start)–\(end)); \(days) calls each to daily, adj_factor, daily_basic at \(perMinute)/min; minimum \(minimumSeconds) s"
+        )
+        var ratios: [Double] = []
+        var refused = 0
+        var busiest = 0
+        let seconds = try await measure(runs: runs) {
+            let fixture = try await TushareFixture.start(market: generated, limits: serverLimits)
+            let url =
+                "sqlite://"
+                + FileManager.default.temporaryDirectory.appendingPathComponent("ss-limit-\(UUID().uuidString).sqlite")
+                .path
+            let store = try await openStore(url: url)
+            try await store.migrate()
+            let source = TushareSource(
+                client: TushareClient(baseURL: fixture.baseURL, token: TushareFixture.token, limiter: RateLimiter()))
+            let clock = ContinuousClock()
+            let began = clock.now
+            try await SyncEngine(source: source, store: store).run(request)
+            let elapsed = clock.now - began
+            ratios.append(elapsed / minimum)
+            refused += fixture.rateLimitedReplies
+            for api in ["daily", "adj_factor", "daily_basic"] {
+                busiest = max(busiest, fixture.busiestWindow(api, window: .seconds(60)))
+            }
+            try await store.close()
+            try await fixture.stop()
+        }
+        report("sync under Tushare's default limits", seconds)
+        print(
+            "  wall / minimum: median \(String(format: "%.4f", median(ratios))) (runs: \(ratios.map { String(format: "%.4f", $0) }.joined(separator: ", "))); busiest 60 s window at the server: \(busiest) calls (limit \(perMinute)); refused calls: \(refused)"
+        )
     }
 }

@@ -18,6 +18,9 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     public var serverPort: Int = 8080
     public var tushareToken: String? = nil
     public var tushareAPIURL: String = "http://api.waditu.com/dataapi"
+    /// Calls per minute per Tushare API, overriding the entry-tier defaults (0 = no limit), for
+    /// tokens whose tier allows more.
+    public var tushareLimits: [String: Int] = [:]
     /// Defaults for the simulated market (`sync --source sample`, `demo`).
     public var sampleStocks: Int = 300
     public var sampleStart: TradeDate = TradeDate(unchecked: 2020_01_02)
@@ -42,7 +45,16 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
         }
     }
 
-    static let keys: [Key] = [
+    /// The Tushare APIs StockSchool calls, whose per-minute limits `tushare.limits.<api>` sets.
+    public static let tushareAPIs = ["daily", "adj_factor", "daily_basic", "stock_basic", "trade_cal", "index_daily"]
+
+    static let keys: [Key] = baseKeys + tushareAPIs.map { api in
+        Key(path: "tushare.limits.\(api)", environment: ["STOCKSCHOOL_TUSHARE_LIMITS_\(api.uppercased())"]) { c, v in
+            c.tushareLimits[api] = try integer(v, in: 0...1_000_000)
+        }
+    }
+
+    static let baseKeys: [Key] = [
         Key(path: "database.url", environment: ["STOCKSCHOOL_DATABASE_URL"]) { c, v in
             c.databaseURL = try nonEmpty(v)
         },

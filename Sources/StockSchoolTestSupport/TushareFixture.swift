@@ -37,9 +37,12 @@ public final class TushareFixture: Sendable {
         self.baseURL = "http://127.0.0.1:\(port)"
     }
 
-    /// Starts on a free loopback port.
-    public static func start(market: SampleMarket, limits: [String: Int] = [:]) async throws -> TushareFixture {
-        let state = FixtureState(market: market, limits: limits)
+    /// Starts on a free loopback port. `limits` are calls per `window` (Tushare's is a minute;
+    /// tests shorten it) beyond which the fixture replies with Tushare's rate-limit message.
+    public static func start(
+        market: SampleMarket, limits: [String: Int] = [:], window: Duration = .seconds(60)
+    ) async throws -> TushareFixture {
+        let state = FixtureState(market: market, limits: limits, window: window)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -73,6 +76,21 @@ public final class TushareFixture: Sendable {
     }
 
     public func callCount(_ api: String) -> Int { calls.filter { $0.api == api }.count }
+
+    /// Calls refused with the rate-limit message.
+    public var rateLimitedReplies: Int { state.lock.withLock { state.rateLimitedReplies } }
+
+    /// The most calls to `api` that arrived within any interval of length `window`.
+    public func busiestWindow(_ api: String, window: Duration) -> Int {
+        let times = calls.filter { $0.api == api }.map(\.at).sorted()
+        var busiest = 0
+        var first = 0
+        for last in times.indices {
+            while times[last] - times[first] >= window { first += 1 }
+            busiest = max(busiest, last - first + 1)
+        }
+        return busiest
+    }
 }
 
 final class FixtureState: @unchecked Sendable {
@@ -81,13 +99,16 @@ final class FixtureState: @unchecked Sendable {
     let market: SampleMarket
     /// Calls per minute allowed per API; beyond it the fixture replies with Tushare's message.
     let limits: [String: Int]
+    let window: Duration
+    var rateLimitedReplies = 0
     var faults: [(String?, TushareFixture.Fault)] = []
     var denied: Set<String> = []
     var calls: [(api: String, at: ContinuousClock.Instant)] = []
 
-    init(market: SampleMarket, limits: [String: Int]) {
+    init(market: SampleMarket, limits: [String: Int], window: Duration) {
         self.market = market
         self.limits = limits
+        self.window = window
     }
 
     /// Records the call and returns the fault to apply, if any.
@@ -97,9 +118,12 @@ final class FixtureState: @unchecked Sendable {
             calls.append((api, now))
             var overLimit: Int?
             if let limit = limits[api] {
-                let window = now - .seconds(60)
-                let recent = calls.filter { $0.api == api && $0.at > window }.count
-                if recent > limit { overLimit = limit }
+                let since = now - window
+                let recent = calls.filter { $0.api == api && $0.at > since }.count
+                if recent > limit {
+                    overLimit = limit
+                    rateLimitedReplies += 1
+                }
             }
             var fault: TushareFixture.Fault?
             if let i = faults.firstIndex(where: { $0.0 == nil || $0.0 == api }) {

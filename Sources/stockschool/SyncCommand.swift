@@ -124,7 +124,9 @@ extension SyncCommand {
                         key: "tushare.token", source: "environment",
                         reason: "no Tushare token; set TUSHARE_TOKEN (or tushare.token in stockschool.yaml)")
                 }
-                return TushareSource(client: TushareClient(baseURL: configuration.tushareAPIURL, token: token))
+                let limiter = RateLimiter(limits: RateLimiter.tushareLimits(overriding: configuration.tushareLimits))
+                return TushareSource(
+                    client: TushareClient(baseURL: configuration.tushareAPIURL, token: token, limiter: limiter))
             }
         case "csv":
             let csv = try CSVSource(path: path ?? "")

@@ -57,6 +57,24 @@ import Testing
         }
     }
 
+    @Test func tushareLimitsAreSetPerAPI() throws {
+        let yaml = """
+            tushare:
+              limits:
+                daily: 2000
+                stock_basic: 0
+            """
+        let configuration = try StockSchoolConfiguration.load(
+            yaml: yaml, environment: ["STOCKSCHOOL_TUSHARE_LIMITS_ADJ_FACTOR": "800"])
+        #expect(configuration.tushareLimits == ["daily": 2000, "stock_basic": 0, "adj_factor": 800])
+        #expect {
+            try StockSchoolConfiguration.load(yaml: "tushare:\n  limits:\n    daily: -5\n", environment: [:])
+        } throws: { error in
+            guard case .invalidConfiguration(let key, let source, _) = error as? StockSchoolError else { return false }
+            return key == "tushare.limits.daily" && source == "stockschool.yaml line 3"
+        }
+    }
+
     @Test func malformedYAMLIsAnError() {
         #expect(throws: StockSchoolError.self) {
             try StockSchoolConfiguration.load(yaml: "server: [1, 2\n", environment: [:])

@@ -27,10 +27,11 @@ import Testing
     }
 
     func withFixture(
+        limits: [String: Int] = [:], window: Duration = .seconds(60),
         _ body: (TushareFixture, SampleMarket, any MarketStore) async throws -> Void
     ) async throws {
         let market = try SampleMarket(Self.configuration)
-        let fixture = try await TushareFixture.start(market: market)
+        let fixture = try await TushareFixture.start(market: market, limits: limits, window: window)
         do {
             try await TestStore.with(.sqlite) { (store: any MarketStore) async throws in
                 try await body(fixture, market, store)
@@ -42,10 +43,11 @@ import Testing
         try await fixture.stop()
     }
 
-    func source(_ fixture: TushareFixture, token: String = TushareFixture.token) -> TushareSource {
+    func source(
+        _ fixture: TushareFixture, token: String = TushareFixture.token, limiter: RateLimiter = RateLimiter(limits: [:])
+    ) -> TushareSource {
         TushareSource(
-            client: TushareClient(
-                baseURL: fixture.baseURL, token: token, limiter: RateLimiter(limits: [:]), policy: Self.fastPolicy))
+            client: TushareClient(baseURL: fixture.baseURL, token: token, limiter: limiter, policy: Self.fastPolicy))
     }
 
     @Test func theWireCarriesTheMarketExactly() async throws {
@@ -215,6 +217,42 @@ import Testing
         let unlimited = clock.now
         for _ in 0..<100 { try await limiter.acquire("stock_basic_unlisted") }
         #expect(clock.now - unlimited < .milliseconds(400))
+        // Configured overrides: a higher tier, and 0 for no limit.
+        let limits = RateLimiter.tushareLimits(overriding: ["daily": 2000, "adj_factor": 0])
+        #expect(limits["daily"] == .perMinute(2000))
+        #expect(limits["adj_factor"] == nil)
+        #expect(limits["stock_basic"] == .perMinute(50))
+        // 1,001 calls at 500 a minute: the 501st waits a minute, the 1,001st two.
+        #expect(RateLimiter.Limit.perMinute(500).minimumDuration(of: 1001) == .seconds(120))
+        #expect(RateLimiter.Limit.perMinute(500).minimumDuration(of: 500) == .zero)
+    }
+
+    /// The server's count, not ours: the fixture refuses the 6th call in any second, and records
+    /// when each call arrived.
+    @Test func theFixtureCountsNoWindowWithMoreCallsThanTheLimit() async throws {
+        let apis = ["daily", "adj_factor", "daily_basic"]
+        let perWindow = 5
+        let window = Duration.seconds(1)
+        try await withFixture(limits: Dictionary(uniqueKeysWithValues: apis.map { ($0, perWindow) }), window: window) {
+            fixture, market, store in
+            let limiter = RateLimiter(
+                limits: Dictionary(uniqueKeysWithValues: apis.map { ($0, RateLimiter.Limit(calls: perWindow, per: window)) }))
+            var request = Self.request()
+            request.concurrency = 6
+            let clock = ContinuousClock()
+            let started = clock.now
+            let report = try await SyncEngine(source: source(fixture, limiter: limiter), store: store).run(request)
+            let elapsed = clock.now - started
+            #expect(report.status == .succeeded)
+            #expect(fixture.rateLimitedReplies == 0)
+            let days = market.calendar.count
+            for api in apis {
+                #expect(fixture.callCount(api) == days)
+                #expect(fixture.busiestWindow(api, window: window) <= perWindow, "\(api)")
+            }
+            // 21 calls per API at 5 a second cannot finish in under 4 seconds.
+            #expect(elapsed >= RateLimiter.Limit(calls: perWindow, per: window).minimumDuration(of: days))
+        }
     }
 
     @Test func errorsAreClassifiedFromTheRealMessages() {

@@ -7,13 +7,25 @@ public actor RateLimiter {
     public struct Limit: Sendable, Equatable {
         public var calls: Int
         public var window: Duration
+        /// Extra spacing beyond the window. Tushare counts calls as they arrive, and network
+        /// jitter can bring two calls a full window apart at our end closer together at theirs;
+        /// 2% of the window absorbs that at a cost of 2% of the wall time of a long sync.
+        public var margin: Duration
 
-        public init(calls: Int, per window: Duration) {
+        public init(calls: Int, per window: Duration, margin: Duration? = nil) {
             self.calls = calls
             self.window = window
+            self.margin = margin ?? window / 50
         }
 
         public static func perMinute(_ calls: Int) -> Limit { Limit(calls: calls, per: .seconds(60)) }
+
+        /// The shortest time `n` calls can take under the server's limit (the margin is ours):
+        /// every `calls` calls after the first burst wait one more window.
+        public func minimumDuration(of n: Int) -> Duration {
+            guard calls > 0, n > calls else { return .zero }
+            return window * ((n - 1) / calls)
+        }
     }
 
     /// Tushare's defaults for the entry tiers (TUSHARE.md); APIs not listed are unlimited.
@@ -25,6 +37,14 @@ public actor RateLimiter {
         "trade_cal": .perMinute(100),
         "index_daily": .perMinute(200),
     ]
+
+    /// The defaults with per-minute overrides from the configuration (`tushare.limits.<api>`;
+    /// 0 = unlimited).
+    public static func tushareLimits(overriding perMinute: [String: Int]) -> [String: Limit] {
+        var limits = tushareDefaults
+        for (api, calls) in perMinute { limits[api] = calls > 0 ? .perMinute(calls) : nil }
+        return limits
+    }
 
     private let limits: [String: Limit]
     private let clock = ContinuousClock()
@@ -43,7 +63,7 @@ public actor RateLimiter {
         var start = now
         if recent.count >= limit.calls {
             // The call may start once the limit-th most recent start leaves the window.
-            start = max(now, recent[recent.count - limit.calls] + limit.window)
+            start = max(now, recent[recent.count - limit.calls] + limit.window + limit.margin)
         }
         recent.append(start)
         if recent.count > limit.calls { recent.removeFirst(recent.count - limit.calls) }
