@@ -232,14 +232,21 @@ struct SyncBench: AsyncParsableCommand {
     @OptionGroup var market: MarketOptions
     @Option(help: "sqlite, postgres, or both.") var backend = "both"
     @Option(help: "Units fetched at once.") var concurrency = 4
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Render the fixture's replies before timing: the real server's JSON writing does not run on our CPU.")
+    var prerendered = true
     @Option(help: "Administrative PostgreSQL URL (default: $STOCKSCHOOL_TEST_POSTGRES_URL).") var postgresURL: String?
 
     func run() async throws {
         let generated = try market.market()
         let fixture = try await TushareFixture.start(market: generated)
+        if prerendered { fixture.prerenderDailyReplies() }
         let request = SyncRequest(
             start: generated.configuration.start, end: generated.configuration.end, concurrency: concurrency)
-        print("market: \(market.stocks) stocks × \(generated.calendar.count) days; concurrency \(concurrency)")
+        print(
+            "market: \(market.stocks) stocks × \(generated.calendar.count) days; concurrency \(concurrency); replies \(prerendered ? "rendered before timing" : "rendered per call")"
+        )
         for backend in backend == "both" ? ["sqlite", "postgres"] : [backend] {
             var rows = 0
             var calls = 0

@@ -7,6 +7,15 @@ public enum Exchange: String, Sendable, CaseIterable, Codable {
     /// Beijing Stock Exchange (北交所), `BSE`.
     case BJ
 
+    /// Rank of the suffix in text order (BJ < SH < SZ), so codes sort like their text.
+    var suffixOrder: UInt32 {
+        switch self {
+        case .BJ: 0
+        case .SH: 1
+        case .SZ: 2
+        }
+    }
+
     /// The name Tushare uses in `stock_basic.exchange` and `trade_cal.exchange`.
     public var tushareName: String {
         switch self {

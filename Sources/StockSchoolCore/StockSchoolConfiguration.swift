@@ -48,11 +48,14 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     /// The Tushare APIs StockSchool calls, whose per-minute limits `tushare.limits.<api>` sets.
     public static let tushareAPIs = ["daily", "adj_factor", "daily_basic", "stock_basic", "trade_cal", "index_daily"]
 
-    static let keys: [Key] = baseKeys + tushareAPIs.map { api in
-        Key(path: "tushare.limits.\(api)", environment: ["STOCKSCHOOL_TUSHARE_LIMITS_\(api.uppercased())"]) { c, v in
-            c.tushareLimits[api] = try integer(v, in: 0...1_000_000)
+    static let keys: [Key] =
+        baseKeys
+        + tushareAPIs.map { api in
+            Key(path: "tushare.limits.\(api)", environment: ["STOCKSCHOOL_TUSHARE_LIMITS_\(api.uppercased())"]) {
+                c, v in
+                c.tushareLimits[api] = try integer(v, in: 0...1_000_000)
+            }
         }
-    }
 
     static let baseKeys: [Key] = [
         Key(path: "database.url", environment: ["STOCKSCHOOL_DATABASE_URL"]) { c, v in

@@ -8,23 +8,41 @@ public struct TSCode: Hashable, Comparable, Sendable, Codable, CustomStringConve
     /// the store writes and compares the full code millions of times per load.
     public let description: String
     public let exchange: Exchange
+    /// The code as one number ordered like the text (symbol × 3 + exchange in suffix order), so
+    /// that sets, dictionaries and sorts of codes hash and compare integers, not strings.
+    private let key: UInt32
 
     /// The six-digit symbol (`600000`).
     public var symbol: String { String(description.utf8.prefix(6)) ?? "" }
 
     public init(_ text: String) throws(StockSchoolError) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 9, utf8[6] == UInt8(ascii: ".") else {
-            throw .invalidTSCode(text)
+        var number: UInt32 = 0
+        var exchange: Exchange?
+        var length = 0
+        var valid = true
+        var suffix: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            switch length {
+            case 0..<6:
+                if byte < UInt8(ascii: "0") || byte > UInt8(ascii: "9") { valid = false }
+                number = number &* 10 &+ UInt32(byte &- UInt8(ascii: "0"))
+            case 6: if byte != UInt8(ascii: ".") { valid = false }
+            case 7: suffix.0 = byte
+            case 8: suffix.1 = byte
+            default: valid = false
+            }
+            length += 1
         }
-        for byte in utf8[0..<6] where byte < UInt8(ascii: "0") || byte > UInt8(ascii: "9") {
-            throw .invalidTSCode(text)
+        switch suffix {
+        case (UInt8(ascii: "S"), UInt8(ascii: "H")): exchange = .SH
+        case (UInt8(ascii: "S"), UInt8(ascii: "Z")): exchange = .SZ
+        case (UInt8(ascii: "B"), UInt8(ascii: "J")): exchange = .BJ
+        default: exchange = nil
         }
-        guard let exchange = Exchange(rawValue: String(decoding: utf8[7...], as: UTF8.self)) else {
-            throw .invalidTSCode(text)
-        }
+        guard valid, length == 9, let exchange else { throw .invalidTSCode(text) }
         self.description = text
         self.exchange = exchange
+        self.key = number * 3 + exchange.suffixOrder
     }
 
     /// A code written in source (`TSCode(literal: "000300.SH")`); an invalid literal is a
@@ -45,13 +63,11 @@ public struct TSCode: Hashable, Comparable, Sendable, Codable, CustomStringConve
     /// stocks (indices such as `000300.SH`, funds, bonds), which have no price-limit rule.
     public var board: Board? { Board(symbol: symbol, exchange: exchange) }
 
-    public static func < (lhs: TSCode, rhs: TSCode) -> Bool {
-        lhs.description < rhs.description
-    }
+    public static func < (lhs: TSCode, rhs: TSCode) -> Bool { lhs.key < rhs.key }
 
-    public static func == (lhs: TSCode, rhs: TSCode) -> Bool { lhs.description == rhs.description }
+    public static func == (lhs: TSCode, rhs: TSCode) -> Bool { lhs.key == rhs.key }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(description) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(key) }
 
     public init(from decoder: any Decoder) throws {
         try self.init(try decoder.singleValueContainer().decode(String.self))

@@ -20,10 +20,23 @@ public struct QualityCheck: Sendable {
 
     let basics: [TSCode: StockBasic]
     let calendar: TradingCalendar
+    /// Stocks by list date, to find the listings between two days without scanning them all.
+    let listings: [(date: TradeDate, code: TSCode)]
+    /// Calendar index of each stock's first open day, for the days-since-listing price-limit rule.
+    let firstDayIndex: [TSCode: Int]
 
     public init(stockBasic: [StockBasic], calendar: TradingCalendar) {
-        self.basics = Dictionary(stockBasic.map { ($0.tsCode, $0) }, uniquingKeysWith: { a, _ in a })
+        let basics = Dictionary(stockBasic.map { ($0.tsCode, $0) }, uniquingKeysWith: { a, _ in a })
+        self.basics = basics
         self.calendar = calendar
+        self.listings = basics.values.compactMap { b in b.listDate.map { ($0, b.tsCode) } }.sorted { $0.date < $1.date }
+        var firstDayIndex: [TSCode: Int] = [:]
+        for (code, basic) in basics {
+            if let listed = basic.listDate, let first = calendar.onOrAfter(listed), let i = calendar.index(of: first) {
+                firstDayIndex[code] = i
+            }
+        }
+        self.firstDayIndex = firstDayIndex
     }
 
     /// Stocks listed on `date` (list_date on or before it, not yet delisted).
@@ -51,11 +64,12 @@ public struct QualityCheck: Sendable {
         var ohlcBad: [String] = []
         var continuityBad: [String] = []
         var limitBad: [String] = []
+        let dateIndex = calendar.index(of: date)
         for bar in bars {
             let lowOK = bar.low > 0 && bar.low <= min(bar.open, bar.close)
             let highOK = bar.high >= max(bar.open, bar.close)
             if !lowOK || !highOK { ohlcBad.append(bar.tsCode.description) }
-            if let preClose = bar.preClose, let limit = limit(for: bar.tsCode, on: date),
+            if let preClose = bar.preClose, let limit = limit(for: bar.tsCode, on: date, index: dateIndex),
                 !limit.allows(price: bar.close, preClose: preClose)
             {
                 limitBad.append(bar.tsCode.description)
@@ -116,13 +130,17 @@ public struct QualityCheck: Sendable {
     /// The stocks expected to have a row on `date`: those with a row the previous open day that
     /// are still listed, plus listings since; without a previous day, those listed.
     func expectedUniverse(on date: TradeDate, context: QualityContext) -> (Set<TSCode>?, Coverage.Basis) {
-        let listedToday = basics.isEmpty ? nil : listed(on: date)
         guard let previous = context.previousCodes, !previous.isEmpty, let previousDate = calendar.previous(date)
-        else { return (listedToday, .listed) }
-        guard let listedToday else { return (previous, .previousDay) }
-        var carried = previous.intersection(listedToday)
-        for code in listedToday {
-            if let listDate = basics[code]?.listDate, listDate > previousDate { carried.insert(code) }
+        else { return (basics.isEmpty ? nil : listed(on: date), .listed) }
+        guard !basics.isEmpty else { return (previous, .previousDay) }
+        var carried = Set<TSCode>(minimumCapacity: previous.count + 8)
+        for code in previous {
+            if let basic = basics[code], isListed(basic, on: date) { carried.insert(code) }
+        }
+        let since = listings.partitionPoint { $0.date <= previousDate }
+        let through = listings.partitionPoint { $0.date <= date }
+        for listing in listings[since..<through] {
+            if let basic = basics[listing.code], isListed(basic, on: date) { carried.insert(listing.code) }
         }
         return (carried, .previousDay)
     }
@@ -138,14 +156,10 @@ public struct QualityCheck: Sendable {
             ]), runID: runID, checkedAt: stamp)
     }
 
-    func limit(for code: TSCode, on date: TradeDate) -> PriceLimit? {
+    func limit(for code: TSCode, on date: TradeDate, index: Int?) -> PriceLimit? {
         guard let board = code.board, let basic = basics[code] else { return nil }
         var sinceListing: Int?
-        if let listed = basic.listDate, let first = calendar.onOrAfter(listed), let i = calendar.index(of: first),
-            let j = calendar.index(of: date)
-        {
-            sinceListing = j - i
-        }
+        if let first = firstDayIndex[code], let index { sinceListing = index - first }
         return PriceLimit(board: board, isST: basic.isST, tradeDate: date, tradingDaysSinceListing: sinceListing)
     }
 }

@@ -77,6 +77,24 @@ public final class TushareFixture: Sendable {
 
     public func callCount(_ api: String) -> Int { calls.filter { $0.api == api }.count }
 
+    /// Renders now the replies to one call per trade date of each per-day API, so that a
+    /// benchmark times the client, not the fixture's JSON writing (the real server's work
+    /// happens on another machine).
+    public func prerenderDailyReplies() {
+        let market = state.market
+        let dates = market.calendar.openDays
+        var rendered: [String: String] = [:]
+        for api in ["daily", "adj_factor", "daily_basic"] {
+            for date in dates {
+                let params = ["trade_date": date.description]
+                guard let table = FixtureReplies.table(api: api, params: params, market: market) else { continue }
+                rendered[FixtureState.cacheKey(api, params)] = FixtureReplies.json(
+                    TushareResponse(code: 0, msg: "", data: table, requestID: UUID().uuidString))
+            }
+        }
+        state.lock.withLock { state.rendered.merge(rendered) { a, _ in a } }
+    }
+
     /// Calls refused with the rate-limit message.
     public var rateLimitedReplies: Int { state.lock.withLock { state.rateLimitedReplies } }
 
@@ -101,6 +119,12 @@ final class FixtureState: @unchecked Sendable {
     let limits: [String: Int]
     let window: Duration
     var rateLimitedReplies = 0
+    /// Successful replies rendered ahead of time, by `cacheKey`.
+    var rendered: [String: String] = [:]
+
+    static func cacheKey(_ api: String, _ params: [String: String]) -> String {
+        api + "?" + params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+    }
     var faults: [(String?, TushareFixture.Fault)] = []
     var denied: Set<String> = []
     var calls: [(api: String, at: ContinuousClock.Instant)] = []
@@ -225,6 +249,11 @@ final class FixtureHandler: ChannelInboundHandler, @unchecked Sendable {
                 TushareResponse(
                     code: 40203,
                     msg: "抱歉，您每分钟最多访问该接口\(overLimit)次，权限的具体详情访问：https://tushare.pro/document/1?doc_id=108。", data: nil))
+        }
+        if fault == nil,
+            let ready = state.lock.withLock({ state.rendered[FixtureState.cacheKey(api, request.params)] })
+        {
+            return ready
         }
         guard var table = FixtureReplies.table(api: api, params: request.params, market: state.market) else {
             return encode(TushareResponse(code: 40101, msg: "接口名称错误 \(api)", data: nil))

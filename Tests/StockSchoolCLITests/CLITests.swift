@@ -26,7 +26,11 @@ import Testing
 
     static func run(
         _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
-    ) throws -> Result {
+    ) async throws -> Result {
+        try await offPool { try runBlocking(arguments, in: directory, environment: environment) }
+    }
+
+    static func runBlocking(_ arguments: [String], in directory: URL?, environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -44,12 +48,13 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Both pipes drain at once: a child that fills one while we wait on the other would hang.
+        let stderr = try offPoolBlocking { err.fileHandleForReading.readDataToEndOfFile() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+            stderr: String(decoding: stderr.wait(), as: UTF8.self))
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -58,11 +63,11 @@ import Testing
         return url
     }
 
-    @Test func helpExplainsTheCommands() throws {
-        let result = try Self.run(["--help"])
+    @Test func helpExplainsTheCommands() async throws {
+        let result = try await Self.run(["--help"])
         #expect(result.status == 0)
         for word in ["demo", "sync", "init", "db", "Exit codes"] { #expect(result.stdout.contains(word)) }
-        let sync = try Self.run(["sync", "--help"])
+        let sync = try await Self.run(["sync", "--help"])
         #expect(sync.status == 0)
         #expect(sync.stdout.contains("--stocks"))
     }
@@ -77,39 +82,39 @@ import Testing
         (["db", "stats", "--store", "mysql://localhost/x"], "mysql://localhost/x"),
         (["frobnicate"], "frobnicate"),
     ])
-    func badUsageExitsTwoAndNamesTheProblem(_ arguments: [String], _ named: String) throws {
-        let result = try Self.run(arguments)
+    func badUsageExitsTwoAndNamesTheProblem(_ arguments: [String], _ named: String) async throws {
+        let result = try await Self.run(arguments)
         #expect(result.status == 2, "\(arguments): \(result.stderr)")
         #expect(result.stderr.contains(named), "\(arguments): \(result.stderr)")
     }
 
-    @Test func aConfigFileTypoIsAnErrorNamingKeyAndLine() throws {
+    @Test func aConfigFileTypoIsAnErrorNamingKeyAndLine() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try "database:\n  ulr: sqlite:///x.sqlite\n".write(
             to: directory.appendingPathComponent("stockschool.yaml"), atomically: true, encoding: .utf8)
-        let result = try Self.run(["db", "stats"], in: directory)
+        let result = try await Self.run(["db", "stats"], in: directory)
         #expect(result.status == 2)
         #expect(result.stderr.contains("database.ulr"))
         #expect(result.stderr.contains("line 2"))
     }
 
-    @Test func statsOnAStoreWithoutSchemaSaysToInit() throws {
+    @Test func statsOnAStoreWithoutSchemaSaysToInit() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let result = try Self.run(["db", "stats", "--store", "sqlite://\(directory.path)/empty.sqlite"])
+        let result = try await Self.run(["db", "stats", "--store", "sqlite://\(directory.path)/empty.sqlite"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("stockschool init"))
     }
 
-    @Test func initCreatesTheStoreAndIsRepeatable() throws {
+    @Test func initCreatesTheStoreAndIsRepeatable() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = "sqlite://\(directory.path)/nested/dir/s.sqlite"
-        let first = try Self.run(["init", "--store", store, "--json"])
+        let first = try await Self.run(["init", "--store", store, "--json"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("\"applied\" : [\n    1\n  ]"))
-        let second = try Self.run(["init", "--store", store])
+        let second = try await Self.run(["init", "--store", store])
         #expect(second.status == 0)
         #expect(second.stdout.contains("up to date"))
     }
@@ -131,9 +136,9 @@ import Testing
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let arguments = ["demo", "--stocks", "30", "--start", "20240102", "--end", "20240628", "--store", url]
-        let demo = try Self.run(arguments, in: directory)
+        let demo = try await Self.run(arguments, in: directory)
         #expect(demo.status == 0, "\(demo.stderr)")
-        let stats = try Self.run(["db", "stats", "--json", "--store", url], in: directory)
+        let stats = try await Self.run(["db", "stats", "--json", "--store", url], in: directory)
         #expect(stats.status == 0, "\(stats.stderr)")
         let decoded = try JSONDecoder().decode(Stats.self, from: Data(stats.stdout.utf8))
         #expect(decoded.tables.count == 10)
@@ -142,11 +147,11 @@ import Testing
         }
         let daily = try #require(decoded.tables.first { $0.table == "stock_daily" })
         #expect(daily.firstDate == "20240102")
-        let again = try Self.run(arguments + ["--json"], in: directory)
+        let again = try await Self.run(arguments + ["--json"], in: directory)
         #expect(again.status == 0)
         #expect(again.stdout.contains("\"units\" : 0"))
         let statsAgain = try JSONDecoder().decode(
-            Stats.self, from: Data(try Self.run(["db", "stats", "--json", "--store", url]).stdout.utf8))
+            Stats.self, from: Data(try await Self.run(["db", "stats", "--json", "--store", url]).stdout.utf8))
         let before = Dictionary(uniqueKeysWithValues: decoded.tables.map { ($0.table, $0.rows) })
         for table in statsAgain.tables where table.table != "sync_runs" {
             #expect(table.rows == before[table.table], "\(table.table) changed on a rerun")
@@ -158,32 +163,33 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = "sqlite://\(directory.path)/p.sqlite"
         let market = ["--stocks", "10", "--start", "20240102", "--end", "20240131"]
-        #expect(try Self.run(["demo", "--store", url] + market).status == 0)
-        let complete = try Self.run(["sync", "--store", url, "--plan"] + market)
+        #expect(try await Self.run(["demo", "--store", url] + market).status == 0)
+        let complete = try await Self.run(["sync", "--store", url, "--plan"] + market)
         #expect(complete.stdout.contains("Nothing to fetch."), "\(complete.stdout)")
         // Punch a hole in the checkpoints, then ask for the plan.
         let store = try await openStore(url: url)
         try await store.query(
             SQLStatement("DELETE FROM sync_state WHERE dataset = 'adj_factor' AND trade_date IN (20240110, 20240111)"))
         try await store.close()
-        let plan = try Self.run(["sync", "--store", url, "--plan"] + market)
+        let plan = try await Self.run(["sync", "--store", url, "--plan"] + market)
         #expect(plan.status == 0)
         #expect(plan.stdout.contains("adj_factor   2 missing: 20240110–20240111"), "\(plan.stdout)")
         #expect(plan.stdout.contains("daily        0 missing"))
         #expect(plan.stdout.contains("2 units to fetch."))
-        let status = try Self.run(["sync", "status", "--store", url])
+        let status = try await Self.run(["sync", "status", "--store", url])
         #expect(status.status == 0, "\(status.stderr)")
         #expect(status.stdout.contains("Last run"))
     }
 
-    @Test func qualityListsReportsWorstFirst() throws {
+    @Test func qualityListsReportsWorstFirst() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = "sqlite://\(directory.path)/q.sqlite"
         #expect(
-            try Self.run(["demo", "--store", url, "--stocks", "10", "--start", "20240102", "--end", "20240131"]).status
+            try await Self.run(["demo", "--store", url, "--stocks", "10", "--start", "20240102", "--end", "20240131"])
+                .status
                 == 0)
-        let json = try Self.run(["quality", "--store", url, "--json"])
+        let json = try await Self.run(["quality", "--store", url, "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         // January 2024: 23 weekdays less New Year's Day = 22 open days, one report each per dataset
         // (daily, adj_factor, daily_basic), plus one for trade_cal.
@@ -191,20 +197,20 @@ import Testing
         #expect(json.stdout.contains("\"below08\" : 0"))
         #expect(json.stdout.contains("\"overall\" : 1"))
         #expect(json.stdout.contains("\"freshness\""))
-        let text = try Self.run(["quality", "--store", url])
+        let text = try await Self.run(["quality", "--store", url])
         #expect(text.stdout.contains("Overall quality 1.000"), "\(text.stdout)")
         #expect(text.stdout.contains("Freshness: daily, adj_factor, daily_basic, index_daily up to date."))
-        let one = try Self.run(["quality", "--store", url, "--date", "20240105"])
+        let one = try await Self.run(["quality", "--store", url, "--date", "20240105"])
         #expect(one.stdout.contains("20240105"))
         #expect(!one.stdout.contains("20240108"))
-        #expect(try Self.run(["quality", "--store", url, "--below", "2"]).status == 2)
+        #expect(try await Self.run(["quality", "--store", url, "--below", "2"]).status == 2)
     }
 
-    @Test func tushareSyncNeedsAToken() throws {
-        let result = try Self.run(["sync", "--source", "tushare", "--store", "sqlite:///tmp/ss-no-token.sqlite"])
+    @Test func tushareSyncNeedsAToken() async throws {
+        let result = try await Self.run(["sync", "--source", "tushare", "--store", "sqlite:///tmp/ss-no-token.sqlite"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("TUSHARE_TOKEN"))
-        let mixed = try Self.run(["sync", "--source", "tushare", "--stocks", "10"])
+        let mixed = try await Self.run(["sync", "--source", "tushare", "--stocks", "10"])
         #expect(mixed.status == 2)
     }
 
@@ -217,14 +223,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = "sqlite://\(directory.path)/t.sqlite"
         let environment = ["TUSHARE_TOKEN": TushareFixture.token, "TUSHARE_API_URL": fixture.baseURL]
-        let result = try Self.run(
+        let result = try await Self.run(
             ["sync", "--source", "tushare", "--start", "20240301", "--end", "20240315", "--store", store, "--json"],
             environment: environment)
         try await fixture.stop()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\"status\" : \"succeeded\""))
         let stats = try JSONDecoder().decode(
-            Stats.self, from: Data(try Self.run(["db", "stats", "--json", "--store", store]).stdout.utf8))
+            Stats.self, from: Data(try await Self.run(["db", "stats", "--json", "--store", store]).stdout.utf8))
         #expect(stats.tables.first { $0.table == "stock_daily" }?.rows == market.rowCounts.daily)
     }
 

@@ -41,7 +41,7 @@ import Testing
         let sync = ["sync", "--source", "tushare", "--start", "20240401", "--end", "20240531", "--concurrency", "1"]
         do {
             let first = try start(sync + ["--store", clean.url], environment: environment)
-            first.waitUntilExit()
+            await offPool { first.waitUntilExit() }
             #expect(first.terminationStatus == 0)
             // Kill points by progress, not by clock (a loaded machine would move a timed kill):
             // each run is killed once the fixture has answered this many more of its calls —
@@ -59,14 +59,14 @@ import Testing
                     if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
                 }
                 watcher.start()
-                process.waitUntilExit()
+                await offPool { process.waitUntilExit() }
             }
             // The last kill interrupted a run: the store is incomplete before the final run.
             let interrupted = try await StoreSnapshot(url: resumed.url)
             let expected = try await StoreSnapshot(url: clean.url)
             #expect(interrupted.checkpoints < expected.checkpoints)
             let last = try start(sync + ["--store", resumed.url], environment: environment)
-            last.waitUntilExit()
+            await offPool { last.waitUntilExit() }
             #expect(last.terminationStatus == 0)
             #expect(expected.daily.count == market.rowCounts.daily)
             #expect(try await StoreSnapshot(url: resumed.url) == expected)

@@ -33,5 +33,16 @@ import Testing
     @Test func ordersLikeTheString() throws {
         let codes = try ["600000.SH", "000001.SZ", "300750.SZ"].map(TSCode.init)
         #expect(codes.sorted().map(\.description) == ["000001.SZ", "300750.SZ", "600000.SH"])
+        // Equal symbols on different exchanges, and a spread of symbols: the order, equality
+        // and hashing of codes are those of their text.
+        var texts: [String] = []
+        for symbol in ["000001", "000002", "300750", "430047", "600000", "688981", "830799", "999999"] {
+            for suffix in ["SZ", "BJ", "SH"] { texts.append("\(symbol).\(suffix)") }
+        }
+        let all = try texts.map(TSCode.init)
+        #expect(all.sorted().map(\.description) == texts.sorted())
+        #expect(Set(all).count == texts.count)
+        #expect(try TSCode("000001.SZ") == TSCode("000001.SZ"))
+        #expect(try TSCode("000001.SZ") != TSCode("000001.SH"))
     }
 }

@@ -235,10 +235,14 @@ import Testing
         let window = Duration.seconds(1)
         try await withFixture(limits: Dictionary(uniqueKeysWithValues: apis.map { ($0, perWindow) }), window: window) {
             fixture, market, store in
-            let limiter = RateLimiter(
-                limits: Dictionary(uniqueKeysWithValues: apis.map { ($0, RateLimiter.Limit(calls: perWindow, per: window)) }))
+            // The margin absorbs the arrival jitter of a loaded test machine (the whole suite runs
+            // in parallel on two cores, and a request can wait on a busy event loop for hundreds
+            // of milliseconds); at Tushare's real one-minute window the default 2% (1.2 s) does
+            // (BENCHMARKS.md, limiter).
+            let limit = RateLimiter.Limit(calls: perWindow, per: window, margin: window)
+            let limiter = RateLimiter(limits: Dictionary(uniqueKeysWithValues: apis.map { ($0, limit) }))
             var request = Self.request()
-            request.concurrency = 6
+            request.concurrency = 3
             let clock = ContinuousClock()
             let started = clock.now
             let report = try await SyncEngine(source: source(fixture, limiter: limiter), store: store).run(request)
@@ -248,7 +252,8 @@ import Testing
             let days = market.calendar.count
             for api in apis {
                 #expect(fixture.callCount(api) == days)
-                #expect(fixture.busiestWindow(api, window: window) <= perWindow, "\(api)")
+                let arrivals = fixture.calls.filter { $0.api == api }.map { ($0.at - started).formatted() }
+                #expect(fixture.busiestWindow(api, window: window) <= perWindow, "\(api): \(arrivals)")
             }
             // 21 calls per API at 5 a second cannot finish in under 4 seconds.
             #expect(elapsed >= RateLimiter.Limit(calls: perWindow, per: window).minimumDuration(of: days))

@@ -17,6 +17,11 @@ enum TushareAPI {
     ]
     static let tradeCalFields = ["exchange", "cal_date", "is_open", "pretrade_date"]
 
+    /// The reader's fields for `names`, in order.
+    static func fields(_ r: TushareTableReader, _ names: [String]) -> [TushareTableReader.Field] {
+        names.map(r.field)
+    }
+
     static func bars(_ api: String, _ table: TushareResponse.Table) throws(TushareError) -> [DailyBar] {
         try bars(.api(api), table)
     }
@@ -27,16 +32,23 @@ enum TushareAPI {
         -> [DailyBar]
     {
         let r = try TushareTableReader(origin: origin, table: table, required: dailyFields)
+        let (code, date, open, high, low, close) = (
+            r.field("ts_code"), r.field("trade_date"), r.field("open"), r.field("high"), r.field("low"),
+            r.field("close")
+        )
+        let (preClose, change, pctChg, vol, amount) = (
+            r.field("pre_close"), r.field("change"), r.field("pct_chg"), r.field("vol"), r.field("amount")
+        )
         var bars: [DailyBar] = []
         bars.reserveCapacity(r.rowCount)
         for i in 0..<r.rowCount {
             bars.append(
                 DailyBar(
-                    tsCode: try r.code(i), tradeDate: try r.requiredDate(i, "trade_date"),
-                    open: try r.requiredDouble(i, "open"), high: try r.requiredDouble(i, "high"),
-                    low: try r.requiredDouble(i, "low"), close: try r.requiredDouble(i, "close"),
-                    preClose: try r.double(i, "pre_close"), change: try r.double(i, "change"),
-                    pctChg: try r.double(i, "pct_chg"), vol: try r.double(i, "vol"), amount: try r.double(i, "amount")))
+                    tsCode: try r.code(i, code), tradeDate: try r.requiredDate(i, date),
+                    open: try r.requiredDouble(i, open), high: try r.requiredDouble(i, high),
+                    low: try r.requiredDouble(i, low), close: try r.requiredDouble(i, close),
+                    preClose: try r.double(i, preClose), change: try r.double(i, change),
+                    pctChg: try r.double(i, pctChg), vol: try r.double(i, vol), amount: try r.double(i, amount)))
         }
         return bars
     }
@@ -47,14 +59,15 @@ enum TushareAPI {
         let r = try TushareTableReader(origin: origin, table: table, required: adjFactorFields)
         var rows: [AdjFactor] = []
         rows.reserveCapacity(r.rowCount)
+        let (code, date, adj) = (r.field("ts_code"), r.field("trade_date"), r.field("adj_factor"))
         for i in 0..<r.rowCount {
-            let factor = try r.requiredDouble(i, "adj_factor")
+            let factor = try r.requiredDouble(i, adj)
             guard factor > 0 else {
                 throw .malformedPayload(
                     api: "adj_factor", reason: "row \(i) field adj_factor: \(factor) is not positive")
             }
             rows.append(
-                AdjFactor(tsCode: try r.code(i), tradeDate: try r.requiredDate(i, "trade_date"), adjFactor: factor))
+                AdjFactor(tsCode: try r.code(i, code), tradeDate: try r.requiredDate(i, date), adjFactor: factor))
         }
         return rows
     }
@@ -65,24 +78,27 @@ enum TushareAPI {
         let r = try TushareTableReader(origin: origin, table: table, required: dailyBasicFields)
         var rows: [DailyBasic] = []
         rows.reserveCapacity(r.rowCount)
+        let (code, date) = (r.field("ts_code"), r.field("trade_date"))
+        // Columns looked up once, not per row.
+        let f = fields(r, dailyBasicFields)
         for i in 0..<r.rowCount {
-            var basic = DailyBasic(tsCode: try r.code(i), tradeDate: try r.requiredDate(i, "trade_date"))
-            basic.close = try r.double(i, "close")
-            basic.turnoverRate = try r.double(i, "turnover_rate")
-            basic.turnoverRateF = try r.double(i, "turnover_rate_f")
-            basic.volumeRatio = try r.double(i, "volume_ratio")
-            basic.pe = try r.double(i, "pe")
-            basic.peTtm = try r.double(i, "pe_ttm")
-            basic.pb = try r.double(i, "pb")
-            basic.ps = try r.double(i, "ps")
-            basic.psTtm = try r.double(i, "ps_ttm")
-            basic.dvRatio = try r.double(i, "dv_ratio")
-            basic.dvTtm = try r.double(i, "dv_ttm")
-            basic.totalShare = try r.double(i, "total_share")
-            basic.floatShare = try r.double(i, "float_share")
-            basic.freeShare = try r.double(i, "free_share")
-            basic.totalMv = try r.double(i, "total_mv")
-            basic.circMv = try r.double(i, "circ_mv")
+            var basic = DailyBasic(tsCode: try r.code(i, code), tradeDate: try r.requiredDate(i, date))
+            basic.close = try r.double(i, f[2])
+            basic.turnoverRate = try r.double(i, f[3])
+            basic.turnoverRateF = try r.double(i, f[4])
+            basic.volumeRatio = try r.double(i, f[5])
+            basic.pe = try r.double(i, f[6])
+            basic.peTtm = try r.double(i, f[7])
+            basic.pb = try r.double(i, f[8])
+            basic.ps = try r.double(i, f[9])
+            basic.psTtm = try r.double(i, f[10])
+            basic.dvRatio = try r.double(i, f[11])
+            basic.dvTtm = try r.double(i, f[12])
+            basic.totalShare = try r.double(i, f[13])
+            basic.floatShare = try r.double(i, f[14])
+            basic.freeShare = try r.double(i, f[15])
+            basic.totalMv = try r.double(i, f[16])
+            basic.circMv = try r.double(i, f[17])
             rows.append(basic)
         }
         return rows

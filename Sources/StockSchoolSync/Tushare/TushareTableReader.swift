@@ -63,13 +63,33 @@ struct TushareTableReader {
         }
     }
 
-    private func cell(_ row: Int, _ field: String) -> TushareValue {
-        guard let i = position[field] else { return .null }
+    /// A field by name, its column looked up once, for loops over many rows.
+    struct Field: ExpressibleByStringLiteral, CustomStringConvertible {
+        let name: String
+        let index: Int?
+
+        init(stringLiteral name: String) {
+            self.name = name
+            self.index = nil
+        }
+
+        init(name: String, index: Int?) {
+            self.name = name
+            self.index = index
+        }
+
+        var description: String { name }
+    }
+
+    func field(_ name: String) -> Field { Field(name: name, index: position[name]) }
+
+    private func cell(_ row: Int, _ field: Field) -> TushareValue {
+        guard let i = field.index ?? position[field.name] else { return .null }
         return table.items[row][i]
     }
 
-    private func bad(_ row: Int, _ field: String, _ what: String) -> TushareError {
-        let column = (position[field] ?? 0) + 1
+    private func bad(_ row: Int, _ field: Field, _ what: String) -> TushareError {
+        let column = (field.index ?? position[field.name] ?? 0) + 1
         switch origin {
         case .api: return .malformedPayload(api: api, reason: "row \(row) field \(field): \(what)")
         case .csv:
@@ -78,7 +98,7 @@ struct TushareTableReader {
         }
     }
 
-    func text(_ row: Int, _ field: String) throws(TushareError) -> String? {
+    func text(_ row: Int, _ field: Field) throws(TushareError) -> String? {
         switch cell(row, field) {
         case .null: return nil
         case .string(let s): return s
@@ -86,12 +106,12 @@ struct TushareTableReader {
         }
     }
 
-    func requiredText(_ row: Int, _ field: String) throws(TushareError) -> String {
+    func requiredText(_ row: Int, _ field: Field) throws(TushareError) -> String {
         guard let value = try text(row, field), !value.isEmpty else { throw bad(row, field, "missing") }
         return value
     }
 
-    func double(_ row: Int, _ field: String) throws(TushareError) -> Double? {
+    func double(_ row: Int, _ field: Field) throws(TushareError) -> Double? {
         switch cell(row, field) {
         case .null: return nil
         case .number(let n):
@@ -104,22 +124,22 @@ struct TushareTableReader {
         }
     }
 
-    func requiredDouble(_ row: Int, _ field: String) throws(TushareError) -> Double {
+    func requiredDouble(_ row: Int, _ field: Field) throws(TushareError) -> Double {
         guard let value = try double(row, field) else { throw bad(row, field, "missing") }
         return value
     }
 
-    func date(_ row: Int, _ field: String) throws(TushareError) -> TradeDate? {
+    func date(_ row: Int, _ field: Field) throws(TushareError) -> TradeDate? {
         guard let raw = try text(row, field), !raw.isEmpty else { return nil }
         do { return try TradeDate(raw) } catch { throw bad(row, field, error.description) }
     }
 
-    func requiredDate(_ row: Int, _ field: String) throws(TushareError) -> TradeDate {
+    func requiredDate(_ row: Int, _ field: Field) throws(TushareError) -> TradeDate {
         guard let value = try date(row, field) else { throw bad(row, field, "missing") }
         return value
     }
 
-    func code(_ row: Int, _ field: String = "ts_code") throws(TushareError) -> TSCode {
+    func code(_ row: Int, _ field: Field = "ts_code") throws(TushareError) -> TSCode {
         let raw = try requiredText(row, field)
         do { return try TSCode(raw) } catch { throw bad(row, field, error.description) }
     }
