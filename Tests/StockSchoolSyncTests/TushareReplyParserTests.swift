@@ -48,4 +48,33 @@ import Testing
     func rejectsWhatIsNotAReply(_ text: String) {
         #expect(throws: TushareReplyParser.Invalid.self) { try parse(text) }
     }
+
+    /// The fast path must give exactly the bits a correctly rounded parser (`Double(String)`,
+    /// i.e. strtod) gives, and decline what it cannot do exactly.
+    @Test func shortDecimalsParseToTheSameBitsAsStrtod() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200_000 {
+            let digits = Int.random(in: 1...15, using: &generator)
+            var mantissa = String(UInt64.random(in: 0..<UInt64(pow(10, Double(digits))), using: &generator))
+            let places = Int.random(in: 0...min(12, mantissa.count + 6), using: &generator)
+            if places > 0 {
+                if mantissa.count <= places {
+                    mantissa = String(repeating: "0", count: places - mantissa.count + 1) + mantissa
+                }
+                mantissa.insert(".", at: mantissa.index(mantissa.endIndex, offsetBy: -places))
+            }
+            let text = (Bool.random(using: &generator) ? "-" : "") + mantissa
+            let bytes = Array((text + ",").utf8)
+            let (value, consumed) = try #require(TushareReplyParser.shortDecimal(bytes, at: 0), "\(text)")
+            let expected = try #require(Double(text))
+            #expect(value.bitPattern == expected.bitPattern, "\(text)")
+            #expect(consumed == text.utf8.count)
+        }
+        for declined in ["1e5", "1.5E-3", "1234567890123456", "0.00000000000000000000001", "01", "1.", "-"] {
+            #expect(TushareReplyParser.shortDecimal(Array((declined + ",").utf8), at: 0) == nil, "\(declined)")
+        }
+        // What the fast path declines still parses, through strtod.
+        let reply = try parse(#"{"code":0,"msg":"","data":{"fields":["a"],"items":[[1e5],[1234567890123456.5]]}}"#)
+        #expect(reply.data?.items == [[.number(1e5)], [.number(1234567890123456.5)]])
+    }
 }

@@ -167,6 +167,10 @@ struct TushareReplyParser {
     }
 
     private mutating func number() throws(Invalid) -> Double {
+        if let (value, consumed) = Self.shortDecimal(bytes, at: i) {
+            i += consumed
+            return value
+        }
         let offset = i
         let (value, consumed) = bytes.withUnsafeBufferPointer { buffer -> (Double, Int) in
             guard let base = buffer.baseAddress else { return (0, 0) }
@@ -179,6 +183,52 @@ struct TushareReplyParser {
         guard consumed > 0, value.isFinite else { throw fail("bad number") }
         i += consumed
         return value
+    }
+
+    /// Exact powers of ten: every one up to 10^22 is a double.
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// Market data is short decimals (`12.34`, `1234567.8`); for a JSON number with at most 15
+    /// significant digits and a decimal exponent within ±22 both the digits and the power of ten
+    /// are exact doubles, so one multiplication or division rounds correctly (Clinger's fast
+    /// path) and gives the same bits as `strtod`. Anything else returns `nil` for `strtod`.
+    static func shortDecimal(_ bytes: [UInt8], at start: Int) -> (Double, Int)? {
+        var k = start
+        let negative = bytes[k] == UInt8(ascii: "-")
+        if negative { k += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        let firstDigit = k
+        while k < bytes.count, bytes[k] &- UInt8(ascii: "0") < 10 {
+            if mantissa != 0 || bytes[k] != UInt8(ascii: "0") { digits += 1 }
+            mantissa = mantissa &* 10 &+ UInt64(bytes[k] &- UInt8(ascii: "0"))
+            k += 1
+        }
+        let integerDigits = k - firstDigit
+        guard integerDigits > 0, integerDigits == 1 || bytes[firstDigit] != UInt8(ascii: "0") else { return nil }
+        if k < bytes.count, bytes[k] == UInt8(ascii: ".") {
+            k += 1
+            let fractionStart = k
+            while k < bytes.count, bytes[k] &- UInt8(ascii: "0") < 10 {
+                if mantissa != 0 || bytes[k] != UInt8(ascii: "0") { digits += 1 }
+                mantissa = mantissa &* 10 &+ UInt64(bytes[k] &- UInt8(ascii: "0"))
+                exponent -= 1
+                k += 1
+            }
+            guard k > fractionStart else { return nil }
+        }
+        // Exponents, long mantissas: rare in Tushare replies, left to strtod.
+        guard k < bytes.count, bytes[k] != UInt8(ascii: "e"), bytes[k] != UInt8(ascii: "E"), digits <= 15,
+            -exponent <= 22
+        else { return nil }
+        var value = Double(mantissa)
+        if exponent < 0 { value /= powersOfTen[-exponent] }
+        return (negative ? -value : value, k - start)
     }
 
     private mutating func string() throws(Invalid) -> String {
