@@ -18,42 +18,52 @@ public struct QualityCheck: Sendable {
         public var detail: String
     }
 
-    let basics: [TSCode: StockBasic]
+    /// What the checks need of a stock, worked out once from `stock_basic` (not per row: the
+    /// board and ST status come from the code's and name's text).
+    struct Listing: Sendable {
+        let board: Board?
+        let isST: Bool
+        let listDate: TradeDate?
+        let delistDate: TradeDate?
+        /// Calendar index of the first open day on or after listing.
+        let firstDayIndex: Int?
+
+        func isListed(on date: TradeDate) -> Bool {
+            guard board != nil, let listDate, listDate <= date else { return false }
+            if let delistDate, delistDate <= date { return false }
+            return true
+        }
+    }
+
+    let listings: [TSCode: Listing]
     let calendar: TradingCalendar
     /// Stocks by list date, to find the listings between two days without scanning them all.
-    let listings: [(date: TradeDate, code: TSCode)]
-    /// Calendar index of each stock's first open day, for the days-since-listing price-limit rule.
-    let firstDayIndex: [TSCode: Int]
+    let byListDate: [(date: TradeDate, code: TSCode)]
 
     public init(stockBasic: [StockBasic], calendar: TradingCalendar) {
-        let basics = Dictionary(stockBasic.map { ($0.tsCode, $0) }, uniquingKeysWith: { a, _ in a })
-        self.basics = basics
-        self.calendar = calendar
-        self.listings = basics.values.compactMap { b in b.listDate.map { ($0, b.tsCode) } }.sorted { $0.date < $1.date }
-        var firstDayIndex: [TSCode: Int] = [:]
-        for (code, basic) in basics {
-            if let listed = basic.listDate, let first = calendar.onOrAfter(listed), let i = calendar.index(of: first) {
-                firstDayIndex[code] = i
-            }
+        var listings: [TSCode: Listing] = [:]
+        for basic in stockBasic where listings[basic.tsCode] == nil {
+            var first: Int?
+            if let listed = basic.listDate, let day = calendar.onOrAfter(listed) { first = calendar.index(of: day) }
+            listings[basic.tsCode] = Listing(
+                board: basic.tsCode.board, isST: basic.isST, listDate: basic.listDate, delistDate: basic.delistDate,
+                firstDayIndex: first)
         }
-        self.firstDayIndex = firstDayIndex
+        self.listings = listings
+        self.calendar = calendar
+        self.byListDate = listings.compactMap { code, listing in listing.listDate.map { ($0, code) } }
+            .sorted { ($0.date, $0.code) < ($1.date, $1.code) }
     }
 
     /// Stocks listed on `date` (list_date on or before it, not yet delisted).
     public func listed(on date: TradeDate) -> Set<TSCode> {
-        var codes = Set<TSCode>(minimumCapacity: basics.count)
-        for (code, basic) in basics where isListed(basic, on: date) { codes.insert(code) }
+        var codes = Set<TSCode>(minimumCapacity: listings.count)
+        for (code, listing) in listings where listing.isListed(on: date) { codes.insert(code) }
         return codes
     }
 
     public func expectedCount(on date: TradeDate) -> Int {
-        basics.values.reduce(0) { $0 + (isListed($1, on: date) ? 1 : 0) }
-    }
-
-    func isListed(_ basic: StockBasic, on date: TradeDate) -> Bool {
-        guard basic.tsCode.board != nil, let listedOn = basic.listDate, listedOn <= date else { return false }
-        if let delisted = basic.delistDate, delisted <= date { return false }
-        return true
+        listings.values.reduce(0) { $0 + ($1.isListed(on: date) ? 1 : 0) }
     }
 
     public func check(
@@ -131,16 +141,14 @@ public struct QualityCheck: Sendable {
     /// are still listed, plus listings since; without a previous day, those listed.
     func expectedUniverse(on date: TradeDate, context: QualityContext) -> (Set<TSCode>?, Coverage.Basis) {
         guard let previous = context.previousCodes, !previous.isEmpty, let previousDate = calendar.previous(date)
-        else { return (basics.isEmpty ? nil : listed(on: date), .listed) }
-        guard !basics.isEmpty else { return (previous, .previousDay) }
+        else { return (listings.isEmpty ? nil : listed(on: date), .listed) }
+        guard !listings.isEmpty else { return (previous, .previousDay) }
         var carried = Set<TSCode>(minimumCapacity: previous.count + 8)
-        for code in previous {
-            if let basic = basics[code], isListed(basic, on: date) { carried.insert(code) }
-        }
-        let since = listings.partitionPoint { $0.date <= previousDate }
-        let through = listings.partitionPoint { $0.date <= date }
-        for listing in listings[since..<through] {
-            if let basic = basics[listing.code], isListed(basic, on: date) { carried.insert(listing.code) }
+        for code in previous where listings[code]?.isListed(on: date) == true { carried.insert(code) }
+        let since = byListDate.partitionPoint { $0.date <= previousDate }
+        let through = byListDate.partitionPoint { $0.date <= date }
+        for listed in byListDate[since..<through] where listings[listed.code]?.isListed(on: date) == true {
+            carried.insert(listed.code)
         }
         return (carried, .previousDay)
     }
@@ -157,10 +165,10 @@ public struct QualityCheck: Sendable {
     }
 
     func limit(for code: TSCode, on date: TradeDate, index: Int?) -> PriceLimit? {
-        guard let board = code.board, let basic = basics[code] else { return nil }
+        guard let listing = listings[code], let board = listing.board else { return nil }
         var sinceListing: Int?
-        if let first = firstDayIndex[code], let index { sinceListing = index - first }
-        return PriceLimit(board: board, isST: basic.isST, tradeDate: date, tradingDaysSinceListing: sinceListing)
+        if let first = listing.firstDayIndex, let index { sinceListing = index - first }
+        return PriceLimit(board: board, isST: listing.isST, tradeDate: date, tradingDaysSinceListing: sinceListing)
     }
 }
 

@@ -35,6 +35,16 @@ actor QualityMemory {
     /// Days kept per dataset; enough for every unit in flight and the day before each.
     private let keep: Int
     private var days: [Dataset: [TradeDate: Day]] = [:]
+    /// Units of this run not yet settled (committed or failed). A check waits for the days it
+    /// compares against while they are in flight, instead of silently skipping the comparison;
+    /// it only ever waits for units planned before its own, which are already running.
+    private var inFlight: Set<Unit> = []
+    private var waiters: [Unit: [CheckedContinuation<Void, Never>]] = [:]
+
+    struct Unit: Hashable {
+        let dataset: Dataset
+        let date: TradeDate
+    }
     /// Rows per synced day, ascending by date, for the trailing median.
     private var rowCounts: [Dataset: [(date: TradeDate, rows: Int)]] = [:]
 
@@ -66,6 +76,31 @@ actor QualityMemory {
 
     private func seed(_ counts: [Dataset: [(date: TradeDate, rows: Int)]]) { rowCounts = counts }
 
+    /// The run's planned units, before any starts.
+    func expect(_ units: [(Dataset, TradeDate)]) {
+        inFlight = Set(units.map { Unit(dataset: $0.0, date: $0.1) })
+    }
+
+    /// The unit committed, failed or will not run: whoever waits for it goes on.
+    func settle(_ dataset: Dataset, _ date: TradeDate) {
+        let unit = Unit(dataset: dataset, date: date)
+        inFlight.remove(unit)
+        for waiter in waiters.removeValue(forKey: unit) ?? [] { waiter.resume() }
+    }
+
+    /// The run is ending early: release every waiter.
+    func settleAll() {
+        inFlight = []
+        for waiter in waiters.values.joined() { waiter.resume() }
+        waiters = [:]
+    }
+
+    private func arrival(_ dataset: Dataset, _ date: TradeDate) async {
+        let unit = Unit(dataset: dataset, date: date)
+        guard inFlight.contains(unit) else { return }
+        await withCheckedContinuation { waiters[unit, default: []].append($0) }
+    }
+
     /// Records a committed day.
     func remember(_ dataset: Dataset, on date: TradeDate, _ day: Day) {
         keepDay(dataset, date, day)
@@ -88,8 +123,15 @@ actor QualityMemory {
 
     /// What the check of `dataset` on `date` compares against.
     func context(for dataset: Dataset, on date: TradeDate) async throws -> QualityContext {
+        guard let previous = calendar.previous(date) else {
+            return QualityContext(trailingMedian: trailingMedian(dataset, before: date))
+        }
+        await arrival(dataset, previous)
+        if dataset == .daily {
+            await arrival(.adjFactor, previous)
+            await arrival(.adjFactor, date)
+        }
         var context = QualityContext(trailingMedian: trailingMedian(dataset, before: date))
-        guard let previous = calendar.previous(date) else { return context }
         let before = try await day(dataset, previous)
         context.previousCodes = before?.codes
         if dataset == .daily, let before {

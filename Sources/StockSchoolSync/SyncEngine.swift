@@ -175,42 +175,55 @@ public struct SyncEngine: Sendable {
         var worstQuality: Double?
         var reports = 0
         let memory = try await QualityMemory.load(store: store, calendar: calendar, concurrency: request.concurrency)
+        await memory.expect(units)
         let unit = UnitRunner(source: source, store: store, quality: quality, memory: memory, runID: runID)
         try await withThrowingTaskGroup(of: UnitRunner.Result.self) { group in
             var pending = units[...]
-            func launch() {
+            func launch() async {
                 while let (dataset, date) = pending.popFirst() {
                     // Units of a dataset refused meanwhile are not even asked for.
-                    if skipped.contains(dataset.rawValue) { continue }
+                    if skipped.contains(dataset.rawValue) {
+                        await memory.settle(dataset, date)
+                        continue
+                    }
                     group.addTask { await unit.run(dataset, date) }
                     return
                 }
             }
-            for _ in 0..<request.concurrency { launch() }
-            while let result = try await group.next() {
-                outcome.calls += 1
-                completed += 1
-                switch result.outcome {
-                case .committed(let count, let score):
-                    rows += count
-                    rowsByDataset[result.dataset.rawValue, default: 0] += count
-                    if let score {
-                        worstQuality = min(worstQuality ?? 1, score)
-                        reports += 1
+            for _ in 0..<request.concurrency { await launch() }
+            func runUnits() async throws {
+                while let result = try await group.next() {
+                    outcome.calls += 1
+                    completed += 1
+                    switch result.outcome {
+                    case .committed(let count, let score):
+                        rows += count
+                        rowsByDataset[result.dataset.rawValue, default: 0] += count
+                        if let score {
+                            worstQuality = min(worstQuality ?? 1, score)
+                            reports += 1
+                        }
+                    case .failed(let error):
+                        switch FailureReaction(error) {
+                        case .stopRun: throw error
+                        case .skipDataset:
+                            if !skipped.contains(result.dataset.rawValue) { skipped.append(result.dataset.rawValue) }
+                        case .failUnit: failures.append("\(result.dataset.rawValue) \(result.date): \(error)")
+                        }
                     }
-                case .failed(let error):
-                    switch FailureReaction(error) {
-                    case .stopRun: throw error
-                    case .skipDataset:
-                        if !skipped.contains(result.dataset.rawValue) { skipped.append(result.dataset.rawValue) }
-                    case .failUnit: failures.append("\(result.dataset.rawValue) \(result.date): \(error)")
-                    }
+                    progress(
+                        SyncProgress(
+                            completedUnits: completed, totalUnits: total, rows: rows, dataset: result.dataset,
+                            tradeDate: result.date))
+                    await launch()
                 }
-                progress(
-                    SyncProgress(
-                        completedUnits: completed, totalUnits: total, rows: rows, dataset: result.dataset,
-                        tradeDate: result.date))
-                launch()
+            }
+            do {
+                try await runUnits()
+            } catch {
+                // Units still running may be waiting for ones that will now never run.
+                await memory.settleAll()
+                throw error
             }
         }
 
@@ -270,11 +283,14 @@ struct UnitRunner: Sendable {
     let runID: Int64
 
     func run(_ dataset: Dataset, _ date: TradeDate) async -> Result {
+        let result: Result
         do {
-            return Result(dataset: dataset, date: date, outcome: try await fetchAndCommit(dataset, date))
+            result = Result(dataset: dataset, date: date, outcome: try await fetchAndCommit(dataset, date))
         } catch {
-            return Result(dataset: dataset, date: date, outcome: .failed(error))
+            result = Result(dataset: dataset, date: date, outcome: .failed(error))
         }
+        await memory.settle(dataset, date)
+        return result
     }
 
     func checkpoint(_ dataset: Dataset, _ date: TradeDate, _ rows: Int) -> SyncCheckpoint {

@@ -97,6 +97,56 @@ import Testing
         }
     }
 
+    /// The sample market with slow `adj_factor` replies and one wrong `pre_close`, as a
+    /// concurrent sync against a real server may see: `daily` for a day arrives before that
+    /// day's `adj_factor`.
+    struct SlowFactorsSource: DataSource {
+        let inner: SampleSource
+        let corrupt: (code: TSCode, date: TradeDate)
+        var name: String { inner.name }
+
+        func stockBasic() async throws -> [StockBasic] { try await inner.stockBasic() }
+        func tradeCal(start: TradeDate, end: TradeDate) async throws -> [TradeCalDay] {
+            try await inner.tradeCal(start: start, end: end)
+        }
+        func daily(tradeDate: TradeDate) async throws -> [DailyBar] {
+            var bars = try await inner.daily(tradeDate: tradeDate)
+            if tradeDate == corrupt.date, let i = bars.firstIndex(where: { $0.tsCode == corrupt.code }) {
+                bars[i].preClose = (bars[i].preClose ?? 0) + 0.01
+            }
+            return bars
+        }
+        func adjFactor(tradeDate: TradeDate) async throws -> [AdjFactor] {
+            try await Task.sleep(for: .milliseconds(30))
+            return try await inner.adjFactor(tradeDate: tradeDate)
+        }
+        func dailyBasic(tradeDate: TradeDate) async throws -> [DailyBasic] {
+            try await inner.dailyBasic(tradeDate: tradeDate)
+        }
+        func indexDaily(tsCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexDailyBar] {
+            try await inner.indexDaily(tsCode: tsCode, start: start, end: end)
+        }
+    }
+
+    /// Each day's `pre_close` check needs that day's `adj_factor`; fetched concurrently it
+    /// arrives later, and the check must wait for it rather than skip the stocks.
+    @Test func concurrentUnitsStillCheckPreCloseContinuity() async throws {
+        let inner = try SampleSource(Self.configuration)
+        let days = inner.market.calendar.openDays
+        let victim = try #require(inner.market.daily(on: days[30]).first)
+        let source = SlowFactorsSource(inner: inner, corrupt: (victim.tsCode, days[30]))
+        try await TestStore.with(.sqlite) { (store: any MarketStore) async throws in
+            var request = Self.request()
+            request.concurrency = 6
+            let report = try await SyncEngine(source: source, store: store).run(request)
+            #expect(report.status == .succeeded)
+            let reports = try await store.read(QualityReport.self).filter { $0.dataset == "daily" }
+            let flagged = reports.filter { $0.findings.contains("pre_close") }
+            #expect(flagged.map(\.tradeDate) == [days[30]])
+            #expect(flagged.first?.findings.contains(victim.tsCode.description) == true)
+        }
+    }
+
     /// A source that stops answering after a number of calls, as a network would.
     struct FailingSource: DataSource {
         let inner: SampleSource
