@@ -231,7 +231,7 @@ struct SyncBench: AsyncParsableCommand {
 
     @OptionGroup var market: MarketOptions
     @Option(help: "sqlite, postgres, or both.") var backend = "both"
-    @Option(help: "Units fetched at once.") var concurrency = 4
+    @Option(help: "Units fetched at once (the CLI's default for Tushare).") var concurrency = 8
     @Flag(
         inversion: .prefixedNo,
         help: "Render the fixture's replies before timing: the real server's JSON writing does not run on our CPU.")
@@ -263,6 +263,7 @@ struct SyncBench: AsyncParsableCommand {
                 rows = report.rows
                 calls = report.calls
                 try await store.close()
+                removeSQLiteFiles(url)
             }
             report("\(backend) sync from the Tushare fixture (\(calls) calls)", seconds, rows: rows)
         }
@@ -343,6 +344,7 @@ struct LimiterBench: AsyncParsableCommand {
                 busiest = max(busiest, fixture.busiestWindow(api, window: .seconds(60)))
             }
             try await store.close()
+            removeSQLiteFiles(url)
             try await fixture.stop()
         }
         report("sync under Tushare's default limits", seconds)
@@ -350,4 +352,11 @@ struct LimiterBench: AsyncParsableCommand {
             "  wall / minimum: median \(String(format: "%.4f", median(ratios))) (runs: \(ratios.map { String(format: "%.4f", $0) }.joined(separator: ", "))); busiest 60 s window at the server: \(busiest) calls (limit \(perMinute)); refused calls: \(refused)"
         )
     }
+}
+
+/// Deletes a benchmark's SQLite store (and its WAL files): a 5,000-stock store is hundreds of MB.
+func removeSQLiteFiles(_ url: String) {
+    guard url.hasPrefix("sqlite://") else { return }
+    let path = String(url.dropFirst("sqlite://".count))
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }

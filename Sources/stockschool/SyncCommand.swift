@@ -56,7 +56,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Units fetched at once (default 4 for tushare, 1 for sample); the rate limiter still paces calls.",
+            "Units fetched at once (default 8 for tushare, 1 for sample and csv); the rate limiter still paces calls.",
             valueName: "n"))
     var concurrency: Int?
 
@@ -117,7 +117,7 @@ extension SyncCommand {
             guard start <= end else { throw StockSchoolError.invalidDateRange(start: start, end: end) }
             let request = SyncRequest(
                 datasets: selected ?? Dataset.allCases, start: start, end: end, full: full,
-                concurrency: concurrency ?? 4)
+                concurrency: concurrency ?? 8)
             return Target(name: "tushare", request: request) {
                 guard let token = configuration.tushareToken else {
                     throw StockSchoolError.invalidConfiguration(

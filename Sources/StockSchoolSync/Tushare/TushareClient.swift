@@ -134,7 +134,7 @@ public struct TushareClient: Sendable {
         }
         let reply: TushareResponse
         do {
-            reply = try TushareReplyParser.parse(Array(buffer: bytes))
+            reply = try TushareReplyParser.parse(bytes)
         } catch {
             throw TushareError.transport(
                 api: api,

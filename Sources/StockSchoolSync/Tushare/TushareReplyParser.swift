@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -17,13 +19,27 @@ struct TushareReplyParser {
     private let bytes: [UInt8]
     private var i = 0
 
-    init(_ bytes: [UInt8]) {
-        // A trailing NUL lets strtod stop safely at the end of the buffer.
-        self.bytes = bytes + [0]
+    /// - Parameter terminated: the reply followed by one NUL byte, which lets `strtod` and the
+    ///   scanning loops stop safely at the end of the buffer.
+    private init(terminated: [UInt8]) {
+        self.bytes = terminated
     }
 
     static func parse(_ bytes: [UInt8]) throws(Invalid) -> TushareResponse {
-        var parser = TushareReplyParser(bytes)
+        try parse(terminated: bytes + [0])
+    }
+
+    /// Parses the reply straight from the HTTP body, copying it once.
+    static func parse(_ buffer: ByteBuffer) throws(Invalid) -> TushareResponse {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(buffer.readableBytes + 1)
+        buffer.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
+        bytes.append(0)
+        return try parse(terminated: bytes)
+    }
+
+    private static func parse(terminated bytes: [UInt8]) throws(Invalid) -> TushareResponse {
+        var parser = TushareReplyParser(terminated: bytes)
         let reply = try parser.reply()
         parser.skipSpace()
         guard parser.i == parser.bytes.count - 1 else { throw parser.fail("trailing characters") }
@@ -35,7 +51,12 @@ struct TushareReplyParser {
     private var current: UInt8 { bytes[i] }
 
     private mutating func skipSpace() {
-        while i < bytes.count - 1, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
+        while i < bytes.count - 1 {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0A, 0x0D: i += 1
+            default: return
+            }
+        }
     }
 
     private mutating func expect(_ byte: UInt8) throws(Invalid) {
