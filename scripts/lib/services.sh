@@ -84,8 +84,12 @@ stop_services() {
     as_postgres "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
   if [ -f "$SERVICES_DIR/redis/redis.pid" ]; then
-    kill "$(cat "$SERVICES_DIR/redis/redis.pid")" 2>/dev/null || true
+    local pid
+    pid=$(cat "$SERVICES_DIR/redis/redis.pid")
+    kill "$pid" 2>/dev/null || true
+    # Redis may still be writing its files; removing them under it fails.
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
-  rm -rf "$SERVICES_DIR"
+  rm -rf "$SERVICES_DIR" 2>/dev/null || { sleep 0.5; rm -rf "$SERVICES_DIR"; }
   SERVICES_DIR=""
 }
