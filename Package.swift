@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "StockSchoolCore", targets: ["StockSchoolCore"]),
         .library(name: "StockSchoolStore", targets: ["StockSchoolStore"]),
         .library(name: "StockSchoolSync", targets: ["StockSchoolSync"]),
+        .library(name: "StockSchoolFactors", targets: ["StockSchoolFactors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,6 +61,10 @@ let package = Package(
             path: "Benchmarks/StockSchoolBench"
         ),
         .target(
+            name: "StockSchoolFactors",
+            dependencies: ["StockSchoolCore", "StockSchoolStore"]
+        ),
+        .target(
             name: "StockSchoolTestSupport",
             dependencies: [
                 "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
@@ -69,6 +74,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StockSchoolCoreTests", dependencies: ["StockSchoolCore"]),
+        .testTarget(
+            name: "StockSchoolFactorsTests",
+            dependencies: ["StockSchoolFactors", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport"]
+        ),
         .testTarget(
             name: "StockSchoolStoreTests",
             dependencies: ["StockSchoolStore", "StockSchoolTestSupport"]

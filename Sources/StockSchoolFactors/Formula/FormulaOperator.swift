@@ -1,0 +1,60 @@
+/// Every function a formula may call: Qlib's operators (FACTORS.md) under Qlib's names, plus
+/// the cross-sectional `CSRank` and `CSZScore`. Infix operators parse to the same cases
+/// (`a + b` is `Add(a, b)`), so a formula and its canonical text name one node.
+public enum FormulaOperator: String, CaseIterable, Sendable, Hashable {
+    // Element-wise.
+    case add = "Add", sub = "Sub", mul = "Mul", div = "Div", neg = "Neg"
+    case gt = "Gt", ge = "Ge", lt = "Lt", le = "Le", eq = "Eq", ne = "Ne"
+    case and = "And", or = "Or", not = "Not"
+    case abs = "Abs", sign = "Sign", log = "Log", power = "Power", greater = "Greater", less = "Less"
+    case ifThenElse = "If"
+    // Rolling over the last N rows of one stock.
+    case ref = "Ref", delta = "Delta"
+    case mean = "Mean", sum = "Sum", std = "Std", variance = "Var", skew = "Skew", kurt = "Kurt"
+    case max = "Max", min = "Min", med = "Med", mad = "Mad", count = "Count"
+    case quantile = "Quantile", rank = "Rank", idxMax = "IdxMax", idxMin = "IdxMin"
+    case slope = "Slope", rsquare = "Rsquare", resi = "Resi", wma = "WMA", ema = "EMA"
+    case corr = "Corr", cov = "Cov"
+    // Across stocks on one date.
+    case csRank = "CSRank", csZScore = "CSZScore"
+
+    /// What each argument must be: a series (any formula) or a literal number.
+    public enum Argument: Sendable, Equatable {
+        case series
+        /// A whole number (a window or shift), with the least value allowed.
+        case integer(minimum: Int)
+        /// A number in a closed range (Quantile's q).
+        case number(ClosedRange<Double>)
+    }
+
+    public var arguments: [Argument] {
+        switch self {
+        case .neg, .not, .abs, .sign, .log, .csRank, .csZScore: [.series]
+        case .add, .sub, .mul, .div, .gt, .ge, .lt, .le, .eq, .ne, .and, .or, .power, .greater, .less:
+            [.series, .series]
+        case .ifThenElse: [.series, .series, .series]
+        case .ref, .delta: [.series, .integer(minimum: Int.min)]
+        case .mean, .sum, .std, .variance, .skew, .kurt, .max, .min, .med, .mad, .count, .rank, .idxMax, .idxMin,
+            .slope, .rsquare, .resi, .wma, .ema:
+            [.series, .integer(minimum: 1)]
+        case .quantile: [.series, .integer(minimum: 1), .number(0...1)]
+        case .corr, .cov: [.series, .series, .integer(minimum: 1)]
+        }
+    }
+
+    public var isRolling: Bool {
+        switch self {
+        case .ref, .delta, .mean, .sum, .std, .variance, .skew, .kurt, .max, .min, .med, .mad, .count, .quantile,
+            .rank, .idxMax, .idxMin, .slope, .rsquare, .resi, .wma, .ema, .corr, .cov:
+            true
+        default: false
+        }
+    }
+
+    public var isCrossSectional: Bool { self == .csRank || self == .csZScore }
+
+    /// Looks a function name up exactly as written (Qlib's names are case-sensitive).
+    public init?(function name: String) {
+        self.init(rawValue: name)
+    }
+}
