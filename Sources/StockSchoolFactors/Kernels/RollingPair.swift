@@ -1,0 +1,144 @@
+// Corr, Cov: pairwise running sums.
+
+extension Rolling {
+    /// Sums over the window's complete pairs (both x and y non-NaN), shifted by the first pair at each rebuild
+    /// (every `window` rows) or after the window was empty and Neumaier-compensated.
+    struct PairSums {
+        var n = 0
+        var shiftX = 0.0
+        var shiftY = 0.0
+        var sx = CompensatedSum()
+        var sy = CompensatedSum()
+        var sxx = CompensatedSum()
+        var syy = CompensatedSum()
+        var sxy = CompensatedSum()
+
+        init(shiftX: Double = 0, shiftY: Double = 0) {
+            self.shiftX = shiftX
+            self.shiftY = shiftY
+        }
+
+        @inline(__always)
+        mutating func add(_ x: Double, _ y: Double, sign: Double) {
+            if n == 0 {  // an empty window re-centres on its first pair
+                shiftX = x
+                shiftY = y
+            }
+            let dx = x - shiftX
+            let dy = y - shiftY
+            n += sign > 0 ? 1 : -1
+            sx.add(sign * dx)
+            sy.add(sign * dy)
+            sxx.add(sign * dx * dx)
+            syy.add(sign * dy * dy)
+            sxy.add(sign * dx * dy)
+            if n == 0 { self = PairSums(shiftX: shiftX, shiftY: shiftY) }
+        }
+
+        mutating func rebuild(
+            _ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>, from lo: Int, to hi: Int
+        ) {
+            self = PairSums()
+            for j in lo..<hi where !x[j].isNaN && !y[j].isNaN { add(x[j], y[j], sign: 1) }
+        }
+
+        var cxx: Double { Swift.max(0, sxx.value - sx.value * sx.value / Double(n)) }
+        var cyy: Double { Swift.max(0, syy.value - sy.value * sy.value / Double(n)) }
+        var cxy: Double { sxy.value - sx.value * sy.value / Double(n) }
+    }
+
+    static func runPair(
+        _ x: UnsafeBufferPointer<Double>,
+        _ y: UnsafeBufferPointer<Double>,
+        window: Int,
+        minPeriods: Int,
+        maskFlat: Bool,
+        into out: UnsafeMutableBufferPointer<Double>,
+        result: (PairSums, Bool) -> Double
+    ) {
+        let m = Swift.min(x.count, y.count, out.count)
+        guard isValid(window: window, minPeriods: minPeriods) else { return fillNaN(out, count: m) }
+        guard m > 0 else { return }
+        let w = Swift.min(window, m)
+        var pairs = PairSums()
+        var runX = ConstantRun()  // over complete pairs only
+        var runY = ConstantRun()
+        // Qlib's flat mask uses each series' own rolling std (not pair-masked), min_periods=1.
+        var ownX = PowerSums(order: 2, centred: true)
+        var ownY = PowerSums(order: 2, centred: true)
+        var ownRunX = ConstantRun()
+        var ownRunY = ConstantRun()
+        for i in 0..<m {
+            if i % w == 0 {
+                let lo = Swift.max(0, i - w + 1)
+                pairs.rebuild(x, y, from: lo, to: i + 1)
+                if maskFlat {
+                    ownX.rebuild(x, from: lo, to: i + 1)
+                    ownY.rebuild(y, from: lo, to: i + 1)
+                }
+            } else {
+                let o = i - w
+                if o >= 0 {
+                    if !x[o].isNaN, !y[o].isNaN { pairs.add(x[o], y[o], sign: -1) }
+                    if maskFlat, !x[o].isNaN { ownX.add(x[o], sign: -1) }
+                    if maskFlat, !y[o].isNaN { ownY.add(y[o], sign: -1) }
+                }
+                if !x[i].isNaN, !y[i].isNaN { pairs.add(x[i], y[i], sign: 1) }
+                if maskFlat, !x[i].isNaN { ownX.add(x[i], sign: 1) }
+                if maskFlat, !y[i].isNaN { ownY.add(y[i], sign: 1) }
+            }
+            if !x[i].isNaN, !y[i].isNaN {
+                runX.observe(x[i])
+                runY.observe(y[i])
+            }
+            if !x[i].isNaN { ownRunX.observe(x[i]) }
+            if !y[i].isNaN { ownRunY.observe(y[i]) }
+            guard pairs.n >= minPeriods, pairs.n >= 2 else {
+                out[i] = .nan
+                continue
+            }
+            var flat = runX.run >= pairs.n || runY.run >= pairs.n
+            if maskFlat {
+                let sdX = sampleVariance(ownX, ownRunX).squareRoot()
+                let sdY = sampleVariance(ownY, ownRunY).squareRoot()
+                flat = flat || sdX <= flatStdTolerance || sdY <= flatStdTolerance
+            }
+            out[i] = result(pairs, flat)
+        }
+    }
+
+    /// Qlib `Cov(x, y, N)` = pandas `x.rolling(N, min_periods).cov(y)`: the sample covariance (divisor n − 1) over
+    /// the window's complete pairs (a row counts only when both x and y are non-NaN). NaN when fewer than
+    /// `max(minPeriods, 2)` complete pairs are present; exactly 0 when either side is constant over the pairs.
+    /// O(n), shifted compensated sums (pandas uses the cancellation-prone `mean(xy) − mean(x)·mean(y)`).
+    public static func cov(
+        _ x: UnsafeBufferPointer<Double>,
+        _ y: UnsafeBufferPointer<Double>,
+        window: Int,
+        minPeriods: Int,
+        into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        runPair(x, y, window: window, minPeriods: minPeriods, maskFlat: false, into: out) { s, flat in
+            flat ? 0 : s.cxy / Double(s.n - 1)
+        }
+    }
+
+    /// Qlib `Corr(x, y, N)` = pandas `x.rolling(N, min_periods).corr(y)` over complete pairs, then Qlib's mask: NaN
+    /// where `x.rolling(N, min_periods=1).std()` or the same for `y` is `<= 2e-5` (each series' own window, NaN rows
+    /// of the other series not removed; a std that is NaN, i.e. fewer than 2 values, does not mask). Also NaN when
+    /// fewer than `max(minPeriods, 2)` complete pairs are present or either side is constant over the pairs (pandas
+    /// divides by a zero variance there). Pearson `Σ(x−x̄)(y−ȳ) / sqrt(Σ(x−x̄)²·Σ(y−ȳ)²)`. O(n).
+    public static func corr(
+        _ x: UnsafeBufferPointer<Double>,
+        _ y: UnsafeBufferPointer<Double>,
+        window: Int,
+        minPeriods: Int,
+        into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        runPair(x, y, window: window, minPeriods: minPeriods, maskFlat: true, into: out) { s, flat in
+            guard !flat else { return .nan }
+            let denominator = (s.cxx * s.cyy).squareRoot()
+            return denominator > 0 ? s.cxy / denominator : .nan
+        }
+    }
+}

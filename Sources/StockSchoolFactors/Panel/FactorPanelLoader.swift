@@ -1,0 +1,110 @@
+import StockSchoolCore
+import StockSchoolStore
+
+/// Loads a `FactorPanel` from the store: `stock_daily` for the prices, `adj_factor` to adjust them,
+/// and chosen `daily_basic` fields, all aligned on the stocks and dates of `stock_daily`.
+public enum FactorPanelLoader {
+    /// `daily_basic` fields a formula may read (all of its numeric columns).
+    public static let basicFields = [
+        "turnover_rate", "turnover_rate_f", "volume_ratio", "pe", "pe_ttm", "pb", "ps", "ps_ttm", "dv_ratio", "dv_ttm",
+        "total_share", "float_share", "free_share", "total_mv", "circ_mv",
+    ]
+
+    /// Every field a panel can hold.
+    public static let allFields =
+        ["open", "high", "low", "close", "vwap", "volume", "amount", "adj_factor"] + basicFields
+
+    /// - Parameters:
+    ///   - fields: the fields needed (others are not loaded); `daily_basic` is read only when one
+    ///     of its fields is asked for.
+    ///   - tsCodes: the universe; `nil` = every stock with a bar in the range.
+    public static func load(
+        store: any MarketStore, start: TradeDate, end: TradeDate, tsCodes: [TSCode]? = nil,
+        adjustment: PriceAdjustment = .qfq, fields: Set<String> = Set(allFields)
+    ) async throws -> FactorPanel {
+        if let unknown = fields.subtracting(allFields).sorted().first {
+            throw StockSchoolError.invalidArgument(
+                name: "field",
+                reason: "'\(unknown)' is not a panel field; choose from \(allFields.joined(separator: ", "))")
+        }
+        let daily = try await store.panel(
+            PanelRequest(
+                table: "stock_daily", fields: ["open", "high", "low", "close", "vol", "amount"], start: start, end: end,
+                tsCodes: tsCodes))
+        let stocks = daily.tsCodes.count
+        let days = daily.dates.count
+        let adj = try await aligned(
+            store.panel(
+                PanelRequest(table: "adj_factor", fields: ["adj_factor"], start: start, end: end, tsCodes: tsCodes)),
+            to: daily)[0]
+        let ratio = adjustmentRatios(adj, stocks: stocks, days: days, adjustment: adjustment)
+
+        var out: [String: [Double]] = [:]
+        let (open, high, low, close, vol, amount) = (
+            daily.values[0], daily.values[1], daily.values[2], daily.values[3], daily.values[4], daily.values[5]
+        )
+        func adjusted(_ raw: [Double]) -> [Double] { zip(raw, ratio).map { $0 * $1 } }
+        if fields.contains("open") { out["open"] = adjusted(open) }
+        if fields.contains("high") { out["high"] = adjusted(high) }
+        if fields.contains("low") { out["low"] = adjusted(low) }
+        if fields.contains("close") { out["close"] = adjusted(close) }
+        if fields.contains("volume") { out["volume"] = zip(vol, ratio).map { $0 / $1 } }
+        if fields.contains("amount") { out["amount"] = amount }
+        if fields.contains("adj_factor") { out["adj_factor"] = adj }
+        if fields.contains("vwap") {
+            // amount is in 千元 and vol in 手 (100 shares): vwap = amount × 1000 / (vol × 100).
+            out["vwap"] = (0..<(stocks * days)).map { i in vol[i] > 0 ? amount[i] * 10 / vol[i] * ratio[i] : .nan }
+        }
+        let basics = basicFields.filter(fields.contains)
+        if !basics.isEmpty {
+            let frame = try await store.panel(
+                PanelRequest(table: "daily_basic", fields: basics, start: start, end: end, tsCodes: tsCodes))
+            for (name, values) in zip(basics, try aligned(frame, to: daily)) { out[name] = values }
+        }
+        return try FactorPanel(tsCodes: daily.tsCodes, dates: daily.dates, adjustment: adjustment, fields: out)
+    }
+
+    /// Rearranges `frame`'s fields onto `target`'s stocks and dates (NaN where `frame` has none).
+    static func aligned(_ frame: PanelFrame, to target: PanelFrame) throws -> [[Double]] {
+        let days = target.dates.count
+        let stockIndex = Dictionary(uniqueKeysWithValues: target.tsCodes.enumerated().map { ($1, $0) })
+        let dateIndex = Dictionary(uniqueKeysWithValues: target.dates.enumerated().map { ($1, $0) })
+        let sourceDates = frame.dates.count
+        return frame.values.map { column in
+            var out = [Double](repeating: .nan, count: target.tsCodes.count * days)
+            for (s, code) in frame.tsCodes.enumerated() {
+                guard let ts = stockIndex[code] else { continue }
+                for (d, date) in frame.dates.enumerated() {
+                    guard let td = dateIndex[date] else { continue }
+                    out[ts * days + td] = column[s * sourceDates + d]
+                }
+            }
+            return out
+        }
+    }
+
+    /// Per cell, the factor prices are multiplied by. A day without an `adj_factor` uses the
+    /// stock's previous one (the factor only changes on ex-dates); before the first known one, 1
+    /// for `hfq` and the first known ratio for `qfq`. A stock with none at all is left as traded.
+    static func adjustmentRatios(_ adj: [Double], stocks: Int, days: Int, adjustment: PriceAdjustment) -> [Double] {
+        var ratio = [Double](repeating: 1, count: stocks * days)
+        guard adjustment != .none else { return ratio }
+        for s in 0..<stocks {
+            let base = s * days
+            var filled = [Double](repeating: .nan, count: days)
+            var last = Double.nan
+            for d in 0..<days {
+                if adj[base + d] > 0 { last = adj[base + d] }
+                filled[d] = last
+            }
+            guard let latest = filled.last(where: { !$0.isNaN }),
+                let first = filled.first(where: { !$0.isNaN })
+            else { continue }
+            for d in 0..<days {
+                let factor = filled[d].isNaN ? first : filled[d]
+                ratio[base + d] = adjustment == .qfq ? factor / latest : factor
+            }
+        }
+        return ratio
+    }
+}

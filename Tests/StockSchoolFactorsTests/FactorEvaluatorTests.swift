@@ -1,0 +1,184 @@
+import StockSchoolCore
+import Testing
+
+@testable import StockSchoolFactors
+
+@Suite struct FactorEvaluatorTests {
+    /// Three stocks × three dates; stock-major, so each row below is one stock's series.
+    func panel() throws -> FactorPanel {
+        let codes = [TSCode(literal: "000001.SZ"), TSCode(literal: "000002.SZ"), TSCode(literal: "600000.SH")]
+        let dates = [
+            TradeDate(unchecked: 2024_01_02), TradeDate(unchecked: 2024_01_03), TradeDate(unchecked: 2024_01_04),
+        ]
+        return try FactorPanel(
+            tsCodes: codes, dates: dates, adjustment: .none,
+            fields: [
+                "open": [10, 11, 12, /**/ 20, 20, .nan, /**/ 5, 5, 5],
+                "close": [11, 11, 13, /**/ 19, 21, .nan, /**/ 5, 6, 4],
+            ])
+    }
+
+    func evaluate(_ formulas: [String: String], strict: Bool = false) throws -> [String: [Double]] {
+        var graph = FactorGraph()
+        for (name, text) in formulas.sorted(by: { $0.key < $1.key }) {
+            graph.add(name, try FormulaParser().parse(text))
+        }
+        var results: [String: [Double]] = [:]
+        try FactorEvaluator(panel: try panel(), strict: strict).evaluate(graph) { results[$0] = $1 }
+        return results
+    }
+
+    /// Equal as doubles, NaN equal to NaN.
+    func same(_ a: [Double]?, _ b: [Double]) -> Bool {
+        guard let a, a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) || Swift.abs($0 - $1) < 1e-12 }
+    }
+
+    @Test func elementwiseFollowsNumpy() throws {
+        let r = try evaluate([
+            "ratio": "$close/$open", "up": "$close>$open", "pick": "If($close>$open,1,-1)",
+            "big": "Greater($close,$open)", "neg": "-$close+1", "log": "Log($close-$open)",
+        ])
+        #expect(same(r["ratio"], [1.1, 1, 13.0 / 12, 0.95, 1.05, .nan, 1, 1.2, 0.8]))
+        // A comparison with NaN is false.
+        #expect(same(r["up"], [1, 0, 1, 0, 1, 0, 0, 1, 0]))
+        #expect(same(r["pick"], [1, -1, 1, -1, 1, -1, -1, 1, -1]))
+        // np.maximum propagates NaN.
+        #expect(same(r["big"], [11, 11, 13, 20, 21, .nan, 5, 6, 5]))
+        #expect(same(r["neg"], [-10, -10, -12, -18, -20, .nan, -4, -5, -3]))
+        // log(1) = 0, log(0) = −∞, log(−1) = NaN.
+        #expect(same(r["log"], [0, -.infinity, 0, .nan, 0, .nan, -.infinity, 0, .nan]))
+    }
+
+    /// Across stocks per date: pandas rank(pct=True) and (x − mean) / sample std.
+    @Test func crossSectionalRankAndZScore() throws {
+        let r = try evaluate(["rank": "CSRank($close)", "z": "CSZScore($close)"])
+        // Date 1: closes 11, 19, 5 → ranks 2, 3, 1 of 3. Date 2: 11, 21, 6 → 2/3, 1, 1/3.
+        // Date 3: 13, NaN, 4 → 1, NaN, 1/2.
+        #expect(same(r["rank"], [2.0 / 3, 2.0 / 3, 1, 1, 1, .nan, 1.0 / 3, 1.0 / 3, 0.5]))
+        // Date 1: mean 35/3, deviations −2/3, 22/3, −20/3, sample variance (4+484+400)/9/2 = 444/9.
+        let sd = (444.0 / 9).squareRoot()
+        let z = try #require(r["z"])
+        #expect(Swift.abs(z[0] - (-2.0 / 3) / sd) < 1e-12)
+        #expect(Swift.abs(z[3] - (22.0 / 3) / sd) < 1e-12)
+        #expect(Swift.abs(z[6] - (-20.0 / 3) / sd) < 1e-12)
+        // Date 3: two values 13 and 4: mean 8.5, sample std √40.5.
+        #expect(Swift.abs(z[2] - 4.5 / 40.5.squareRoot()) < 1e-12)
+        #expect(z[5].isNaN)
+    }
+
+    @Test func ranksShareTiesAndConstantsBroadcast() throws {
+        let r = try evaluate(["tied": "CSRank($open)", "const": "1+2*3"])
+        // Date 3: opens 12, NaN, 5 → 1, NaN, 1/2. Date 2: 11, 20, 5 → 2/3, 1, 1/3.
+        // Date 1: 10, 20, 5 → 2/3, 1, 1/3.
+        #expect(same(r["tied"], [2.0 / 3, 2.0 / 3, 1, 1, 1, .nan, 1.0 / 3, 1.0 / 3, 0.5]))
+        #expect(same(r["const"], [Double](repeating: 7, count: 9)))
+        // Ties: values 5, 5, 5 on one date share rank 2 of 3.
+        var column: [Double] = [5, 5, 5, .nan]
+        CrossSectionKernels.rank(&column)
+        #expect(same(column, [2.0 / 3, 2.0 / 3, 2.0 / 3, .nan]))
+    }
+
+    @Test func resultsStreamInOrderAndAFieldNotLoadedIsAnError() throws {
+        var graph = FactorGraph()
+        for name in ["b", "a", "c"] { graph.add(name, try FormulaParser().parse("$close*2")) }
+        var seen: [String] = []
+        try FactorEvaluator(panel: try panel()).evaluate(graph) { name, _ in seen.append(name) }
+        #expect(seen == ["b", "a", "c"])
+        var missing = FactorGraph()
+        missing.add("x", try FormulaParser().parse("$vwap/$close"))
+        #expect(throws: StockSchoolError.self) { try FactorEvaluator(panel: try panel()).evaluate(missing) { _, _ in } }
+    }
+
+    /// Rolling operators run per stock, never across the stock boundary.
+    @Test func rollingRunsPerStockInQlibOrStrictMode() throws {
+        let qlib = try evaluate(["mean": "Mean($close,2)", "ref": "Ref($close,1)", "delta": "Delta($close,1)"])
+        // Stock 1: 11, 11, 13 → partial first window: 11, then (11+11)/2, (11+13)/2.
+        // Stock 2: 19, 21, NaN → 19, 20, 21 (the NaN is skipped). Stock 3: 5, 6, 4 → 5, 5.5, 5.
+        #expect(same(qlib["mean"], [11, 11, 12, 19, 20, 21, 5, 5.5, 5]))
+        #expect(same(qlib["ref"], [.nan, 11, 11, .nan, 19, 21, .nan, 5, 6]))
+        #expect(same(qlib["delta"], [.nan, 0, 2, .nan, 2, .nan, .nan, 1, -2]))
+        let strict = try evaluate(["mean": "Mean($close,2)"], strict: true)
+        #expect(same(strict["mean"], [.nan, 11, 12, .nan, 20, .nan, .nan, 5.5, 5]))
+    }
+
+    /// Changing the data after date t never changes a value at or before t, for random formulas
+    /// over every operator (the factor engine has no look-ahead; labels use negative `Ref`,
+    /// which the formula reports as `lookahead`).
+    @Test func noLookAhead() throws {
+        var generator = SystemRandomNumberGenerator()
+        let stocks = 6
+        let days = 40
+        func randomPanel(_ base: [String: [Double]]?, after cut: Int) throws -> FactorPanel {
+            var fields: [String: [Double]] = [:]
+            for name in ["open", "close", "volume"] {
+                var values =
+                    base?[name] ?? (0..<(stocks * days)).map { _ in Double.random(in: 1...20, using: &generator) }
+                if base != nil {
+                    for s in 0..<stocks {
+                        for d in (cut + 1)..<days {
+                            values[s * days + d] = Double.random(in: 1...20, using: &generator)
+                        }
+                    }
+                }
+                // A suspension: a few NaN cells.
+                values[2 * days + 5] = .nan
+                fields[name] = values
+            }
+            let codes = (0..<stocks).map { TSCode(literal: "600000.SH").shifted($0) }
+            let dates = (0..<days).map { TradeDate(daysSinceEpoch: 19_000 + $0) }
+            return try FactorPanel(tsCodes: codes, dates: dates, adjustment: .none, fields: fields)
+        }
+        let original = try randomPanel(nil, after: 0)
+        for trial in 0..<100 {
+            let cut = Int.random(in: 5..<(days - 2), using: &generator)
+            let changed = try randomPanel(original.fields, after: cut)
+            let formula = RandomFormula.make(depth: 3, using: &generator)
+            var graph = FactorGraph()
+            graph.add("f", formula)
+            var a: [Double] = []
+            var b: [Double] = []
+            try FactorEvaluator(panel: original).evaluate(graph) { _, v in a = v }
+            try FactorEvaluator(panel: changed).evaluate(graph) { _, v in b = v }
+            for s in 0..<stocks {
+                for d in 0...cut {
+                    let (x, y) = (a[s * days + d], b[s * days + d])
+                    #expect(
+                        x == y || (x.isNaN && y.isNaN), "trial \(trial): \(formula) at stock \(s) day \(d) (cut \(cut))"
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// Random formulas over every operator, for property tests.
+enum RandomFormula {
+    static func make<G: RandomNumberGenerator>(depth: Int, using g: inout G) -> Formula {
+        if depth == 0 || Int.random(in: 0..<4, using: &g) == 0 {
+            return Bool.random(using: &g)
+                ? .field(["open", "close", "volume"].randomElement(using: &g) ?? "close")
+                : .number(Double(Int.random(in: 1...5, using: &g)))
+        }
+        let op = FormulaOperator.allCases.randomElement(using: &g) ?? .add
+        let arguments: [Formula] = op.arguments.map { kind in
+            switch kind {
+            case .series: make(depth: depth - 1, using: &g)
+            case .integer(let minimum): .number(Double(Swift.max(minimum, Int.random(in: 0...8, using: &g))))
+            case .number(let range): .number(Double.random(in: range, using: &g))
+            }
+        }
+        return .call(op, arguments)
+    }
+}
+
+extension TSCode {
+    /// `600000.SH`.shifted(3) = `600003.SH`.
+    func shifted(_ n: Int) -> TSCode {
+        let digits = String((Int(symbol) ?? 0) + n)
+        return
+            (try? TSCode(
+                String(repeating: "0", count: Swift.max(0, 6 - digits.count)) + digits + "." + exchange.rawValue))
+            ?? self
+    }
+}
