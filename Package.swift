@@ -76,7 +76,8 @@ let package = Package(
         .testTarget(name: "StockSchoolCoreTests", dependencies: ["StockSchoolCore"]),
         .testTarget(
             name: "StockSchoolFactorsTests",
-            dependencies: ["StockSchoolFactors", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport"]
+            dependencies: ["StockSchoolFactors", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport"],
+            resources: [.copy("Resources/ta_vectors.csv")]
         ),
         .testTarget(
             name: "StockSchoolStoreTests",

@@ -75,9 +75,14 @@ public struct FactorEvaluator: Sendable {
             return .array(
                 CrossSectionKernels.apply(column, stocks: stocks, dates: dates) { CrossSectionKernels.zScore(&$0) })
         default:
+            let series = inputs.map { $0.materialized(count: count) }
+            if op.isTechnical {
+                return .array(
+                    TechnicalDispatch.apply(op, series, parameters, stocks: panel.stockCount, dates: panel.dateCount))
+            }
             return .array(
                 RollingDispatch.apply(
-                    op, inputs.map { $0.materialized(count: count) }, parameters, stocks: panel.stockCount,
+                    op, series, parameters, stocks: panel.stockCount,
                     dates: panel.dateCount, strict: strict))
         }
     }

@@ -36,6 +36,14 @@ public indirect enum Formula: Hashable, Sendable, CustomStringConvertible {
         case .field, .number: return 0
         case .call(let op, let arguments):
             let inner = arguments.map(\.lookback).max() ?? 0
+            if op.isTechnical {
+                // The warm-up of the slowest smoothing chain: the sum of the indicator's periods.
+                let periods = zip(arguments, op.arguments).compactMap { argument, kind -> Int? in
+                    if case .integer = kind { return argument.windowValue }
+                    return nil
+                }
+                return inner + periods.reduce(0, +)
+            }
             guard op.isRolling, let window = arguments.last?.windowValue else { return inner }
             switch op {
             case .ref, .delta: return inner + Swift.max(0, window)

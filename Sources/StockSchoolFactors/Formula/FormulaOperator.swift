@@ -17,6 +17,16 @@ public enum FormulaOperator: String, CaseIterable, Sendable, Hashable {
     case corr = "Corr", cov = "Cov"
     // Across stocks on one date.
     case csRank = "CSRank", csZScore = "CSZScore"
+    // Classic indicators with TA-Lib's conventions (seeds, warm-up), restarting after a gap.
+    case taSMA = "TA_SMA", taEMA = "TA_EMA", taWMA = "TA_WMA", taRSI = "TA_RSI", taROC = "TA_ROC", taMOM = "TA_MOM"
+    case taATR = "TA_ATR", taNATR = "TA_NATR", taWILLR = "TA_WILLR", taCCI = "TA_CCI", taMFI = "TA_MFI"
+    case taOBV = "TA_OBV"
+    case taMACD = "TA_MACD", taMACDSignal = "TA_MACDSIGNAL", taMACDHist = "TA_MACDHIST", macdBar = "MACD_BAR"
+    case taBBUpper = "TA_BBUPPER", taBBMiddle = "TA_BBMIDDLE", taBBLower = "TA_BBLOWER"
+    case taStochK = "TA_STOCHK", taStochD = "TA_STOCHD"
+    // Chinese conventions TA-Lib lacks.
+    case kdjK = "KDJ_K", kdjD = "KDJ_D", kdjJ = "KDJ_J"
+    case volatility = "VOLATILITY", volumeRatio = "VOLUME_RATIO"
 
     /// What each argument must be: a series (any formula) or a literal number.
     public enum Argument: Sendable, Equatable {
@@ -39,6 +49,26 @@ public enum FormulaOperator: String, CaseIterable, Sendable, Hashable {
             [.series, .integer(minimum: 1)]
         case .quantile: [.series, .integer(minimum: 1), .number(0...1)]
         case .corr, .cov: [.series, .series, .integer(minimum: 1)]
+        case .taSMA, .taEMA, .taWMA, .taRSI, .taROC, .taMOM, .volatility, .volumeRatio: [.series, .integer(minimum: 1)]
+        case .taATR, .taNATR, .taWILLR, .taCCI: [.series, .series, .series, .integer(minimum: 1)]
+        case .taMFI: [.series, .series, .series, .series, .integer(minimum: 1)]
+        case .taOBV: [.series, .series]
+        case .taMACD, .taMACDSignal, .taMACDHist, .macdBar:
+            [.series, .integer(minimum: 1), .integer(minimum: 1), .integer(minimum: 1)]
+        case .taBBUpper, .taBBMiddle, .taBBLower: [.series, .integer(minimum: 1), .number(0...10)]
+        case .taStochK, .taStochD, .kdjK, .kdjD, .kdjJ:
+            [.series, .series, .series, .integer(minimum: 1), .integer(minimum: 1), .integer(minimum: 1)]
+        }
+    }
+
+    /// A classic indicator computed per stock series (`Technical`).
+    public var isTechnical: Bool {
+        switch self {
+        case .taSMA, .taEMA, .taWMA, .taRSI, .taROC, .taMOM, .taATR, .taNATR, .taWILLR, .taCCI, .taMFI, .taOBV,
+            .taMACD, .taMACDSignal, .taMACDHist, .macdBar, .taBBUpper, .taBBMiddle, .taBBLower, .taStochK, .taStochD,
+            .kdjK, .kdjD, .kdjJ, .volatility, .volumeRatio:
+            true
+        default: false
         }
     }
 
