@@ -48,6 +48,7 @@ let package = Package(
         .executableTarget(
             name: "stockschool",
             dependencies: [
+                "StockSchoolFactors",
                 "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -83,3 +83,10 @@ extension TradeDate: ExpressibleByArgument {
 
     public static var defaultCompletionKind: CompletionKind { .default }
 }
+
+extension TSCode: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let code = try? TSCode(argument) else { return nil }
+        self = code
+    }
+}

@@ -20,7 +20,10 @@ struct StockSchoolCommand: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 failure, 2 bad usage.
             """,
-        subcommands: [InitCommand.self, SyncCommand.self, QualityCommand.self, DBCommand.self, DemoCommand.self]
+        subcommands: [
+            InitCommand.self, SyncCommand.self, QualityCommand.self, FactorsCommand.self, DBCommand.self,
+            DemoCommand.self,
+        ]
     )
 }
 

@@ -52,6 +52,26 @@ public indirect enum Formula: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Rows of history to load before the first date asked for, so that its values equal those
+    /// computed on the whole history: `lookback` for windowed operators (exact), and four times
+    /// the periods for the exponentially smoothed ones (Qlib's `EMA`, TA-Lib's EMA/RSI/ATR/MACD…,
+    /// KDJ), whose memory never ends but whose weights fall below 1e-3 of the newest within 4N
+    /// rows.
+    public var warmup: Int {
+        switch self {
+        case .field, .number: return 0
+        case .call(let op, let arguments):
+            let inner = arguments.map(\.warmup).max() ?? 0
+            let periods = zip(arguments, op.arguments).compactMap { argument, kind -> Int? in
+                if case .integer = kind { return argument.windowValue.map { Swift.max(0, $0) } }
+                return nil
+            }.reduce(0, +)
+            if op == .ema || op.isTechnical { return inner + 4 * periods }
+            if op.isRolling { return inner + periods }
+            return inner
+        }
+    }
+
     /// How many rows after the current one the formula reads (`Ref(x, -2)` reads 2): labels
     /// only; a factor must have none.
     public var lookahead: Int {

@@ -1,0 +1,108 @@
+import StockSchoolCore
+import StockSchoolStore
+
+/// One `factors compute`: which formulas, over which stocks and dates, adjusted how.
+public struct FactorJob: Sendable {
+    public var factors: [(name: String, formula: Formula)]
+    public var start: TradeDate
+    public var end: TradeDate
+    /// `nil` = every stock with a bar in the range.
+    public var tsCodes: [TSCode]?
+    public var adjustment: PriceAdjustment
+    public var strict: Bool
+
+    public init(
+        factors: [(name: String, formula: Formula)], start: TradeDate, end: TradeDate, tsCodes: [TSCode]? = nil,
+        adjustment: PriceAdjustment = .qfq, strict: Bool = false
+    ) {
+        self.factors = factors
+        self.start = start
+        self.end = end
+        self.tsCodes = tsCodes
+        self.adjustment = adjustment
+        self.strict = strict
+    }
+
+    /// The formulas of a shipped set (`alpha158`, `technical`, …) or one factor by name, parsed.
+    public static func formulas(set name: String) throws -> [(name: String, formula: Formula)] {
+        let parser = FormulaParser(knownFields: Set(FactorPanelLoader.allFields))
+        let factors = FactorLibrary.factors(in: name) ?? FactorLibrary.factor(named: name).map { [$0] }
+        guard let factors else {
+            let sets = FactorLibrary.sets.map(\.name).joined(separator: ", ")
+            throw StockSchoolError.invalidArgument(
+                name: "--set", reason: "no factor set or factor named '\(name)'; sets are \(sets)")
+        }
+        return try factors.map { factor in
+            do {
+                return (factor.name, try parser.parse(factor.formula))
+            } catch {
+                throw StockSchoolError.invalidArgument(name: "factor \(factor.name)", reason: "\(error)")
+            }
+        }
+    }
+
+    /// A formula typed by the user, parsed against the panel's fields.
+    public static func formula(expression: String) throws -> Formula {
+        let formula: Formula
+        do {
+            formula = try FormulaParser(knownFields: Set(FactorPanelLoader.allFields)).parse(expression)
+        } catch {
+            throw StockSchoolError.invalidArgument(name: "--expr", reason: "\(error)")
+        }
+        try rejectLookahead("--expr", formula)
+        return formula
+    }
+
+    /// A factor may not read rows after its date; `Ref(x, -n)` is for labels.
+    static func rejectLookahead(_ name: String, _ formula: Formula) throws {
+        guard formula.lookahead > 0 else { return }
+        throw StockSchoolError.invalidArgument(
+            name: name,
+            reason: "looks \(formula.lookahead) rows ahead (Ref with a negative shift): that is a label, not a factor")
+    }
+
+    /// The stocks and dates of the results a consumer receives.
+    public struct Shape: Sendable {
+        public let tsCodes: [TSCode]
+        public let dates: [TradeDate]
+    }
+
+    /// Loads the panel (only the fields the formulas read, from far enough before `start` for
+    /// every window to be warm — see `Formula.warmup`) and evaluates, streaming each factor to
+    /// `consume` trimmed to `start…end` (stock-major, one value per stock and date of the shape).
+    @discardableResult
+    public func run(
+        store: any MarketStore, prepared: (Shape) throws -> Void = { _ in },
+        consume: (_ name: String, _ values: [Double]) throws -> Void
+    ) async throws -> Shape {
+        for factor in factors { try Self.rejectLookahead("formula \(factor.name)", factor.formula) }
+        let fields = factors.reduce(into: Set<String>()) { $0.formUnion($1.formula.fields) }
+        let warmup = factors.map(\.formula.warmup).max() ?? 0
+        var loadFrom = start
+        if warmup > 0 {
+            let earlier = try await store.query(
+                SQLStatement(
+                    "SELECT DISTINCT trade_date FROM stock_daily WHERE trade_date < ? ORDER BY trade_date DESC LIMIT \(warmup)",
+                    [.integer(Int64(start.rawValue))]))
+            if let first = earlier.last?.first?.int { loadFrom = TradeDate(unchecked: Int32(first)) }
+        }
+        let panel = try await FactorPanelLoader.load(
+            store: store, start: loadFrom, end: end, tsCodes: tsCodes, adjustment: adjustment,
+            fields: fields.isEmpty ? ["close"] : fields)
+        let skip = panel.dates.partitionPoint { $0 < start }
+        let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]))
+        try prepared(shape)
+        var graph = FactorGraph()
+        for factor in factors { graph.add(factor.name, factor.formula) }
+        let (all, kept) = (panel.dateCount, shape.dates.count)
+        try FactorEvaluator(panel: panel, strict: strict).evaluate(graph) { name, values in
+            guard skip > 0 else { return try consume(name, values) }
+            var trimmed = [Double](repeating: .nan, count: panel.stockCount * kept)
+            for s in 0..<panel.stockCount {
+                for d in 0..<kept { trimmed[s * kept + d] = values[s * all + skip + d] }
+            }
+            try consume(name, trimmed)
+        }
+        return shape
+    }
+}

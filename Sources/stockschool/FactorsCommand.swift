@@ -1,0 +1,276 @@
+import ArgumentParser
+import Foundation
+import StockSchoolCore
+import StockSchoolFactors
+import StockSchoolStore
+
+struct FactorsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "factors",
+        abstract: "List, compute and show factors (Alpha158, classic indicators, valuation, your own formulas).",
+        discussion: """
+            Formulas use Qlib's language (docs/factors.md): fields $open $high $low $close $vwap
+            $volume $amount $adj_factor and the daily_basic columns ($pe_ttm, $pb, $total_mv, …);
+            operators Mean Std Ref Corr Rank … plus CSRank, CSZScore and TA_* indicators.
+
+            Examples:
+              stockschool factors list --set alpha158
+              stockschool factors compute --set alpha158 --start 20240102 --end 20241231 --summary
+              stockschool factors compute --expr 'Mean($close,5)/$close' --out ma5.csv
+              stockschool factors show RSI14 --ts-code 600000.SH --start 20240102 --end 20240329
+            """,
+        subcommands: [FactorsListCommand.self, FactorsComputeCommand.self, FactorsShowCommand.self])
+}
+
+struct FactorsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "The shipped factor sets, or the factors of one set with their formulas.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Only this set (alpha158, alpha158-quick, technical, value).", valueName: "name"))
+    var set: String?
+
+    func validate() throws {
+        if let set, FactorLibrary.factors(in: set) == nil {
+            throw ValidationError(
+                "unknown set '\(set)'; sets are \(FactorLibrary.sets.map(\.name).joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        struct Listed: Encodable {
+            let name: String
+            let set: String
+            let formula: String
+        }
+        let factors = set.flatMap(FactorLibrary.factors(in:)) ?? FactorLibrary.all
+        if global.json {
+            try Output.json(factors.map { Listed(name: $0.name, set: $0.set, formula: $0.formula) })
+            return
+        }
+        if set == nil {
+            Output.table(
+                ["set", "factors", "about"],
+                FactorLibrary.sets.map { [$0.name, String(FactorLibrary.factors(in: $0.name)?.count ?? 0), $0.about] })
+            print()
+        }
+        Output.table(["name", "set", "formula"], factors.map { [$0.name, $0.set, $0.formula] })
+    }
+}
+
+/// Where a computation runs: range, universe, adjustment.
+struct FactorScope: ParsableArguments {
+    @Option(help: ArgumentHelp("First trade date (default: the store's first).", valueName: "yyyymmdd"))
+    var start: TradeDate?
+
+    @Option(help: ArgumentHelp("Last trade date (default: the store's last).", valueName: "yyyymmdd"))
+    var end: TradeDate?
+
+    @Option(help: ArgumentHelp("Stocks: all, or ts_codes separated by commas.", valueName: "all|CODE,CODE"))
+    var universe = "all"
+
+    @Option(help: ArgumentHelp("Price adjustment: qfq (forward), hfq (backward) or none.", valueName: "qfq|hfq|none"))
+    var adj = "qfq"
+
+    @Flag(help: "NaN until a rolling window holds all its rows (Qlib fills partial windows from the first row).")
+    var strict = false
+
+    func validate() throws {
+        guard PriceAdjustment(rawValue: adj) != nil else {
+            throw ValidationError("--adj must be qfq, hfq or none, got '\(adj)'")
+        }
+        _ = try codes()
+        if let start, let end, start > end {
+            throw ValidationError("--start \(start) is after --end \(end)")
+        }
+    }
+
+    /// `nil` for every stock.
+    func codes() throws -> [TSCode]? {
+        if universe == "all" { return nil }
+        if universe.hasPrefix("index:") {
+            throw ValidationError(
+                "--universe \(universe): index universes need index constituents (index_weight), which StockSchool does not sync yet; list the codes instead"
+            )
+        }
+        return try universe.split(separator: ",").map { part in
+            let text = part.trimmingCharacters(in: .whitespaces)
+            guard let code = try? TSCode(text) else {
+                throw ValidationError("--universe: '\(text)' is not a ts_code like 600000.SH")
+            }
+            return code
+        }
+    }
+
+    func job(_ factors: [(name: String, formula: Formula)], store: any MarketStore) async throws -> FactorJob {
+        let (from, to) = try await Self.range(start: start, end: end, in: store)
+        return FactorJob(
+            factors: factors, start: from, end: to, tsCodes: try codes(),
+            adjustment: PriceAdjustment(rawValue: adj) ?? .qfq,
+            strict: strict)
+    }
+
+    /// The range to compute, defaulting to the store's `stock_daily` coverage.
+    static func range(
+        start: TradeDate?, end: TradeDate?, in store: any MarketStore
+    ) async throws -> (TradeDate, TradeDate) {
+        let row = try await store.query(SQLStatement("SELECT min(trade_date), max(trade_date) FROM stock_daily"))
+        guard let first = row.first?.first?.int, let last = row.first?.last?.int else {
+            throw CommandFailure(
+                description: "stock_daily is empty; run `stockschool sync` or `stockschool demo` first")
+        }
+        return (start ?? TradeDate(unchecked: Int32(first)), end ?? TradeDate(unchecked: Int32(last)))
+    }
+}
+
+struct FactorsComputeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compute",
+        abstract: "Compute a factor set or a formula over the store; write a wide CSV or print a summary.",
+        discussion: """
+            --out writes ts_code,trade_date and one column per factor (an empty cell is NaN; days
+            a stock did not trade are left out). --summary computes everything and prints per
+            factor the count, NaN share, mean, std, min and max: the way to time a whole set.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var scope: FactorScope
+
+    @Option(
+        help: ArgumentHelp(
+            "A set (alpha158, alpha158-quick, technical, value) or one factor's name.", valueName: "name"))
+    var set: String?
+
+    @Option(help: ArgumentHelp("A formula, e.g. 'Mean($close,5)/$close'.", valueName: "formula"))
+    var expr: String?
+
+    @Option(help: ArgumentHelp("Column name for --expr.", valueName: "name"))
+    var name = "factor"
+
+    @Option(help: ArgumentHelp("Write the values to this CSV file.", valueName: "file.csv"))
+    var out: String?
+
+    @Flag(help: "Print a summary per factor instead of writing values.")
+    var summary = false
+
+    func validate() throws {
+        guard (set == nil) != (expr == nil) else { throw ValidationError("give exactly one of --set and --expr") }
+        guard (out == nil) != !summary else { throw ValidationError("give exactly one of --out FILE and --summary") }
+    }
+
+    func run() async throws {
+        let configuration = try global.configuration()
+        let factors: [(name: String, formula: Formula)] =
+            if let set { try FactorJob.formulas(set: set) } else {
+                [(name, try FactorJob.formula(expression: expr ?? ""))]
+            }
+        let bar = ProgressBar(label: "factors", unit: "factors")
+        var summaries: [FactorSummary] = []
+        var writer: WideCSVWriter?
+        var done = 0
+        let started = Date()
+        let panel = try await withStore(configuration) { store in
+            _ = try await requireSchema(store)
+            let job = try await scope.job(factors, store: store)
+            return try await job.run(store: store) { shape in
+                if let out { writer = try WideCSVWriter(path: out, tsCodes: shape.tsCodes, dates: shape.dates) }
+            } consume: { factor, values in
+                if summary { summaries.append(FactorSummary(name: factor, values: values)) }
+                try writer?.add(factor, values)
+                done += 1
+                bar.update(completed: done, total: factors.count, detail: factor)
+            }
+        }
+        bar.finish()
+        let rows = try writer?.finish()
+        let seconds = Date().timeIntervalSince(started)
+        if global.json {
+            struct Result: Encodable {
+                let stocks: Int
+                let dates: Int
+                let factors: Int
+                let seconds: Double
+                let rowsWritten: Int?
+                let summaries: [FactorSummary]?
+            }
+            try Output.json(
+                Result(
+                    stocks: panel.tsCodes.count, dates: panel.dates.count, factors: factors.count, seconds: seconds,
+                    rowsWritten: rows, summaries: summary ? summaries : nil))
+            return
+        }
+        print(
+            "\(factors.count) factor\(factors.count == 1 ? "" : "s") × \(panel.tsCodes.count) stocks × \(panel.dates.count) days in \(String(format: "%.2f", seconds)) s"
+        )
+        if let rows, let out { print("wrote \(rows) rows to \(out)") }
+        if summary {
+            func f(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "" }
+            Output.table(
+                ["factor", "values", "NaN share", "±inf", "mean", "std", "min", "max"],
+                summaries.map {
+                    [
+                        $0.name, String($0.values), String(format: "%.3f", $0.nanShare), String($0.infinities),
+                        f($0.mean),
+                        f($0.std), f($0.min), f($0.max),
+                    ]
+                })
+        }
+    }
+}
+
+struct FactorsShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "One factor's values for one stock, day by day.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("A factor's name (see `factors list`).", valueName: "name"))
+    var factor: String
+
+    @Option(name: .customLong("ts-code"), help: ArgumentHelp("The stock.", valueName: "code"))
+    var tsCode: TSCode
+
+    @Option(help: ArgumentHelp("First trade date (default: the store's first).", valueName: "yyyymmdd"))
+    var start: TradeDate?
+
+    @Option(help: ArgumentHelp("Last trade date (default: the store's last).", valueName: "yyyymmdd"))
+    var end: TradeDate?
+
+    @Option(help: ArgumentHelp("Price adjustment: qfq, hfq or none.", valueName: "qfq|hfq|none"))
+    var adj = "qfq"
+
+    func validate() throws {
+        guard FactorLibrary.factor(named: factor) != nil else {
+            throw ValidationError("unknown factor '\(factor)'; see `stockschool factors list`")
+        }
+        guard PriceAdjustment(rawValue: adj) != nil else { throw ValidationError("--adj must be qfq, hfq or none") }
+    }
+
+    func run() async throws {
+        let configuration = try global.configuration()
+        var series: [Double] = []
+        let panel = try await withStore(configuration) { store in
+            _ = try await requireSchema(store)
+            let (from, to) = try await FactorScope.range(start: start, end: end, in: store)
+            let job = FactorJob(
+                factors: try FactorJob.formulas(set: factor), start: from, end: to, tsCodes: [tsCode],
+                adjustment: PriceAdjustment(rawValue: adj) ?? .qfq)
+            return try await job.run(store: store) { _, values in series = values }
+        }
+        guard panel.tsCodes.count == 1 else {
+            throw CommandFailure(description: "\(tsCode) has no bars between the dates asked for")
+        }
+        let rows = zip(panel.dates, series).map { (date: $0.0.description, value: $0.1.isNaN ? nil : $0.1) }
+        if global.json {
+            struct Row: Encodable {
+                let trade_date: String
+                let value: Double?
+            }
+            try Output.json(rows.map { Row(trade_date: $0.date, value: $0.value) })
+            return
+        }
+        Output.table(
+            ["trade_date", factor], rows.map { [$0.date, $0.value.map { String(format: "%.6g", $0) } ?? ""] })
+    }
+}
