@@ -76,6 +76,11 @@ struct FactorScope: ParsableArguments {
     @Flag(help: "NaN until a rolling window holds all its rows (Qlib fills partial windows from the first row).")
     var strict = false
 
+    @Flag(
+        name: .customLong("no-cache"),
+        help: "Load from the store even if the panel cache (under the data directory) is current.")
+    var noCache = false
+
     func validate() throws {
         guard PriceAdjustment(rawValue: adj) != nil else {
             throw ValidationError("--adj must be qfq, hfq or none, got '\(adj)'")
@@ -103,12 +108,19 @@ struct FactorScope: ParsableArguments {
         }
     }
 
-    func job(_ factors: [(name: String, formula: Formula)], store: any MarketStore) async throws -> FactorJob {
+    func job(
+        _ factors: [(name: String, formula: Formula)], store: any MarketStore, configuration: StockSchoolConfiguration
+    ) async throws -> FactorJob {
         let (from, to) = try await Self.range(start: start, end: end, in: store)
         return FactorJob(
             factors: factors, start: from, end: to, tsCodes: try codes(),
             adjustment: PriceAdjustment(rawValue: adj) ?? .qfq,
-            strict: strict)
+            strict: strict, cache: noCache ? nil : Self.cache(configuration))
+    }
+
+    /// Panels are cached under the data directory (docs/factors.md).
+    static func cache(_ configuration: StockSchoolConfiguration) -> PanelCache {
+        PanelCache(directory: configuration.dataDirectory + "/cache/panels")
     }
 
     /// The range to compute, defaulting to the store's `stock_daily` coverage.
@@ -172,7 +184,7 @@ struct FactorsComputeCommand: AsyncParsableCommand {
         let started = Date()
         let panel = try await withStore(configuration) { store in
             _ = try await requireSchema(store)
-            let job = try await scope.job(factors, store: store)
+            let job = try await scope.job(factors, store: store, configuration: configuration)
             return try await job.run(store: store) { shape in
                 if let out { writer = try WideCSVWriter(path: out, tsCodes: shape.tsCodes, dates: shape.dates) }
             } consume: { factor, values in
@@ -255,7 +267,7 @@ struct FactorsShowCommand: AsyncParsableCommand {
             let (from, to) = try await FactorScope.range(start: start, end: end, in: store)
             let job = FactorJob(
                 factors: try FactorJob.formulas(set: factor), start: from, end: to, tsCodes: [tsCode],
-                adjustment: PriceAdjustment(rawValue: adj) ?? .qfq)
+                adjustment: PriceAdjustment(rawValue: adj) ?? .qfq, cache: FactorScope.cache(configuration))
             return try await job.run(store: store) { _, values in series = values }
         }
         guard panel.tsCodes.count == 1 else {

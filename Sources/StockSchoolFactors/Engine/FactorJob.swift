@@ -10,11 +10,14 @@ public struct FactorJob: Sendable {
     public var tsCodes: [TSCode]?
     public var adjustment: PriceAdjustment
     public var strict: Bool
+    /// Where loaded panels are kept for the next run; `nil` loads from the store every time.
+    public var cache: PanelCache?
 
     public init(
         factors: [(name: String, formula: Formula)], start: TradeDate, end: TradeDate, tsCodes: [TSCode]? = nil,
-        adjustment: PriceAdjustment = .qfq, strict: Bool = false
+        adjustment: PriceAdjustment = .qfq, strict: Bool = false, cache: PanelCache? = nil
     ) {
+        self.cache = cache
         self.factors = factors
         self.start = start
         self.end = end
@@ -86,9 +89,17 @@ public struct FactorJob: Sendable {
                     [.integer(Int64(start.rawValue))]))
             if let first = earlier.last?.first?.int { loadFrom = TradeDate(unchecked: Int32(first)) }
         }
-        let panel = try await FactorPanelLoader.load(
-            store: store, start: loadFrom, end: end, tsCodes: tsCodes, adjustment: adjustment,
-            fields: fields.isEmpty ? ["close"] : fields)
+        let needed = fields.isEmpty ? ["close"] : fields
+        let panel: FactorPanel
+        if let cached = try await cache?.load(
+            store: store, start: loadFrom, end: end, tsCodes: tsCodes, adjustment: adjustment, fields: needed)
+        {
+            panel = cached
+        } else {
+            panel = try await FactorPanelLoader.load(
+                store: store, start: loadFrom, end: end, tsCodes: tsCodes, adjustment: adjustment, fields: needed)
+            try? await cache?.save(panel, store: store, start: loadFrom, end: end, tsCodes: tsCodes)
+        }
         let skip = panel.dates.partitionPoint { $0 < start }
         let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]))
         try prepared(shape)
