@@ -2,6 +2,7 @@
 # Measures the performance targets recorded in BENCHMARKS.md: builds in release, starts a
 # private PostgreSQL (durable settings: fsync on) and runs each benchmark, median of several runs.
 # Usage: scripts/bench.sh                      every benchmark with its defaults
+#        scripts/bench.sh factors [ARGS...]   factor computation from a cold process (bench-factors.sh)
 #        scripts/bench.sh STEP [ARGS...]      one of generate, load, panel, sync, with its options
 #                                             (e.g. scripts/bench.sh sync --end 20150630 --runs 3)
 set -euo pipefail
@@ -14,7 +15,10 @@ start_services durable
 swift build -c release --product StockSchoolBench
 bench=$(swift build -c release --show-bin-path)/StockSchoolBench
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(swift --version 2>/dev/null | head -1)"
-if [ $# -gt 0 ]; then
+if [ "${1:-}" = factors ]; then
+  shift
+  exec scripts/bench-factors.sh "$@"
+elif [ $# -gt 0 ]; then
   "$bench" "$@"
 else
   "$bench" generate

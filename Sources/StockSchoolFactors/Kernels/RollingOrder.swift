@@ -1,99 +1,63 @@
-// Median, Quantile, Rank: a Fenwick tree over block-local value coordinates; Mad directly.
+// Median, Quantile, Rank: a sorted window buffer; Mad directly.
 
 extension Rolling {
-    /// Order statistics of the window's non-NaN values in O(log w) per operation.
-    ///
-    /// Rows are processed in blocks of `w`. Every window ending in block `[b, b + w)` lies inside
-    /// `[b − w + 1, b + w)`, so at the start of each block the (at most 2w − 1) non-NaN values of that range are
-    /// sorted and deduplicated into `values` (O(w log w), i.e. O(log w) amortised per row), and a Fenwick tree over
-    /// those coordinates holds the window's multiset as counts (integers: a result never depends on the block's
-    /// future values, which only fix the coordinates).
+    /// The window's non-NaN values kept sorted in one buffer: insertion and removal find their
+    /// place by binary search and shift the tail (a `memmove` of at most w doubles), the k-th
+    /// smallest is one read. O(w) per row in the worst case, but for the windows factors use
+    /// (≤ a few hundred rows) a contiguous shift beats a tree (BENCHMARKS.md, issue 4).
     struct OrderStatistics {
-        let values: UnsafeMutableBufferPointer<Double>
-        let counts: UnsafeMutableBufferPointer<Int>
-        var unique = 0
-        var topBit = 0
+        let sorted: UnsafeMutablePointer<Double>
         var total = 0
 
         init(capacity: Int) {
-            values = .allocate(capacity: capacity)
-            counts = .allocate(capacity: capacity + 1)
+            sorted = .allocate(capacity: Swift.max(1, capacity))
         }
 
-        func deallocate() {
-            values.deallocate()
-            counts.deallocate()
-        }
+        func deallocate() { sorted.deallocate() }
 
-        /// New coordinates from the non-NaN values of `x[lo..<hi]`; the tree is emptied.
-        mutating func rebuild(_ x: UnsafeBufferPointer<Double>, from lo: Int, to hi: Int) {
-            var k = 0
-            for j in lo..<hi where !x[j].isNaN {
-                values[k] = x[j]
-                k += 1
-            }
-            var sorted = UnsafeMutableBufferPointer(rebasing: values[0..<k])
-            sorted.sort()
-            var u = 0
-            for j in 0..<k where u == 0 || values[u - 1] != values[j] {
-                values[u] = values[j]
-                u += 1
-            }
-            unique = u
-            topBit = 1
-            while topBit * 2 <= u { topBit *= 2 }
-            for j in 0...u { counts[j] = 0 }
-            total = 0
-        }
-
-        /// Number of distinct block values `<= v` (so the 1-based coordinate of `v` when `v` is present).
-        func coordinateAtOrBelow(_ v: Double) -> Int {
+        /// Values strictly below `v`.
+        func countBelow(_ v: Double) -> Int {
             var lo = 0
-            var hi = unique
+            var hi = total
             while lo < hi {
                 let mid = (lo + hi) / 2
-                if values[mid] <= v { lo = mid + 1 } else { hi = mid }
+                if sorted[mid] < v { lo = mid + 1 } else { hi = mid }
             }
             return lo
         }
 
-        mutating func update(_ v: Double, by step: Int) {
-            var p = coordinateAtOrBelow(v)
-            total += step
-            while p <= unique {
-                counts[p] += step
-                p += p & -p
+        /// Values at or below `v`.
+        func countAtOrBelow(_ v: Double) -> Int {
+            var lo = 0
+            var hi = total
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if sorted[mid] <= v { lo = mid + 1 } else { hi = mid }
             }
+            return lo
         }
 
-        func countAtOrBelow(_ coordinate: Int) -> Int {
-            var p = coordinate
-            var c = 0
-            while p > 0 {
-                c += counts[p]
-                p -= p & -p
-            }
-            return c
+        mutating func insert(_ v: Double) {
+            let at = countAtOrBelow(v)
+            if at < total { (sorted + at + 1).update(from: sorted + at, count: total - at) }
+            sorted[at] = v
+            total += 1
+        }
+
+        /// Removes one value equal to `v` (present: it entered the window earlier).
+        mutating func remove(_ v: Double) {
+            let at = countBelow(v)
+            guard at < total, sorted[at] == v else { return }
+            (sorted + at).update(from: sorted + at + 1, count: total - at - 1)
+            total -= 1
         }
 
         /// The k-th smallest value in the window, k in 1...total.
-        func kth(_ k: Int) -> Double {
-            var pos = 0
-            var rest = k
-            var step = topBit
-            while step > 0 {
-                if pos + step <= unique, counts[pos + step] < rest {
-                    pos += step
-                    rest -= counts[pos]
-                }
-                step /= 2
-            }
-            return values[pos]
-        }
+        func kth(_ k: Int) -> Double { sorted[k - 1] }
     }
 
-    /// Drives `OrderStatistics` over the series; `result(stats, i)` is called where the window has at least
-    /// `minPeriods` non-NaN values. O(n log w) total.
+    /// Slides the window over the series; `result(stats, i)` is called where the window has at
+    /// least `minPeriods` non-NaN values.
     static func runOrderStatistics(
         _ x: UnsafeBufferPointer<Double>,
         window: Int,
@@ -104,18 +68,11 @@ extension Rolling {
         let m = Swift.min(x.count, out.count)
         guard isValid(window: window, minPeriods: minPeriods) else { return fillNaN(out, count: m) }
         guard m > 0 else { return }
-        let w = Swift.min(window, m)
-        var stats = OrderStatistics(capacity: Swift.min(m, 2 * w - 1))
+        var stats = OrderStatistics(capacity: Swift.min(m, window))
         defer { stats.deallocate() }
         for i in 0..<m {
-            if i % w == 0 {
-                let lo = Swift.max(0, i - w + 1)
-                stats.rebuild(x, from: lo, to: Swift.min(m, i + w))
-                for j in lo..<i where !x[j].isNaN { stats.update(x[j], by: 1) }
-            } else if i >= w, !x[i - w].isNaN {
-                stats.update(x[i - w], by: -1)
-            }
-            if !x[i].isNaN { stats.update(x[i], by: 1) }
+            if i >= window, !x[i - window].isNaN { stats.remove(x[i - window]) }
+            if !x[i].isNaN { stats.insert(x[i]) }
             out[i] = stats.total >= minPeriods ? result(stats, i) : .nan
         }
     }
@@ -135,7 +92,7 @@ extension Rolling {
 
     /// Qlib `Med(x, N)` = pandas `rolling(N, min_periods).median()`: the median of the window's non-NaN values (mean
     /// of the two middle values when their count is even); NaN when fewer than `minPeriods` are present.
-    /// O(n log w).
+    /// O(n·w) worst case, see `OrderStatistics`.
     public static func median(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
@@ -148,7 +105,7 @@ extension Rolling {
     /// Qlib `Quantile(x, N, q)` = pandas `rolling(N, min_periods).quantile(q)` (interpolation "linear"): with the
     /// window's non-NaN values sorted as `v[0..<n]` and `p = q·(n−1)`, the result is `v[⌊p⌋] + (v[⌊p⌋+1] − v[⌊p⌋])·
     /// (p − ⌊p⌋)`. NaN when fewer than `minPeriods` are present. `q` outside `0...1` (or NaN) is a caller error:
-    /// all-NaN. O(n log w).
+    /// all-NaN. O(n·w) worst case, see `OrderStatistics`.
     public static func quantile(
         _ x: UnsafeBufferPointer<Double>,
         window: Int,
@@ -165,16 +122,15 @@ extension Rolling {
     /// Qlib `Rank(x, N)` = pandas `rolling(N, min_periods).rank(pct=True)` (method "average"): NaN when the row's own
     /// value is NaN or the window has fewer than `minPeriods` non-NaN values; otherwise, with `n` non-NaN values in
     /// the window, `less` of them smaller than `x[i]` and `equal` equal to it (including itself),
-    /// `(less + (equal + 1)/2) / n` — ties get their average rank. O(n log w).
+    /// `(less + (equal + 1)/2) / n` — ties get their average rank. O(n·w) worst case, see `OrderStatistics`.
     public static func rank(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
         runOrderStatistics(x, window: window, minPeriods: minPeriods, into: out) { s, i in
             let v = x[i]
             guard !v.isNaN else { return .nan }
-            let coordinate = s.coordinateAtOrBelow(v)
-            let low = s.countAtOrBelow(coordinate - 1) + 1
-            let high = s.countAtOrBelow(coordinate)
+            let low = s.countBelow(v) + 1
+            let high = s.countAtOrBelow(v)
             return (Double(low + high) / 2) / Double(s.total)
         }
     }
