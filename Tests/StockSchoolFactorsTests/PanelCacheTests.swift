@@ -45,16 +45,19 @@ import Testing
                 try await cache.load(
                     store: store, start: start, end: end, tsCodes: nil, adjustment: .qfq, fields: ["close"]) == nil)
 
-            // A row deleted behind StockSchool's back.
+            // A hole punched in the data: rows and their checkpoint deleted.
             try await store.execute(atomically: [
-                SQLStatement("DELETE FROM stock_daily WHERE trade_date = ?", [.integer(Int64(end.rawValue))])
+                SQLStatement("DELETE FROM stock_daily WHERE trade_date = ?", [.integer(Int64(end.rawValue))]),
+                SQLStatement(
+                    "DELETE FROM sync_state WHERE dataset = 'daily' AND trade_date = ?", [.integer(Int64(end.rawValue))]
+                ),
             ])
             #expect(
                 try await cache.load(
                     store: store, start: start, end: end, tsCodes: nil, adjustment: .qfq, fields: fields) == nil)
             // Refilled by a sync (a new run), and cached again.
             try await SyncEngine(source: SampleSource(Self.configuration), store: store).run(
-                SyncRequest(datasets: [.daily], start: start, end: end, full: true))
+                SyncRequest(datasets: [.daily], start: start, end: end))
             #expect(
                 try await cache.load(
                     store: store, start: start, end: end, tsCodes: nil, adjustment: .qfq, fields: fields) == nil)

@@ -6,9 +6,13 @@ import StockSchoolStore
 /// the same stocks, dates and fields reads a few hundred megabytes of doubles instead of running
 /// the store's queries again.
 ///
-/// Never stale: each file records a stamp of the store — the latest `sync_runs` id and the row
-/// count of each source table in the range — and a panel is served only when the store's stamp
-/// is the same now. A sync (which always records a run) or any change to the rows invalidates it.
+/// Never stale with respect to sync: each file records a stamp of the store — the latest
+/// `sync_runs` id and, per source dataset, the days and rows `sync_state` holds in the range — and
+/// a panel is served only when the store's stamp is the same now. Every sync records a run, so
+/// any sync invalidates it; so does a hole punched as the docs describe (rows and checkpoints
+/// deleted). Rows changed by hand with SQL, bypassing `sync_state`, are not seen: compute with
+/// `--no-cache` (or delete `<data_dir>/cache`) after such an edit. Counting the tables' rows
+/// instead would see them but cost seconds on a large store, which is what the cache saves.
 public struct PanelCache: Sendable {
     public let directory: URL
 
@@ -89,15 +93,17 @@ public struct PanelCache: Sendable {
         try FileManager.default.moveItem(at: partial, to: file)
     }
 
-    /// The store's state for a range: latest sync run, and rows of each panel source table.
+    /// The store's state for a range, from sync's own bookkeeping (cheap at any size): the latest
+    /// `sync_runs` id, and per source dataset the committed days and their rows in `sync_state`.
     static func stamp(store: any MarketStore, start: TradeDate, end: TradeDate) async throws -> [Int64] {
         var stamp = [try await store.query(SQLStatement("SELECT max(id) FROM sync_runs")).first?.first?.int ?? 0]
-        for table in ["stock_daily", "adj_factor", "daily_basic"] {
-            let count = try await store.query(
+        for dataset in ["daily", "adj_factor", "daily_basic"] {
+            let row = try await store.query(
                 SQLStatement(
-                    "SELECT count(*) FROM \(table) WHERE trade_date BETWEEN ? AND ?",
-                    [.integer(Int64(start.rawValue)), .integer(Int64(end.rawValue))]))
-            stamp.append(count.first?.first?.int ?? 0)
+                    "SELECT count(*), sum(rows) FROM sync_state WHERE dataset = ? AND trade_date BETWEEN ? AND ?",
+                    [.text(dataset), .integer(Int64(start.rawValue)), .integer(Int64(end.rawValue))]))
+            stamp.append(row.first?.first?.int ?? 0)
+            stamp.append(row.first?.last?.int ?? 0)
         }
         return stamp
     }
