@@ -18,26 +18,17 @@ extension Technical {
         let kWeight = Double(m1)
         let dWeight = Double(m2)
         let (k, d, j) = outputs(count: count) { kOut, dOut, jOut in
-            read(high) { h in
-                read(low) { l in
-                    read(close) { c in
-                        forEachRun(
-                            count: m, clean: allFinite(h, m) && allFinite(l, m) && allFinite(c, m),
-                            isGap: { h[$0].isNaN || l[$0].isNaN || c[$0].isNaN }
-                        ) { run in
-                            var kPrev = 50.0
-                            var dPrev = 50.0
-                            rollingHighLow(h, l, run, n) { t, highest, lowest in
-                                let range = highest - lowest
-                                let rsv = range != 0 ? (c[t] - lowest) / range * 100 : 50
-                                kPrev = (rsv + (kWeight - 1) * kPrev) / kWeight
-                                dPrev = (kPrev + (dWeight - 1) * dPrev) / dWeight
-                                kOut[t] = kPrev
-                                dOut[t] = dPrev
-                                jOut[t] = 3 * kPrev - 2 * dPrev
-                            }
-                        }
-                    }
+            forEachHighLowCloseRun(high, low, close, count: m) { h, l, c, run in
+                var kPrev = 50.0
+                var dPrev = 50.0
+                rollingHighLow(h, l, run, n) { t, highest, lowest in
+                    let range = highest - lowest
+                    let rsv = range != 0 ? (c[t] - lowest) / range * 100 : 50
+                    kPrev = (rsv + (kWeight - 1) * kPrev) / kWeight
+                    dPrev = (kPrev + (dWeight - 1) * dPrev) / dWeight
+                    kOut[t] = kPrev
+                    dOut[t] = dPrev
+                    jOut[t] = 3 * kPrev - 2 * dPrev
                 }
             }
         }

@@ -82,19 +82,10 @@ extension Technical {
         guard period >= 1 else { return [Double](repeating: .nan, count: n) }
         let m = Swift.min(n, high.count, low.count)
         return output(count: n) { out in
-            read(high) { h in
-                read(low) { l in
-                    read(close) { c in
-                        forEachRun(
-                            count: m, clean: allFinite(h, m) && allFinite(l, m) && allFinite(c, m),
-                            isGap: { h[$0].isNaN || l[$0].isNaN || c[$0].isNaN }
-                        ) { run in
-                            rollingHighLow(h, l, run, period) { t, highest, lowest in
-                                let diff = (highest - lowest) / -100.0
-                                out[t] = diff != 0 ? (highest - c[t]) / diff : 0
-                            }
-                        }
-                    }
+            forEachHighLowCloseRun(high, low, close, count: m) { h, l, c, run in
+                rollingHighLow(h, l, run, period) { t, highest, lowest in
+                    let diff = (highest - lowest) / -100.0
+                    out[t] = diff != 0 ? (highest - c[t]) / diff : 0
                 }
             }
         }
@@ -111,36 +102,27 @@ extension Technical {
         let m = Swift.min(n, high.count, low.count)
         let p = Double(period)
         return output(count: n) { out in
-            read(high) { h in
-                read(low) { l in
-                    read(close) { c in
-                        forEachRun(
-                            count: m, clean: allFinite(h, m) && allFinite(l, m) && allFinite(c, m),
-                            isGap: { h[$0].isNaN || l[$0].isNaN || c[$0].isNaN }
-                        ) { run in
-                            guard run.lowerBound + period - 1 < run.upperBound else { return }
-                            scratch(period) { ring in
-                                var slot = 0
-                                var i = run.lowerBound
-                                while i < run.upperBound {
-                                    let typical = (h[i] + l[i] + c[i]) / 3
-                                    ring[slot] = typical
-                                    slot = slot + 1 == period ? 0 : slot + 1
-                                    if i >= run.lowerBound + period - 1 {
-                                        var mean = 0.0
-                                        for j in 0..<period { mean += ring[j] }
-                                        mean /= p
-                                        var deviation = 0.0
-                                        for j in 0..<period { deviation += Swift.abs(ring[j] - mean) }
-                                        let numerator = typical - mean
-                                        out[i] =
-                                            !isZero(numerator) && !isZero(deviation)
-                                            ? numerator / (0.015 * (deviation / p)) : 0
-                                    }
-                                    i += 1
-                                }
-                            }
+            forEachHighLowCloseRun(high, low, close, count: m) { h, l, c, run in
+                guard run.lowerBound + period - 1 < run.upperBound else { return }
+                scratch(period) { ring in
+                    var slot = 0
+                    var i = run.lowerBound
+                    while i < run.upperBound {
+                        let typical = (h[i] + l[i] + c[i]) / 3
+                        ring[slot] = typical
+                        slot = slot + 1 == period ? 0 : slot + 1
+                        if i >= run.lowerBound + period - 1 {
+                            var mean = 0.0
+                            for j in 0..<period { mean += ring[j] }
+                            mean /= p
+                            var deviation = 0.0
+                            for j in 0..<period { deviation += Swift.abs(ring[j] - mean) }
+                            let numerator = typical - mean
+                            out[i] =
+                                !isZero(numerator) && !isZero(deviation)
+                                ? numerator / (0.015 * (deviation / p)) : 0
                         }
+                        i += 1
                     }
                 }
             }
@@ -235,27 +217,18 @@ extension Technical {
         }
         let m = Swift.min(n, high.count, low.count)
         let (k, d) = outputs(count: n) { kOut, dOut in
-            read(high) { h in
-                read(low) { l in
-                    read(close) { c in
-                        forEachRun(
-                            count: m, clean: allFinite(h, m) && allFinite(l, m) && allFinite(c, m),
-                            isGap: { h[$0].isNaN || l[$0].isNaN || c[$0].isNaN }
-                        ) { run in
-                            let kStart = run.lowerBound + fastK - 1
-                            let dStart = kStart + slowK - 1 + slowD - 1
-                            guard dStart < run.upperBound else { return }
-                            scratch(run.upperBound) { fast in
-                                rollingHighLow(h, l, run, fastK) { t, highest, lowest in
-                                    let diff = (highest - lowest) / 100.0
-                                    fast[t] = diff != 0 ? (c[t] - lowest) / diff : 0
-                                }
-                                smaKernel(fast, kStart..<run.upperBound, slowK, kOut)
-                                smaKernel(kOut, (kStart + slowK - 1)..<run.upperBound, slowD, dOut)
-                                for t in run.lowerBound..<dStart { kOut[t] = .nan }
-                            }
-                        }
+            forEachHighLowCloseRun(high, low, close, count: m) { h, l, c, run in
+                let kStart = run.lowerBound + fastK - 1
+                let dStart = kStart + slowK - 1 + slowD - 1
+                guard dStart < run.upperBound else { return }
+                scratch(run.upperBound) { fast in
+                    rollingHighLow(h, l, run, fastK) { t, highest, lowest in
+                        let diff = (highest - lowest) / 100.0
+                        fast[t] = diff != 0 ? (c[t] - lowest) / diff : 0
                     }
+                    smaKernel(fast, kStart..<run.upperBound, slowK, kOut)
+                    smaKernel(kOut, (kStart + slowK - 1)..<run.upperBound, slowD, dOut)
+                    for t in run.lowerBound..<dStart { kOut[t] = .nan }
                 }
             }
         }

@@ -23,45 +23,36 @@ extension Technical {
         let inverse = 1 / p
         let decay = (p - 1) / p
         return output(count: n) { out in
-            read(high) { h in
-                read(low) { l in
-                    read(close) { c in
-                        forEachRun(
-                            count: m, clean: allFinite(h, m) && allFinite(l, m) && allFinite(c, m),
-                            isGap: { h[$0].isNaN || l[$0].isNaN || c[$0].isNaN }
-                        ) { run in
-                            let first = run.lowerBound + period
-                            guard first < run.upperBound else { return }
-                            @inline(__always) func trueRange(_ i: Int) -> Double {
-                                var greatest = h[i] - l[i]
-                                let toHigh = Swift.abs(c[i - 1] - h[i])
-                                if toHigh > greatest { greatest = toHigh }
-                                let toLow = Swift.abs(l[i] - c[i - 1])
-                                if toLow > greatest { greatest = toLow }
-                                return greatest
-                            }
-                            @inline(__always) func emit(_ i: Int, _ atr: Double) {
-                                if normalized {
-                                    out[i] = isZero(c[i]) ? 0 : (atr / c[i]) * 100
-                                } else {
-                                    out[i] = atr
-                                }
-                            }
-                            var total = 0.0
-                            var i = run.lowerBound + 1
-                            while i <= first {
-                                total += trueRange(i)
-                                i += 1
-                            }
-                            var atr = total / p
-                            emit(first, atr)
-                            while i < run.upperBound {
-                                atr = atr * decay + trueRange(i) * inverse
-                                emit(i, atr)
-                                i += 1
-                            }
-                        }
+            forEachHighLowCloseRun(high, low, close, count: m) { h, l, c, run in
+                let first = run.lowerBound + period
+                guard first < run.upperBound else { return }
+                @inline(__always) func trueRange(_ i: Int) -> Double {
+                    var greatest = h[i] - l[i]
+                    let toHigh = Swift.abs(c[i - 1] - h[i])
+                    if toHigh > greatest { greatest = toHigh }
+                    let toLow = Swift.abs(l[i] - c[i - 1])
+                    if toLow > greatest { greatest = toLow }
+                    return greatest
+                }
+                @inline(__always) func emit(_ i: Int, _ atr: Double) {
+                    if normalized {
+                        out[i] = isZero(c[i]) ? 0 : (atr / c[i]) * 100
+                    } else {
+                        out[i] = atr
                     }
+                }
+                var total = 0.0
+                var i = run.lowerBound + 1
+                while i <= first {
+                    total += trueRange(i)
+                    i += 1
+                }
+                var atr = total / p
+                emit(first, atr)
+                while i < run.upperBound {
+                    atr = atr * decay + trueRange(i) * inverse
+                    emit(i, atr)
+                    i += 1
                 }
             }
         }

@@ -103,6 +103,24 @@ extension Technical {
 
     /// Runs `body` with the array's base address; does nothing for an empty array.
     @inline(__always)
+    /// Runs `body` on each run of bars where high, low and close are all present (a bar missing
+    /// any of them is a gap), with pointers to the three series.
+    static func forEachHighLowCloseRun(
+        _ high: [Double], _ low: [Double], _ close: [Double], count m: Int,
+        _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, Range<Int>) -> Void
+    ) {
+        read(high) { h in
+            read(low) { l in
+                read(close) { c in
+                    forEachRun(
+                        count: m, clean: allFinite(h, m) && allFinite(l, m) && allFinite(c, m),
+                        isGap: { h[$0].isNaN || l[$0].isNaN || c[$0].isNaN }
+                    ) { run in body(h, l, c, run) }
+                }
+            }
+        }
+    }
+
     static func read(_ values: [Double], _ body: (UnsafePointer<Double>) -> Void) {
         values.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress { body(base) }
