@@ -65,6 +65,11 @@ let package = Package(
             name: "StockSchoolFactors",
             dependencies: ["StockSchoolCore", "StockSchoolStore"]
         ),
+        .executableTarget(
+            name: "TechnicalBench",
+            dependencies: ["StockSchoolFactors"],
+            path: "Benchmarks/TechnicalBench"
+        ),
         .target(
             name: "StockSchoolTestSupport",
             dependencies: [

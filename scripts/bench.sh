@@ -3,6 +3,7 @@
 # private PostgreSQL (durable settings: fsync on) and runs each benchmark, median of several runs.
 # Usage: scripts/bench.sh                      every benchmark with its defaults
 #        scripts/bench.sh factors [ARGS...]   factor computation from a cold process (bench-factors.sh)
+#        scripts/bench.sh technical           classic indicators against TA-Lib (needs PyPI)
 #        scripts/bench.sh STEP [ARGS...]      one of generate, load, panel, sync, with its options
 #                                             (e.g. scripts/bench.sh sync --end 20150630 --runs 3)
 set -euo pipefail
@@ -18,6 +19,12 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 if [ "${1:-}" = factors ]; then
   shift
   exec scripts/bench-factors.sh "$@"
+elif [ "${1:-}" = technical ]; then
+  # Classic indicators against TA-Lib's C library (PyPI ta-lib), 5,000 series × 2,500 bars each.
+  python3 -m venv /tmp/stockschool-talib-venv >/dev/null
+  /tmp/stockschool-talib-venv/bin/pip install -q ta-lib numpy
+  /tmp/stockschool-talib-venv/bin/python scripts/bench_talib.py
+  swift run -c release TechnicalBench
 elif [ $# -gt 0 ]; then
   "$bench" "$@"
 else
