@@ -76,6 +76,12 @@ struct FactorScope: ParsableArguments {
     @Flag(help: "NaN until a rolling window holds all its rows (Qlib fills partial windows from the first row).")
     var strict = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Cross-sectional steps per date, in order: winsorize, zscore, rank, neutralize.",
+            valueName: "step,step"))
+    var preprocess: String?
+
     @Flag(
         name: .customLong("no-cache"),
         help: "Load from the store even if the panel cache (under the data directory) is current.")
@@ -86,6 +92,9 @@ struct FactorScope: ParsableArguments {
             throw ValidationError("--adj must be qfq, hfq or none, got '\(adj)'")
         }
         _ = try codes()
+        if let preprocess {
+            do { _ = try Preprocessing.parseList(preprocess) } catch { throw ValidationError("--preprocess: \(error)") }
+        }
         if let start, let end, start > end {
             throw ValidationError("--start \(start) is after --end \(end)")
         }
@@ -112,10 +121,12 @@ struct FactorScope: ParsableArguments {
         _ factors: [(name: String, formula: Formula)], store: any MarketStore, configuration: StockSchoolConfiguration
     ) async throws -> FactorJob {
         let (from, to) = try await Self.range(start: start, end: end, in: store)
-        return FactorJob(
+        var job = FactorJob(
             factors: factors, start: from, end: to, tsCodes: try codes(),
             adjustment: PriceAdjustment(rawValue: adj) ?? .qfq,
             strict: strict, cache: noCache ? nil : Self.cache(configuration))
+        job.preprocess = try preprocess.map { try Preprocessing.parseList($0) } ?? []
+        return job
     }
 
     /// Panels are cached under the data directory (docs/factors.md).

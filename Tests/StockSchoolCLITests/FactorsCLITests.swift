@@ -8,6 +8,8 @@ import Testing
         let name: String
         let values: Int
         let infinities: Int
+        let mean: Double?
+        let std: Double?
     }
 
     struct Computed: Decodable {
@@ -46,6 +48,18 @@ import Testing
         #expect(summaries.count == 158)
         #expect(summaries.allSatisfy { $0.infinities == 0 && $0.values > 0 })
 
+        // Neutralised on industry and size, then z-scored per date: pooled mean 0, std ≈ 1.
+        let neutral = try await CLITests.run(
+            [
+                "factors", "compute", "--expr", "$pb", "--preprocess", "winsorize,neutralize,zscore", "--summary",
+                "--json",
+                "--store", url,
+            ], in: directory)
+        #expect(neutral.status == 0, "\(neutral.stderr)")
+        let pb = try #require(try JSONDecoder().decode(Computed.self, from: Data(neutral.stdout.utf8)).summaries?.first)
+        #expect(Swift.abs(pb.mean ?? 1) < 1e-9)
+        #expect(Swift.abs((pb.std ?? 0) - 1) < 0.05)
+
         let csv = directory.appendingPathComponent("ma.csv").path
         let written = try await CLITests.run(
             [
@@ -82,6 +96,7 @@ import Testing
         (["factors", "compute", "--set", "alpha158", "--summary", "--adj", "sideways"], "--adj"),
         (["factors", "compute", "--expr", "Ref($close,-1)", "--summary"], "looks 1 rows ahead"),
         (["factors", "list", "--set", "nosuch"], "nosuch"),
+        (["factors", "compute", "--set", "value", "--summary", "--preprocess", "zscore,normalise"], "normalise"),
         (["factors", "show", "NOSUCH", "--ts-code", "600000.SH"], "NOSUCH"),
     ])
     func badInputExitsTwoAndSaysWhatAndWhere(_ arguments: [String], _ named: String) async throws {

@@ -1,3 +1,4 @@
+import Foundation
 import StockSchoolCore
 import StockSchoolStore
 
@@ -12,6 +13,8 @@ public struct FactorJob: Sendable {
     public var strict: Bool
     /// Where loaded panels are kept for the next run; `nil` loads from the store every time.
     public var cache: PanelCache?
+    /// Cross-sectional steps applied to every factor, in order (docs/factors.md).
+    public var preprocess: [Preprocessing] = []
 
     public init(
         factors: [(name: String, formula: Formula)], start: TradeDate, end: TradeDate, tsCodes: [TSCode]? = nil,
@@ -89,7 +92,8 @@ public struct FactorJob: Sendable {
                     [.integer(Int64(start.rawValue))]))
             if let first = earlier.last?.first?.int { loadFrom = TradeDate(unchecked: Int32(first)) }
         }
-        let needed = fields.isEmpty ? ["close"] : fields
+        var needed = fields.isEmpty ? ["close"] : fields
+        if preprocess.contains(.neutralize) { needed.insert("total_mv") }
         let panel: FactorPanel
         if let cached = try await cache?.load(
             store: store, start: loadFrom, end: end, tsCodes: tsCodes, adjustment: adjustment, fields: needed)
@@ -106,7 +110,9 @@ public struct FactorJob: Sendable {
         var graph = FactorGraph()
         for factor in factors { graph.add(factor.name, factor.formula) }
         let (all, kept) = (panel.dateCount, shape.dates.count)
-        try FactorEvaluator(panel: panel, strict: strict).evaluate(graph) { name, values in
+        let preprocessor = try await preprocessor(for: panel, store: store)
+        try FactorEvaluator(panel: panel, strict: strict).evaluate(graph) { name, raw in
+            let values = preprocessor?.apply(raw) ?? raw
             guard skip > 0 else { return try consume(name, values) }
             var trimmed = [Double](repeating: .nan, count: panel.stockCount * kept)
             for s in 0..<panel.stockCount {
@@ -115,5 +121,27 @@ public struct FactorJob: Sendable {
             try consume(name, trimmed)
         }
         return shape
+    }
+
+    /// Industries come from `stock_basic`, size from `daily_basic.total_mv`.
+    func preprocessor(for panel: FactorPanel, store: any MarketStore) async throws -> CrossSectionPreprocessor? {
+        guard !preprocess.isEmpty else { return nil }
+        var industries = [Int](repeating: -1, count: panel.stockCount)
+        if preprocess.contains(.neutralize) {
+            let named = Dictionary(
+                try await store.read(StockBasic.self).map { ($0.tsCode, $0.industry ?? "") },
+                uniquingKeysWith: { a, _ in a })
+            var index: [String: Int] = [:]
+            for (s, code) in panel.tsCodes.enumerated() {
+                let industry = named[code] ?? ""
+                // A stock without an industry is its own group, so it is only size-neutralised.
+                industries[s] = industry.isEmpty ? -2 - s : index[industry, default: index.count]
+                if !industry.isEmpty, index[industry] == nil { index[industry] = index.count }
+            }
+        }
+        let size = (panel.values("total_mv") ?? []).map { $0 > 0 ? Foundation.log($0) : .nan }
+        return CrossSectionPreprocessor(
+            steps: preprocess, industries: industries, logMarketValue: size, stocks: panel.stockCount,
+            dates: panel.dateCount)
     }
 }
