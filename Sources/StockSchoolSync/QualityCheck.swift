@@ -62,10 +62,6 @@ public struct QualityCheck: Sendable {
         return codes
     }
 
-    public func expectedCount(on date: TradeDate) -> Int {
-        listings.values.reduce(0) { $0 + ($1.isListed(on: date) ? 1 : 0) }
-    }
-
     public func check(
         _ bars: [DailyBar], on date: TradeDate, runID: Int64?, at stamp: Timestamp,
         context: QualityContext = QualityContext()

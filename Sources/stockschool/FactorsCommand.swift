@@ -59,19 +59,42 @@ struct FactorsListCommand: AsyncParsableCommand {
     }
 }
 
-/// Where a computation runs: range, universe, adjustment.
-struct FactorScope: ParsableArguments {
+extension PriceAdjustment: ExpressibleByArgument {}
+
+/// The dates and price adjustment of a computation (`compute` and `show`).
+struct FactorRange: ParsableArguments {
     @Option(help: ArgumentHelp("First trade date (default: the store's first).", valueName: "yyyymmdd"))
     var start: TradeDate?
 
     @Option(help: ArgumentHelp("Last trade date (default: the store's last).", valueName: "yyyymmdd"))
     var end: TradeDate?
 
+    @Option(help: "Price adjustment: qfq (forward), hfq (backward) or none.")
+    var adj: PriceAdjustment = .qfq
+
+    func validate() throws {
+        if let start, let end, start > end {
+            throw ValidationError("--start \(start) is after --end \(end)")
+        }
+    }
+
+    /// The range to compute, defaulting to the store's `stock_daily` coverage.
+    func resolved(in store: any MarketStore) async throws -> (TradeDate, TradeDate) {
+        let row = try await store.query(SQLStatement("SELECT min(trade_date), max(trade_date) FROM stock_daily"))
+        guard let first = row.first?.first?.int, let last = row.first?.last?.int else {
+            throw CommandFailure(
+                description: "stock_daily is empty; run `stockschool sync` or `stockschool demo` first")
+        }
+        return (start ?? TradeDate(unchecked: Int32(first)), end ?? TradeDate(unchecked: Int32(last)))
+    }
+}
+
+/// Where a computation runs: range, universe, adjustment.
+struct FactorScope: ParsableArguments {
+    @OptionGroup var range: FactorRange
+
     @Option(help: ArgumentHelp("Stocks: all, or ts_codes separated by commas.", valueName: "all|CODE,CODE"))
     var universe = "all"
-
-    @Option(help: ArgumentHelp("Price adjustment: qfq (forward), hfq (backward) or none.", valueName: "qfq|hfq|none"))
-    var adj = "qfq"
 
     @Flag(help: "NaN until a rolling window holds all its rows (Qlib fills partial windows from the first row).")
     var strict = false
@@ -88,15 +111,9 @@ struct FactorScope: ParsableArguments {
     var noCache = false
 
     func validate() throws {
-        guard PriceAdjustment(rawValue: adj) != nil else {
-            throw ValidationError("--adj must be qfq, hfq or none, got '\(adj)'")
-        }
         _ = try codes()
         if let preprocess {
             do { _ = try Preprocessing.parseList(preprocess) } catch { throw ValidationError("--preprocess: \(error)") }
-        }
-        if let start, let end, start > end {
-            throw ValidationError("--start \(start) is after --end \(end)")
         }
     }
 
@@ -120,11 +137,10 @@ struct FactorScope: ParsableArguments {
     func job(
         _ factors: [(name: String, formula: Formula)], store: any MarketStore, configuration: StockSchoolConfiguration
     ) async throws -> FactorJob {
-        let (from, to) = try await Self.range(start: start, end: end, in: store)
+        let (from, to) = try await range.resolved(in: store)
         var job = FactorJob(
-            factors: factors, start: from, end: to, tsCodes: try codes(),
-            adjustment: PriceAdjustment(rawValue: adj) ?? .qfq,
-            strict: strict, cache: noCache ? nil : Self.cache(configuration))
+            factors: factors, start: from, end: to, tsCodes: try codes(), adjustment: range.adj, strict: strict,
+            cache: noCache ? nil : Self.cache(configuration))
         job.preprocess = try preprocess.map { try Preprocessing.parseList($0) } ?? []
         return job
     }
@@ -132,18 +148,6 @@ struct FactorScope: ParsableArguments {
     /// Panels are cached under the data directory (docs/factors.md).
     static func cache(_ configuration: StockSchoolConfiguration) -> PanelCache {
         PanelCache(directory: configuration.dataDirectory + "/cache/panels")
-    }
-
-    /// The range to compute, defaulting to the store's `stock_daily` coverage.
-    static func range(
-        start: TradeDate?, end: TradeDate?, in store: any MarketStore
-    ) async throws -> (TradeDate, TradeDate) {
-        let row = try await store.query(SQLStatement("SELECT min(trade_date), max(trade_date) FROM stock_daily"))
-        guard let first = row.first?.first?.int, let last = row.first?.last?.int else {
-            throw CommandFailure(
-                description: "stock_daily is empty; run `stockschool sync` or `stockschool demo` first")
-        }
-        return (start ?? TradeDate(unchecked: Int32(first)), end ?? TradeDate(unchecked: Int32(last)))
     }
 }
 
@@ -254,20 +258,12 @@ struct FactorsShowCommand: AsyncParsableCommand {
     @Option(name: .customLong("ts-code"), help: ArgumentHelp("The stock.", valueName: "code"))
     var tsCode: TSCode
 
-    @Option(help: ArgumentHelp("First trade date (default: the store's first).", valueName: "yyyymmdd"))
-    var start: TradeDate?
-
-    @Option(help: ArgumentHelp("Last trade date (default: the store's last).", valueName: "yyyymmdd"))
-    var end: TradeDate?
-
-    @Option(help: ArgumentHelp("Price adjustment: qfq, hfq or none.", valueName: "qfq|hfq|none"))
-    var adj = "qfq"
+    @OptionGroup var range: FactorRange
 
     func validate() throws {
         guard FactorLibrary.factor(named: factor) != nil else {
             throw ValidationError("unknown factor '\(factor)'; see `stockschool factors list`")
         }
-        guard PriceAdjustment(rawValue: adj) != nil else { throw ValidationError("--adj must be qfq, hfq or none") }
     }
 
     func run() async throws {
@@ -275,10 +271,10 @@ struct FactorsShowCommand: AsyncParsableCommand {
         var series: [Double] = []
         let panel = try await withStore(configuration) { store in
             _ = try await requireSchema(store)
-            let (from, to) = try await FactorScope.range(start: start, end: end, in: store)
+            let (from, to) = try await range.resolved(in: store)
             let job = FactorJob(
                 factors: try FactorJob.formulas(set: factor), start: from, end: to, tsCodes: [tsCode],
-                adjustment: PriceAdjustment(rawValue: adj) ?? .qfq, cache: FactorScope.cache(configuration))
+                adjustment: range.adj, cache: FactorScope.cache(configuration))
             return try await job.run(store: store) { _, values in series = values }
         }
         guard panel.tsCodes.count == 1 else {

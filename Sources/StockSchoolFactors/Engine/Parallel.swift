@@ -20,6 +20,14 @@ enum Parallel {
         }
     }
 
+    /// Runs `body` once per stock of a stock-major panel array, with that stock's cell range,
+    /// stocks in parallel.
+    static func forEachSeries(stocks: Int, dates: Int, _ body: (Range<Int>) -> Void) {
+        forEachChunk(stocks, minimumChunk: 4) { range in
+            for s in range { body((s * dates)..<((s + 1) * dates)) }
+        }
+    }
+
     private struct DisjointWrites: @unchecked Sendable {
         // @unchecked: each concurrent call gets a disjoint range (see `forEachChunk`).
         let body: (Range<Int>) -> Void

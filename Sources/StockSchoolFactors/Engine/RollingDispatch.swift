@@ -50,12 +50,8 @@ enum RollingDispatch {
         var out = [Double](repeating: .nan, count: stocks * dates)
         inputs[0].withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { o in
-                Parallel.forEachChunk(stocks, minimumChunk: 4) { range in
-                    for s in range {
-                        let series = (s * dates)..<((s + 1) * dates)
-                        single(
-                            UnsafeBufferPointer(rebasing: x[series]), UnsafeMutableBufferPointer(rebasing: o[series]))
-                    }
+                Parallel.forEachSeries(stocks: stocks, dates: dates) { series in
+                    single(UnsafeBufferPointer(rebasing: x[series]), UnsafeMutableBufferPointer(rebasing: o[series]))
                 }
             }
         }
@@ -67,13 +63,10 @@ enum RollingDispatch {
         inputs[0].withUnsafeBufferPointer { x in
             inputs[1].withUnsafeBufferPointer { y in
                 out.withUnsafeMutableBufferPointer { o in
-                    Parallel.forEachChunk(stocks, minimumChunk: 4) { range in
-                        for s in range {
-                            let series = (s * dates)..<((s + 1) * dates)
-                            kernel(
-                                UnsafeBufferPointer(rebasing: x[series]), UnsafeBufferPointer(rebasing: y[series]),
-                                UnsafeMutableBufferPointer(rebasing: o[series]))
-                        }
+                    Parallel.forEachSeries(stocks: stocks, dates: dates) { series in
+                        kernel(
+                            UnsafeBufferPointer(rebasing: x[series]), UnsafeBufferPointer(rebasing: y[series]),
+                            UnsafeMutableBufferPointer(rebasing: o[series]))
                     }
                 }
             }

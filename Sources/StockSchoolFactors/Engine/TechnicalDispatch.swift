@@ -55,12 +55,9 @@ enum TechnicalDispatch {
         }
         var out = [Double](repeating: .nan, count: stocks * dates)
         out.withUnsafeMutableBufferPointer { o in
-            Parallel.forEachChunk(stocks, minimumChunk: 4) { range in
-                for s in range {
-                    let series = (s * dates)..<((s + 1) * dates)
-                    let result = compute(inputs.map { Array($0[series]) })
-                    for (k, value) in result.prefix(dates).enumerated() { o[series.lowerBound + k] = value }
-                }
+            Parallel.forEachSeries(stocks: stocks, dates: dates) { series in
+                let result = compute(inputs.map { Array($0[series]) })
+                for (k, value) in result.prefix(dates).enumerated() { o[series.lowerBound + k] = value }
             }
         }
         return out

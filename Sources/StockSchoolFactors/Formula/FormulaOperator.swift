@@ -81,8 +81,6 @@ public enum FormulaOperator: String, CaseIterable, Sendable, Hashable {
         }
     }
 
-    public var isCrossSectional: Bool { self == .csRank || self == .csZScore }
-
     /// Looks a function name up exactly as written (Qlib's names are case-sensitive).
     public init?(function name: String) {
         self.init(rawValue: name)

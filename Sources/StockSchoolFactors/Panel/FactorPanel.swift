@@ -35,10 +35,4 @@ public struct FactorPanel: Sendable {
     public var cellCount: Int { tsCodes.count * dates.count }
 
     public func values(_ field: String) -> [Double]? { fields[field] }
-
-    /// One field of one stock, oldest first.
-    public func series(_ field: String, of code: TSCode) -> ArraySlice<Double>? {
-        guard let values = fields[field], let s = tsCodes.firstIndex(of: code) else { return nil }
-        return values[(s * dates.count)..<((s + 1) * dates.count)]
-    }
 }
