@@ -210,7 +210,9 @@ struct FactorsComputeCommand: AsyncParsableCommand {
             }
         }
         bar.finish()
-        let rows = try writer?.finish()
+        let order = Dictionary(factors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        summaries.sort { order[$0.name, default: 0] < order[$1.name, default: 0] }
+        let rows = try writer?.finish(order: factors.map(\.name))
         let seconds = Date().timeIntervalSince(started)
         if global.json {
             struct Result: Encodable {
@@ -275,7 +277,7 @@ struct FactorsShowCommand: AsyncParsableCommand {
             let job = FactorJob(
                 factors: try FactorJob.formulas(set: factor), start: from, end: to, tsCodes: [tsCode],
                 adjustment: range.adj, cache: FactorScope.cache(configuration))
-            return try await job.run(store: store) { _, values in series = values }
+            return try await job.run(store: store) { _, values in series = Array(values) }
         }
         guard panel.tsCodes.count == 1 else {
             throw CommandFailure(description: "\(tsCode) has no bars between the dates asked for")

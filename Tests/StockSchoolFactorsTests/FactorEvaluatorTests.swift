@@ -24,7 +24,7 @@ import Testing
             graph.add(name, try FormulaParser().parse(text))
         }
         var results: [String: [Double]] = [:]
-        try FactorEvaluator(panel: try panel(), strict: strict).evaluate(graph) { results[$0] = $1 }
+        try FactorEvaluator(panel: try panel(), strict: strict).evaluate(graph) { results[$0] = Array($1) }
         return results
     }
 
@@ -79,12 +79,113 @@ import Testing
         #expect(same(column, [2.0 / 3, 2.0 / 3, 2.0 / 3, .nan]))
     }
 
+    /// A cross-section of a rolling result of a cross-section: each cross-sectional operator
+    /// needs its input for every stock before it can run.
+    @Test func nestedCrossSections() throws {
+        let r = try evaluate(["inner": "Mean(CSRank($close),2)", "outer": "CSRank(Mean(CSRank($close),2))"])
+        // CSRank($close) (above): stock 1: 2/3, 2/3, 1; stock 2: 1, 1, NaN; stock 3: 1/3, 1/3, 1/2.
+        // Mean over 2 rows, NaN skipped: 2/3, 2/3, 5/6; 1, 1, 1; 1/3, 1/3, 5/12.
+        let inner: [Double] = [2.0 / 3, 2.0 / 3, 5.0 / 6, 1, 1, 1, 1.0 / 3, 1.0 / 3, 5.0 / 12]
+        #expect(same(r["inner"], inner))
+        // Every date then orders the stocks 2 > 1 > 3.
+        let outer: [Double] = [2.0 / 3, 2.0 / 3, 2.0 / 3, 1, 1, 1, 1.0 / 3, 1.0 / 3, 1.0 / 3]
+        #expect(same(r["outer"], outer))
+    }
+
+    /// A small memory budget splits the outputs into batches (one each here), which recompute
+    /// what they share; the results and their order do not change.
+    @Test func batchesGiveTheSameResults() throws {
+        let formulas = [
+            ("a", "Mean($close,2)/$open"), ("b", "Mean($close,2)"), ("c", "CSRank(Mean($close,2))"), ("d", "$close"),
+            ("e", "CSZScore(CSRank(Mean($close,2))+$open)"), ("f", "2*3"),
+        ]
+        var graph = FactorGraph()
+        for (name, text) in formulas { graph.add(name, try FormulaParser().parse(text)) }
+        var whole: [(String, [Double])] = []
+        var batched: [(String, [Double])] = []
+        try FactorEvaluator(panel: try panel()).evaluate(graph) { whole.append(($0, Array($1))) }
+        try FactorEvaluator(panel: try panel(), memoryBudget: 1).evaluate(graph) { batched.append(($0, Array($1))) }
+        // Without a window first (d, f), then those reading 2-row windows, each in graph order.
+        #expect(whole.map(\.0) == ["d", "f", "a", "b", "c", "e"])
+        #expect(batched.map(\.0) == whole.map(\.0))
+        for (x, y) in zip(whole, batched) { #expect(same(x.1, y.1), "\(x.0)") }
+        #expect(same(whole[0].1, [11, 11, 13, 19, 21, .nan, 5, 6, 4]))
+        // Skipping the first date (a warm-up) drops it from every stock, after the windows and
+        // cross-sections have used it.
+        var trimmed: [(String, [Double])] = []
+        try FactorEvaluator(panel: try panel(), memoryBudget: 1).evaluate(graph, skip: 1) {
+            trimmed.append(($0, Array($1)))
+        }
+        for (x, y) in zip(whole, trimmed) {
+            let kept = [1, 2, 4, 5, 7, 8].map { x.1[$0] }
+            #expect(x.0 == y.0 && same(y.1, kept), "\(x.0)")
+        }
+        #expect(same(whole[1].1, [Double](repeating: 6, count: 9)))
+    }
+
+    /// Statistics that share a sweep (`FusedRolling`) give, bit for bit, what their own kernels
+    /// give (those are checked against naive references), around NaN gaps, flat stretches,
+    /// windows longer than the series, in both modes.
+    @Test(arguments: [false, true]) func fusingChangesNothing(strict: Bool) throws {
+        var generator = SeededGenerator(state: 7)
+        let (stocks, days) = (4, 90)
+        var close = (0..<(stocks * days)).map { _ in Double.random(in: 5...6, using: &generator) }
+        for d in 0..<10 { close[d] = .nan }  // not yet listed
+        for d in 40..<47 { close[days + d] = .nan }  // suspended
+        for d in 20..<35 { close[2 * days + d] = 5.5 }  // flat
+        for d in 80..<days { close[3 * days + d] = .nan }  // delisted
+        let codes = (0..<stocks).map { TSCode(literal: "600000.SH").shifted($0) }
+        let dates = (0..<days).map { TradeDate(daysSinceEpoch: 19_000 + $0) }
+        let panel = try FactorPanel(tsCodes: codes, dates: dates, adjustment: .none, fields: ["close": close])
+        var graph = FactorGraph()
+        for input in ["$close", "$close/Ref($close,1)"] {
+            for w in [1, 2, 5, 20, 200] {
+                for op in ["Rank", "Med", "Slope", "Rsquare", "Resi", "Mean", "Std", "Var"] {
+                    graph.add("\(op)(\(input),\(w))", try FormulaParser().parse("\(op)(\(input),\(w))"))
+                }
+                for q in [0.2, 0.8, 0.5] {
+                    graph.add("Q\(q)(\(input),\(w))", try FormulaParser().parse("Quantile(\(input),\(w),\(q))"))
+                }
+            }
+        }
+        var fused: [(String, [Double])] = []
+        var single: [(String, [Double])] = []
+        try FactorEvaluator(panel: panel, strict: strict).evaluate(graph) { fused.append(($0, Array($1))) }
+        try FactorEvaluator(panel: panel, strict: strict, memoryBudget: 1 << 30, fuse: false).evaluate(graph) {
+            single.append(($0, Array($1)))
+        }
+        #expect(fused.count == graph.outputs.count && single.count == fused.count)
+        for (a, b) in zip(fused, single) {
+            let identical = zip(a.1, b.1).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+            #expect(a.0 == b.0 && identical, "\(a.0)")
+        }
+        // Not vacuous: the sweeps produced numbers (windows of 1 and 200 may be all NaN).
+        let windowed = fused.filter { $0.0.hasSuffix(",5)") || $0.0.hasSuffix(",20)") }
+        #expect(windowed.count == 2 * 2 * 11)
+        #expect(windowed.allSatisfy { $0.1.contains { !$0.isNaN } })
+    }
+
+    /// Batches hold whole window groups where they fit, and never more than their size.
+    @Test func batchesKeepWindowGroupsTogether() throws {
+        var graph = FactorGraph()
+        let formulas = [
+            "Mean($close,5)", "$close", "Std($close,5)", "Mean($close,10)", "Rank($close,5)", "Std($close,10)",
+            "Ref($close,1)/$close",
+        ]
+        for (k, text) in formulas.enumerated() { graph.add("f\(k)", try FormulaParser().parse(text)) }
+        // Windows: 5, 0, 5, 10, 5, 10, 1.
+        #expect(FactorEvaluator.batches(graph, size: 10) == [[1, 6, 0, 2, 4, 3, 5]])
+        #expect(FactorEvaluator.batches(graph, size: 3) == [[1, 6], [0, 2, 4], [3, 5]])
+        #expect(FactorEvaluator.batches(graph, size: 2) == [[1, 6], [0, 2], [4], [3, 5]])
+        #expect(FactorEvaluator.batches(graph, size: 1) == [[1], [6], [0], [2], [4], [3], [5]])
+    }
+
     @Test func resultsStreamInOrderAndAFieldNotLoadedIsAnError() throws {
         var graph = FactorGraph()
         for name in ["b", "a", "c"] { graph.add(name, try FormulaParser().parse("$close*2")) }
         var seen: [String] = []
         try FactorEvaluator(panel: try panel()).evaluate(graph) { name, _ in seen.append(name) }
-        #expect(seen == ["b", "a", "c"])
+        #expect(seen == ["b", "a", "c"])  // one batch, no windows: the graph's order
         var missing = FactorGraph()
         missing.add("x", try FormulaParser().parse("$vwap/$close"))
         #expect(throws: StockSchoolError.self) { try FactorEvaluator(panel: try panel()).evaluate(missing) { _, _ in } }
@@ -138,8 +239,8 @@ import Testing
             graph.add("f", formula)
             var a: [Double] = []
             var b: [Double] = []
-            try FactorEvaluator(panel: original).evaluate(graph) { _, v in a = v }
-            try FactorEvaluator(panel: changed).evaluate(graph) { _, v in b = v }
+            try FactorEvaluator(panel: original).evaluate(graph) { _, v in a = Array(v) }
+            try FactorEvaluator(panel: changed).evaluate(graph) { _, v in b = Array(v) }
             for s in 0..<stocks {
                 for d in 0...cut {
                     let (x, y) = (a[s * days + d], b[s * days + d])

@@ -32,7 +32,7 @@ import Testing
             graph.add(factor.name, try FormulaParser().parse(factor.formula))
         }
         var out: [String: [Double]] = [:]
-        try FactorEvaluator(panel: panel).evaluate(graph) { out[$0] = $1 }
+        try FactorEvaluator(panel: panel).evaluate(graph) { out[$0] = Array($1) }
         return out
     }
 

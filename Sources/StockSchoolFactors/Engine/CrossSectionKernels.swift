@@ -33,23 +33,18 @@ enum CrossSectionKernels {
         }
     }
 
-    /// Applies `kernel` to every date's cross-section of a stock-major array.
+    /// Applies `kernel` to every date's cross-section of a stock-major column, dates in parallel.
     static func apply(
-        _ values: [Double], stocks: Int, dates: Int, _ kernel: (inout [Double]) -> Void
-    ) -> [Double] {
-        var out = [Double](repeating: .nan, count: values.count)
-        values.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { o in
-                Parallel.forEachChunk(dates, minimumChunk: 8) { range in
-                    var column = [Double](repeating: .nan, count: stocks)
-                    for d in range {
-                        for s in 0..<stocks { column[s] = x[s * dates + d] }
-                        kernel(&column)
-                        for s in 0..<stocks { o[s * dates + d] = column[s] }
-                    }
-                }
+        _ op: FormulaOperator, _ values: UnsafeBufferPointer<Double>, stocks: Int, dates: Int,
+        into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        Parallel.forEachChunk(dates, minimumChunk: 8) { range in
+            var column = [Double](repeating: .nan, count: stocks)
+            for d in range {
+                for s in 0..<stocks { column[s] = values[s * dates + d] }
+                if op == .csRank { rank(&column) } else { zScore(&column) }
+                for s in 0..<stocks { out[s * dates + d] = column[s] }
             }
         }
-        return out
     }
 }

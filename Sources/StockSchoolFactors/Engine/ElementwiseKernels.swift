@@ -4,80 +4,101 @@ import Foundation
 /// through arithmetic, `Greater`/`Less` (`np.maximum`/`np.minimum`) and `Sign`; a comparison
 /// with NaN is false (0); `Log` of 0 is −∞ and of a negative number NaN; division by zero is ±∞
 /// (or NaN for 0/0); `If`, `And`, `Or` and `Not` treat any non-zero value, NaN included, as true.
+///
+/// Each operator's loop is specialised (the switch is outside the loop), so a row costs an
+/// arithmetic instruction or two rather than a call.
 enum ElementwiseKernels {
-    static func unary(_ op: FormulaOperator, _ x: NodeValue, count: Int) -> NodeValue {
-        let f: (Double) -> Double
+    static func unary(_ op: FormulaOperator, _ x: Double) -> Double {
         switch op {
-        case .neg: f = { -$0 }
-        case .abs: f = { Swift.abs($0) }
-        case .sign: f = { $0.isNaN ? .nan : ($0 > 0 ? 1 : ($0 < 0 ? -1 : 0)) }
-        case .log: f = { Foundation.log($0) }
-        case .not: f = { $0 == 0 ? 1 : 0 }
-        default: f = { _ in .nan }
-        }
-        switch x {
-        case .scalar(let value): return .scalar(f(value))
-        case .array(let values): return .array(map(values, f))
+        case .neg: -x
+        case .abs: Swift.abs(x)
+        case .sign: sign(x)
+        case .log: Foundation.log(x)
+        case .not: x == 0 ? 1 : 0
+        default: .nan
         }
     }
 
-    static func binary(_ op: FormulaOperator, _ a: NodeValue, _ b: NodeValue, count: Int) -> NodeValue {
-        let f: (Double, Double) -> Double
+    static func unary(
+        _ op: FormulaOperator, _ x: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>
+    ) {
         switch op {
-        case .add: f = { $0 + $1 }
-        case .sub: f = { $0 - $1 }
-        case .mul: f = { $0 * $1 }
-        case .div: f = { $0 / $1 }
-        case .power: f = { Foundation.pow($0, $1) }
-        case .greater: f = { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }
-        case .less: f = { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
-        case .gt: f = { $0 > $1 ? 1 : 0 }
-        case .ge: f = { $0 >= $1 ? 1 : 0 }
-        case .lt: f = { $0 < $1 ? 1 : 0 }
-        case .le: f = { $0 <= $1 ? 1 : 0 }
-        case .eq: f = { $0 == $1 ? 1 : 0 }
-        case .ne: f = { $0 != $1 ? 1 : 0 }
-        case .and: f = { $0 != 0 && $1 != 0 ? 1 : 0 }
-        case .or: f = { $0 != 0 || $1 != 0 ? 1 : 0 }
-        default: f = { _, _ in .nan }
-        }
-        switch (a, b) {
-        case (.scalar(let x), .scalar(let y)): return .scalar(f(x, y))
-        case (.array(let xs), .scalar(let y)): return .array(map(xs) { f($0, y) })
-        case (.scalar(let x), .array(let ys)): return .array(map(ys) { f(x, $0) })
-        case (.array(let xs), .array(let ys)):
-            var out = [Double](repeating: .nan, count: count)
-            xs.withUnsafeBufferPointer { x in
-                ys.withUnsafeBufferPointer { y in
-                    out.withUnsafeMutableBufferPointer { o in
-                        Parallel.forEachChunk(count, minimumChunk: 4096) { range in
-                            for i in range { o[i] = f(x[i], y[i]) }
-                        }
-                    }
-                }
-            }
-            return .array(out)
+        case .neg: each(x, out) { -$0 }
+        case .abs: each(x, out) { Swift.abs($0) }
+        case .sign: each(x, out) { sign($0) }
+        case .log: each(x, out) { Foundation.log($0) }
+        case .not: each(x, out) { $0 == 0 ? 1 : 0 }
+        default: each(x, out) { _ in .nan }
         }
     }
 
-    static func ifThenElse(_ condition: NodeValue, _ a: NodeValue, _ b: NodeValue, count: Int) -> NodeValue {
-        let c = condition.materialized(count: count)
-        let x = a.materialized(count: count)
-        let y = b.materialized(count: count)
-        var out = [Double](repeating: .nan, count: count)
-        for i in 0..<count { out[i] = c[i] != 0 ? x[i] : y[i] }
-        return .array(out)
-    }
-
-    static func map(_ values: [Double], _ f: (Double) -> Double) -> [Double] {
-        var out = [Double](repeating: .nan, count: values.count)
-        values.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { o in
-                Parallel.forEachChunk(values.count, minimumChunk: 4096) { range in
-                    for i in range { o[i] = f(x[i]) }
-                }
-            }
+    static func binary(_ op: FormulaOperator, _ a: Double, _ b: Double) -> Double {
+        var out = Double.nan
+        withUnsafeMutablePointer(to: &out) {
+            binary(op, .scalar(a), .scalar(b), into: UnsafeMutableBufferPointer(start: $0, count: 1))
         }
         return out
+    }
+
+    /// `out.count` rows; a scalar operand stands for that many copies of itself.
+    static func binary(
+        _ op: FormulaOperator, _ a: SeriesOperand, _ b: SeriesOperand, into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        switch op {
+        case .add: each(a, b, out) { $0 + $1 }
+        case .sub: each(a, b, out) { $0 - $1 }
+        case .mul: each(a, b, out) { $0 * $1 }
+        case .div: each(a, b, out) { $0 / $1 }
+        case .power: each(a, b, out) { Foundation.pow($0, $1) }
+        case .greater: each(a, b, out) { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }
+        case .less: each(a, b, out) { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
+        case .gt: each(a, b, out) { $0 > $1 ? 1 : 0 }
+        case .ge: each(a, b, out) { $0 >= $1 ? 1 : 0 }
+        case .lt: each(a, b, out) { $0 < $1 ? 1 : 0 }
+        case .le: each(a, b, out) { $0 <= $1 ? 1 : 0 }
+        case .eq: each(a, b, out) { $0 == $1 ? 1 : 0 }
+        case .ne: each(a, b, out) { $0 != $1 ? 1 : 0 }
+        case .and: each(a, b, out) { $0 != 0 && $1 != 0 ? 1 : 0 }
+        case .or: each(a, b, out) { $0 != 0 || $1 != 0 ? 1 : 0 }
+        default: each(a, b, out) { _, _ in .nan }
+        }
+    }
+
+    static func ifThenElse(
+        _ condition: SeriesOperand, _ a: SeriesOperand, _ b: SeriesOperand, into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        for i in 0..<out.count { out[i] = value(condition, i) != 0 ? value(a, i) : value(b, i) }
+    }
+
+    private static func sign(_ x: Double) -> Double { x.isNaN ? .nan : (x > 0 ? 1 : (x < 0 ? -1 : 0)) }
+
+    @inline(__always)
+    private static func value(_ operand: SeriesOperand, _ i: Int) -> Double {
+        switch operand {
+        case .scalar(let v): v
+        case .series(let x): x[i]
+        }
+    }
+
+    @inline(__always)
+    private static func each(
+        _ x: UnsafeBufferPointer<Double>, _ out: UnsafeMutableBufferPointer<Double>, _ f: (Double) -> Double
+    ) {
+        for i in 0..<Swift.min(x.count, out.count) { out[i] = f(x[i]) }
+    }
+
+    @inline(__always)
+    private static func each(
+        _ a: SeriesOperand, _ b: SeriesOperand, _ out: UnsafeMutableBufferPointer<Double>,
+        _ f: (Double, Double) -> Double
+    ) {
+        switch (a, b) {
+        case (.series(let x), .series(let y)): for i in 0..<out.count { out[i] = f(x[i], y[i]) }
+        case (.series(let x), .scalar(let c)): for i in 0..<out.count { out[i] = f(x[i], c) }
+        case (.scalar(let c), .series(let y)): for i in 0..<out.count { out[i] = f(c, y[i]) }
+        case (.scalar(let c), .scalar(let d)):
+            let v = f(c, d)
+            for i in 0..<out.count { out[i] = v }
+        }
     }
 }

@@ -1,89 +1,234 @@
 import StockSchoolCore
 
-/// Evaluates a `FactorGraph` over a `FactorPanel`: each node once, in parallel over stocks (or
-/// dates, for cross-sectional operators), handing each named result to a consumer as soon as it
-/// is ready and freeing every intermediate value when its last reader is done — so a factor set
-/// too large to hold (158 factors × 12.5M cells) streams through in bounded memory.
+/// Evaluates a `FactorGraph` over a `FactorPanel` and hands each named result to a consumer.
+///
+/// Outputs are computed in batches sized to a memory budget; each batch is one
+/// `EvaluationPass`, which runs every node the batch needs stock by stock on all cores (a
+/// stock's intermediates stay in cache; only results are panel-sized). Cross-sectional
+/// operators (`CSRank`, `CSZScore`) need a whole date across stocks, so their inputs are
+/// computed by a pass of their own first and their results kept for the passes that read them.
+/// A factor set too large to hold (158 factors × 12.5M cells) streams through in bounded memory.
 public struct FactorEvaluator: Sendable {
     public let panel: FactorPanel
     /// Qlib's rolling windows start from the first row (`min_periods=1`); strict mode returns NaN
     /// until a window holds all its rows.
     public let strict: Bool
+    /// How many bytes of results a batch may hold before they are handed on.
+    public let memoryBudget: Int
+    /// Computes rolling statistics that share their state in one sweep (`FusedRolling`); off
+    /// only to check that fusing changes nothing.
+    let fuse: Bool
 
-    public init(panel: FactorPanel, strict: Bool = false) {
+    public init(panel: FactorPanel, strict: Bool = false, memoryBudget: Int = 1 << 30) {
+        self.init(panel: panel, strict: strict, memoryBudget: memoryBudget, fuse: true)
+    }
+
+    init(panel: FactorPanel, strict: Bool, memoryBudget: Int, fuse: Bool) {
         self.panel = panel
         self.strict = strict
+        self.memoryBudget = memoryBudget
+        self.fuse = fuse
     }
 
-    /// Computes every output of `graph` in order and passes each to `consume` (name, one value
-    /// per cell, stock-major). The array is the consumer's to keep or drop.
+    /// Computes every output of `graph` and passes each to `consume`: its name and one value per
+    /// stock and date from the `skip`-th on (the dates before only warm windows up), stock-major,
+    /// valid only during the call (copy what you keep).
+    ///
+    /// Outputs arrive in `batchOrder`, which keeps those sharing work in one batch; a consumer
+    /// that lists them (a CSV header, a table) puts them back in the graph's order by name.
     public func evaluate(
-        _ graph: FactorGraph, _ consume: (_ name: String, _ values: [Double]) throws -> Void
+        _ graph: FactorGraph, skip: Int = 0,
+        _ consume: (_ name: String, _ values: UnsafeBufferPointer<Double>) throws -> Void
     ) throws {
-        var values = [NodeValue?](repeating: nil, count: graph.nodes.count)
-        var readers = graph.readers
-        let count = panel.cellCount
-
-        func release(_ node: Int) {
-            readers[node] -= 1
-            if readers[node] == 0 { values[node] = nil }
-        }
-
-        func compute(_ node: Int) throws -> NodeValue {
-            if let known = values[node] { return known }
-            let value: NodeValue
-            switch graph.nodes[node] {
-            case .number(let number): value = .scalar(number)
-            case .field(let name):
-                guard let column = panel.values(name) else {
-                    throw StockSchoolError.invalidArgument(
-                        name: "field", reason: "'$\(name)' is not loaded in the panel")
-                }
-                value = .array(column)
-            case .call(let op, let children, let parameters):
-                var inputs: [NodeValue] = []
-                for child in children { inputs.append(try compute(child)) }
-                value = apply(op, inputs, parameters, count: count)
-                for child in children { release(child) }
+        let skip = Swift.min(Swift.max(0, skip), panel.dateCount)
+        var run = GraphRun(graph: graph, panel: panel, strict: strict, fuse: fuse, skip: skip)
+        let perOutput = Swift.max(1, panel.stockCount * (panel.dateCount - skip) * MemoryLayout<Double>.stride)
+        for batch in Self.batches(graph, size: Swift.max(1, memoryBudget / perOutput)) {
+            let outputs = batch.map { graph.outputs[$0] }
+            let columns = try run.compute(Array(Set(outputs.map(\.node))).sorted())
+            for output in outputs {
+                if let column = columns[output.node] { try consume(output.name, column.values) }
             }
-            values[node] = value
-            return value
-        }
-
-        for output in graph.outputs {
-            let value = try compute(output.node)
-            try consume(output.name, value.materialized(count: count))
-            release(output.node)
+            run.recycle(columns.values)
         }
     }
 
-    func apply(_ op: FormulaOperator, _ inputs: [NodeValue], _ parameters: [Double], count: Int) -> NodeValue {
-        switch op {
-        case .neg, .abs, .sign, .log, .not:
-            return ElementwiseKernels.unary(op, inputs[0], count: count)
-        case .add, .sub, .mul, .div, .power, .greater, .less, .gt, .ge, .lt, .le, .eq, .ne, .and, .or:
-            return ElementwiseKernels.binary(op, inputs[0], inputs[1], count: count)
-        case .ifThenElse:
-            return ElementwiseKernels.ifThenElse(inputs[0], inputs[1], inputs[2], count: count)
-        case .csRank, .csZScore:
-            let column = inputs[0].materialized(count: count)
-            let (stocks, dates) = (panel.stockCount, panel.dateCount)
-            if op == .csRank {
-                return .array(
-                    CrossSectionKernels.apply(column, stocks: stocks, dates: dates) { CrossSectionKernels.rank(&$0) })
-            }
-            return .array(
-                CrossSectionKernels.apply(column, stocks: stocks, dates: dates) { CrossSectionKernels.zScore(&$0) })
-        default:
-            let series = inputs.map { $0.materialized(count: count) }
-            if op.isTechnical {
-                return .array(
-                    TechnicalDispatch.apply(op, series, parameters, stocks: panel.stockCount, dates: panel.dateCount))
-            }
-            return .array(
-                RollingDispatch.apply(
-                    op, series, parameters, stocks: panel.stockCount,
-                    dates: panel.dateCount, strict: strict))
+    /// Output indices in batches of at most `size`. Outputs are ordered by the longest window
+    /// they read (stable, so otherwise in the graph's order): Alpha158's factors on one window
+    /// share their rolling sweeps (`FusedRolling`) and intermediates, and a batch is only cut
+    /// inside such a group when the group alone exceeds `size`.
+    static func batches(_ graph: FactorGraph, size: Int) -> [[Int]] {
+        var window = [Double](repeating: 0, count: graph.nodes.count)
+        for (k, node) in graph.nodes.enumerated() {
+            guard case .call(let op, let children, let parameters) = node else { continue }
+            let own = op.isRolling || op.isTechnical ? (parameters.first ?? 0) : 0
+            window[k] = children.reduce(own) { Swift.max($0, window[$1]) }
         }
+        let order = graph.outputs.indices.sorted {
+            (window[graph.outputs[$0].node], $0) < (window[graph.outputs[$1].node], $1)
+        }
+        var batches: [[Int]] = []
+        var current: [Int] = []
+        var start = 0
+        while start < order.count {
+            var end = start
+            while end < order.count, window[graph.outputs[order[end]].node] == window[graph.outputs[order[start]].node]
+            {
+                end += 1
+            }
+            let group = order[start..<end]
+            if !current.isEmpty, current.count + group.count > size {
+                batches.append(current)
+                current = []
+            }
+            for index in group {
+                current.append(index)
+                if current.count == size {
+                    batches.append(current)
+                    current = []
+                }
+            }
+            start = end
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
+    }
+}
+
+/// The state of one `evaluate`: panel fields and cross-sectional results as columns, built once.
+private struct GraphRun {
+    let graph: FactorGraph
+    let panel: FactorPanel
+    let strict: Bool
+    let fuse: Bool
+    var fields: [String: PanelColumn] = [:]
+    var crossSections: [Int: PanelColumn] = [:]
+    /// The first date results keep.
+    let skip: Int
+    /// Result columns of an earlier batch, reused (their pages are already mapped).
+    var spare: [PanelColumn] = []
+
+    init(graph: FactorGraph, panel: FactorPanel, strict: Bool, fuse: Bool, skip: Int) {
+        self.skip = skip
+        self.graph = graph
+        self.panel = panel
+        self.strict = strict
+        self.fuse = fuse
+    }
+
+    mutating func recycle(_ columns: some Sequence<PanelColumn>) { spare.append(contentsOf: columns) }
+
+    /// One pass computing `targets` into columns of the dates from `skip` on (`keepAll`: all dates).
+    mutating func compute(_ targets: [Int], keepAll: Bool = false) throws -> [Int: PanelColumn] {
+        // The per-stock nodes the targets need, down to fields, numbers and cross-sections.
+        var needed = Set<Int>()
+        var stack = targets
+        while let node = stack.popLast() {
+            guard needed.insert(node).inserted else { continue }
+            if case .call(let op, let children, _) = graph.nodes[node], !op.isCrossSectional {
+                stack.append(contentsOf: children)
+            }
+        }
+        let skip = keepAll ? 0 : skip
+        var pass = EvaluationPass(dates: panel.dateCount, skip: skip)
+        var step: [Int: Int] = [:]
+        var columns: [Int: PanelColumn] = [:]
+        let count = panel.stockCount * (panel.dateCount - skip)
+        for target in targets {
+            if !keepAll, let column = spare.popLast(), column.buffer.count == count {
+                columns[target] = column
+            } else {
+                columns[target] = PanelColumn(count: count)
+            }
+        }
+        // Node ids are a topological order: children are interned before their parents.
+        let order = needed.sorted()
+        let groups = fuse ? fusedGroups(order) : [:]
+        var fusedStep: [FusedRolling.Key: Int] = [:]
+        for node in order {
+            if case .call(let op, let children, let parameters) = graph.nodes[node],
+                let key = FusedRolling.key(op, children: children, parameters: parameters),
+                let members = groups[key], let input = step[children[0]]
+            {
+                if fusedStep[key] == nil {
+                    let kernel = FusedRolling.kernel(
+                        key.family, members.map(\.call), window: Int(key.window), strict: strict)
+                    fusedStep[key] = pass.add(.fused(kernel, outputs: members.count), inputs: [input], target: nil)
+                }
+                let index = members.firstIndex { $0.node == node } ?? 0
+                step[node] = pass.add(.member(index), inputs: [fusedStep[key] ?? 0], target: columns[node])
+                continue
+            }
+            let action: EvaluationPass.Action
+            var inputs: [Int] = []
+            switch graph.nodes[node] {
+            case .number(let value): action = .constant(value)
+            case .field(let name): action = .column(try field(name))
+            case .call(let op, let children, let parameters):
+                if op.isCrossSectional {
+                    action = .column(try crossSection(node))
+                } else {
+                    inputs = children.compactMap { step[$0] }
+                    action = try self.action(op, parameters)
+                }
+            }
+            step[node] = pass.add(action, inputs: inputs, target: columns[node])
+        }
+        pass.planReleases()
+        pass.run(stocks: panel.stockCount)
+        return columns
+    }
+
+    /// The nodes of `order` that share a `FusedRolling` key with another, by key.
+    func fusedGroups(
+        _ order: [Int]
+    ) -> [FusedRolling.Key: [(node: Int, call: (op: FormulaOperator, parameters: [Double]))]] {
+        var groups: [FusedRolling.Key: [(node: Int, call: (op: FormulaOperator, parameters: [Double]))]] = [:]
+        for node in order {
+            guard case .call(let op, let children, let parameters) = graph.nodes[node],
+                let key = FusedRolling.key(op, children: children, parameters: parameters)
+            else { continue }
+            groups[key, default: []].append((node, (op, parameters)))
+        }
+        return groups.filter { $0.value.count > 1 }
+    }
+
+    func action(_ op: FormulaOperator, _ parameters: [Double]) throws -> EvaluationPass.Action {
+        switch op {
+        case .neg, .abs, .sign, .log, .not: return .unary(op)
+        case .add, .sub, .mul, .div, .power, .greater, .less, .gt, .ge, .lt, .le, .eq, .ne, .and, .or:
+            return .binary(op)
+        case .ifThenElse: return .ifThenElse
+        default:
+            if op.isTechnical, let kernel = TechnicalDispatch.kernel(op, parameters) { return .technical(kernel) }
+            if let kernel = RollingDispatch.kernel(op, parameters, strict: strict) { return .rolling(kernel) }
+            throw StockSchoolError.invalidArgument(name: "formula", reason: "\(op.rawValue) cannot be evaluated")
+        }
+    }
+
+    mutating func field(_ name: String) throws -> PanelColumn {
+        if let known = fields[name] { return known }
+        guard let values = panel.values(name) else {
+            throw StockSchoolError.invalidArgument(name: "field", reason: "'$\(name)' is not loaded in the panel")
+        }
+        let column = PanelColumn(copying: values)
+        fields[name] = column
+        return column
+    }
+
+    /// A cross-sectional node's result, computing its input first (by a pass of its own).
+    mutating func crossSection(_ node: Int) throws -> PanelColumn {
+        if let known = crossSections[node] { return known }
+        guard case .call(let op, let children, _) = graph.nodes[node], let child = children.first else {
+            throw StockSchoolError.invalidArgument(name: "formula", reason: "a cross-sectional operator without input")
+        }
+        guard let input = try compute([child], keepAll: true)[child] else {
+            throw StockSchoolError.invalidArgument(name: "formula", reason: "\(op.rawValue)'s input was not computed")
+        }
+        let out = PanelColumn(count: panel.cellCount)
+        CrossSectionKernels.apply(
+            op, input.values, stocks: panel.stockCount, dates: panel.dateCount, into: out.buffer)
+        crossSections[node] = out
+        return out
     }
 }

@@ -50,15 +50,4 @@ public struct FactorGraph: Sendable {
         index[node] = nodes.count - 1
         return nodes.count - 1
     }
-
-    /// How many times each node's value is read: by parent nodes and by outputs. The evaluator
-    /// frees a value once all its readers are done.
-    var readers: [Int] {
-        var counts = [Int](repeating: 0, count: nodes.count)
-        for node in nodes {
-            if case .call(_, let children, _) = node { for child in children { counts[child] += 1 } }
-        }
-        for output in outputs { counts[output.node] += 1 }
-        return counts
-    }
 }

@@ -79,7 +79,7 @@ public struct FactorJob: Sendable {
     @discardableResult
     public func run(
         store: any MarketStore, prepared: (Shape) throws -> Void = { _ in },
-        consume: (_ name: String, _ values: [Double]) throws -> Void
+        consume: (_ name: String, _ values: UnsafeBufferPointer<Double>) throws -> Void
     ) async throws -> Shape {
         for factor in factors { try Self.rejectLookahead("formula \(factor.name)", factor.formula) }
         let fields = factors.reduce(into: Set<String>()) { $0.formUnion($1.formula.fields) }
@@ -109,22 +109,33 @@ public struct FactorJob: Sendable {
         try prepared(shape)
         var graph = FactorGraph()
         for factor in factors { graph.add(factor.name, factor.formula) }
-        let (all, kept) = (panel.dateCount, shape.dates.count)
-        let preprocessor = try await preprocessor(for: panel, store: store)
-        try FactorEvaluator(panel: panel, strict: strict).evaluate(graph) { name, raw in
-            let values = preprocessor?.apply(raw) ?? raw
-            guard skip > 0 else { return try consume(name, values) }
-            var trimmed = [Double](repeating: .nan, count: panel.stockCount * kept)
-            for s in 0..<panel.stockCount {
-                for d in 0..<kept { trimmed[s * kept + d] = values[s * all + skip + d] }
-            }
-            try consume(name, trimmed)
+        let preprocessor = try await preprocessor(for: panel, skip: skip, store: store)
+        try FactorEvaluator(panel: panel, strict: strict).evaluate(graph, skip: skip) { name, values in
+            guard let preprocessor else { return try consume(name, values) }
+            try preprocessor.apply(Array(values)).withUnsafeBufferPointer { try consume(name, $0) }
         }
         return shape
     }
 
+    /// Each stock's last `all - skip` dates of a stock-major column with `all` dates per stock.
+    static func trim(_ values: UnsafeBufferPointer<Double>, skip: Int, all: Int) -> [Double] {
+        let kept = all - skip
+        let stocks = all > 0 ? values.count / all : 0
+        return [Double](unsafeUninitializedCapacity: stocks * kept) { out, count in
+            for s in 0..<stocks {
+                _ = UnsafeMutableBufferPointer(rebasing: out[(s * kept)..<((s + 1) * kept)])
+                    .update(fromContentsOf: values[(s * all + skip)..<((s + 1) * all)])
+            }
+            count = stocks * kept
+        }
+    }
+
     /// Industries come from `stock_basic`, size from `daily_basic.total_mv`.
-    func preprocessor(for panel: FactorPanel, store: any MarketStore) async throws -> CrossSectionPreprocessor? {
+    func preprocessor(
+        for panel: FactorPanel, skip: Int, store: any MarketStore
+    ) async throws
+        -> CrossSectionPreprocessor?
+    {
         guard !preprocess.isEmpty else { return nil }
         var industries = [Int](repeating: -1, count: panel.stockCount)
         if preprocess.contains(.neutralize) {
@@ -140,8 +151,9 @@ public struct FactorJob: Sendable {
             }
         }
         let size = (panel.values("total_mv") ?? []).map { $0 > 0 ? Foundation.log($0) : .nan }
+        let kept = size.withUnsafeBufferPointer { Self.trim($0, skip: skip, all: panel.dateCount) }
         return CrossSectionPreprocessor(
-            steps: preprocess, industries: industries, logMarketValue: size, stocks: panel.stockCount,
-            dates: panel.dateCount)
+            steps: preprocess, industries: industries, logMarketValue: kept, stocks: panel.stockCount,
+            dates: panel.dateCount - skip)
     }
 }

@@ -1,11 +1,11 @@
-/// Runs a classic indicator (`Technical`) over every stock's series, stocks in parallel.
+/// The per-stock computation of a classic indicator (`Technical`), with its periods bound.
 enum TechnicalDispatch {
-    static func apply(
-        _ op: FormulaOperator, _ inputs: [[Double]], _ parameters: [Double], stocks: Int, dates: Int
-    ) -> [Double] {
+    typealias Kernel = @Sendable (_ inputs: [[Double]]) -> [Double]
+
+    static func kernel(_ op: FormulaOperator, _ parameters: [Double]) -> Kernel? {
         let p = parameters.map { Int($0) }
-        func period(_ k: Int) -> Int { k < p.count ? p[k] : 1 }
-        let compute: ([[Double]]) -> [Double]
+        @Sendable func period(_ k: Int) -> Int { k < p.count ? p[k] : 1 }
+        let compute: Kernel
         switch op {
         case .taSMA: compute = { Technical.sma($0[0], period: period(0)) }
         case .taEMA: compute = { Technical.ema($0[0], period: period(0)) }
@@ -51,15 +51,8 @@ enum TechnicalDispatch {
                 return op == .kdjK ? kdj.k : (op == .kdjD ? kdj.d : kdj.j)
             }
         default:
-            return [Double](repeating: .nan, count: stocks * dates)
+            return nil
         }
-        var out = [Double](repeating: .nan, count: stocks * dates)
-        out.withUnsafeMutableBufferPointer { o in
-            Parallel.forEachSeries(stocks: stocks, dates: dates) { series in
-                let result = compute(inputs.map { Array($0[series]) })
-                for (k, value) in result.prefix(dates).enumerated() { o[series.lowerBound + k] = value }
-            }
-        }
-        return out
+        return compute
     }
 }

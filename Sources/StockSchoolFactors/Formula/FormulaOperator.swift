@@ -72,6 +72,9 @@ public enum FormulaOperator: String, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// Across the stocks of each date rather than along one stock's dates.
+    public var isCrossSectional: Bool { self == .csRank || self == .csZScore }
+
     public var isRolling: Bool {
         switch self {
         case .ref, .delta, .mean, .sum, .std, .variance, .skew, .kurt, .max, .min, .med, .mad, .count, .quantile,

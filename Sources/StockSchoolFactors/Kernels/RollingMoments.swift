@@ -69,7 +69,7 @@ extension Rolling {
         order: Int,
         centred: Bool,
         into out: UnsafeMutableBufferPointer<Double>,
-        result: (PowerSums, ConstantRun) -> Double
+        result: (PowerSums, ConstantRun, Int) -> Double
     ) {
         let m = Swift.min(x.count, out.count)
         guard isValid(window: window, minPeriods: minPeriods) else { return fillNaN(out, count: m) }
@@ -85,7 +85,7 @@ extension Rolling {
                 if !x[i].isNaN { sums.add(x[i], sign: 1) }
             }
             if !x[i].isNaN { run.observe(x[i]) }
-            out[i] = sums.n >= minPeriods ? result(sums, run) : .nan
+            out[i] = sums.n >= minPeriods ? result(sums, run, i) : .nan
         }
     }
 
@@ -95,7 +95,7 @@ extension Rolling {
     public static func sum(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runPowerSums(x, window: window, minPeriods: minPeriods, order: 1, centred: false, into: out) { s, _ in
+        runPowerSums(x, window: window, minPeriods: minPeriods, order: 1, centred: false, into: out) { s, _, _ in
             s.s1.value
         }
     }
@@ -106,9 +106,13 @@ extension Rolling {
     public static func mean(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runPowerSums(x, window: window, minPeriods: minPeriods, order: 1, centred: true, into: out) { s, run in
-            run.run >= s.n ? run.last : s.shift + s.s1.value / Double(s.n)
+        runPowerSums(x, window: window, minPeriods: minPeriods, order: 1, centred: true, into: out) { s, run, _ in
+            meanOf(s, run)
         }
+    }
+
+    static func meanOf(_ s: PowerSums, _ run: ConstantRun) -> Double {
+        run.run >= s.n ? run.last : s.shift + s.s1.value / Double(s.n)
     }
 
     static func sampleVariance(_ s: PowerSums, _ run: ConstantRun) -> Double {
@@ -123,7 +127,7 @@ extension Rolling {
     public static func variance(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runPowerSums(x, window: window, minPeriods: minPeriods, order: 2, centred: true, into: out) { s, run in
+        runPowerSums(x, window: window, minPeriods: minPeriods, order: 2, centred: true, into: out) { s, run, _ in
             sampleVariance(s, run)
         }
     }
@@ -133,7 +137,7 @@ extension Rolling {
     public static func std(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runPowerSums(x, window: window, minPeriods: minPeriods, order: 2, centred: true, into: out) { s, run in
+        runPowerSums(x, window: window, minPeriods: minPeriods, order: 2, centred: true, into: out) { s, run, _ in
             sampleVariance(s, run).squareRoot()
         }
     }
@@ -145,7 +149,7 @@ extension Rolling {
     public static func skew(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runPowerSums(x, window: window, minPeriods: minPeriods, order: 3, centred: true, into: out) { s, run in
+        runPowerSums(x, window: window, minPeriods: minPeriods, order: 3, centred: true, into: out) { s, run, _ in
             guard s.n >= 3, run.run < s.n else { return .nan }
             let dn = Double(s.n)
             let a = s.s1.value / dn
@@ -164,7 +168,7 @@ extension Rolling {
     public static func kurt(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runPowerSums(x, window: window, minPeriods: minPeriods, order: 4, centred: true, into: out) { s, run in
+        runPowerSums(x, window: window, minPeriods: minPeriods, order: 4, centred: true, into: out) { s, run, _ in
             guard s.n >= 4, run.run < s.n else { return .nan }
             let dn = Double(s.n)
             let a = s.s1.value / dn

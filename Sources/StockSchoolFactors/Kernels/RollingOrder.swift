@@ -90,16 +90,26 @@ extension Rolling {
         return low + (high - low) * (position - Double(whole))
     }
 
+    static func medianOf(_ s: OrderStatistics) -> Double {
+        let half = s.total / 2
+        return s.total % 2 == 1 ? s.kth(half + 1) : (s.kth(half) + s.kth(half + 1)) / 2
+    }
+
+    /// The average 1-based rank of `v` among the window's values, as a fraction of their count.
+    static func rankOf(_ v: Double, in s: OrderStatistics) -> Double {
+        guard !v.isNaN else { return .nan }
+        let low = s.countBelow(v) + 1
+        let high = s.countAtOrBelow(v)
+        return (Double(low + high) / 2) / Double(s.total)
+    }
+
     /// Qlib `Med(x, N)` = pandas `rolling(N, min_periods).median()`: the median of the window's non-NaN values (mean
     /// of the two middle values when their count is even); NaN when fewer than `minPeriods` are present.
     /// O(n·w) worst case, see `OrderStatistics`.
     public static func median(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runOrderStatistics(x, window: window, minPeriods: minPeriods, into: out) { s, _ in
-            let half = s.total / 2
-            return s.total % 2 == 1 ? s.kth(half + 1) : (s.kth(half) + s.kth(half + 1)) / 2
-        }
+        runOrderStatistics(x, window: window, minPeriods: minPeriods, into: out) { s, _ in medianOf(s) }
     }
 
     /// Qlib `Quantile(x, N, q)` = pandas `rolling(N, min_periods).quantile(q)` (interpolation "linear"): with the
@@ -126,13 +136,7 @@ extension Rolling {
     public static func rank(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runOrderStatistics(x, window: window, minPeriods: minPeriods, into: out) { s, i in
-            let v = x[i]
-            guard !v.isNaN else { return .nan }
-            let low = s.countBelow(v) + 1
-            let high = s.countAtOrBelow(v)
-            return (Double(low + high) / 2) / Double(s.total)
-        }
+        runOrderStatistics(x, window: window, minPeriods: minPeriods, into: out) { s, i in rankOf(x[i], in: s) }
     }
 
     /// Qlib `Mad(x, N)`: the mean absolute deviation of the window's non-NaN values around their

@@ -71,6 +71,27 @@ extension Rolling {
         }
     }
 
+    static func slopeOf(_ s: RegressionSums, _ run: ConstantRun) -> Double {
+        run.run >= s.n ? 0 : s.sxy / s.sxx
+    }
+
+    static func rsquareOf(_ s: RegressionSums, _ run: ConstantRun) -> Double {
+        guard run.run < s.n else { return .nan }
+        let syy = s.syyCentred
+        guard (syy / Double(s.n - 1)).squareRoot() > flatStdTolerance else { return .nan }
+        let sxy = s.sxy
+        return sxy * sxy / (s.sxx * syy)
+    }
+
+    /// The residual of `v`, the value at row `i`, from the window's OLS line.
+    static func residualOf(_ v: Double, at i: Int, _ s: RegressionSums, _ run: ConstantRun) -> Double {
+        guard !v.isNaN else { return .nan }
+        if run.run >= s.n { return 0 }
+        let dn = Double(s.n)
+        let slope = s.sxy / s.sxx
+        return (v - s.shift - s.sy.value / dn) - slope * (Double(i - s.base) - s.st / dn)
+    }
+
     /// Qlib `Slope(x, N)` (Cython `rolling_slope`, `qlib/data/_libs/rolling.pyx`): the OLS slope of the window's
     /// non-NaN values on their positions 1...N in the window (NaN rows are skipped but keep their positions; a
     /// partial window at the start is a full window whose first slots are NaN). `Σ(t−t̄)(x−x̄) / Σ(t−t̄)²`.
@@ -79,9 +100,7 @@ extension Rolling {
     public static func slope(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runRegression(x, window: window, minPeriods: minPeriods, into: out) { s, run, _ in
-            run.run >= s.n ? 0 : s.sxy / s.sxx
-        }
+        runRegression(x, window: window, minPeriods: minPeriods, into: out) { s, run, _ in slopeOf(s, run) }
     }
 
     /// Qlib `Rsquare(x, N)` (Cython `rolling_rsquare` plus the mask in `ops.py`): the squared Pearson correlation of
@@ -91,13 +110,7 @@ extension Rolling {
     public static func rsquare(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runRegression(x, window: window, minPeriods: minPeriods, into: out) { s, run, _ in
-            guard run.run < s.n else { return .nan }
-            let syy = s.syyCentred
-            guard (syy / Double(s.n - 1)).squareRoot() > flatStdTolerance else { return .nan }
-            let sxy = s.sxy
-            return sxy * sxy / (s.sxx * syy)
-        }
+        runRegression(x, window: window, minPeriods: minPeriods, into: out) { s, run, _ in rsquareOf(s, run) }
     }
 
     /// Qlib `Resi(x, N)` (Cython `rolling_resi`): the residual of the row's own value from the OLS line fitted to the
@@ -107,11 +120,7 @@ extension Rolling {
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
         runRegression(x, window: window, minPeriods: minPeriods, into: out) { s, run, i in
-            guard !x[i].isNaN else { return .nan }
-            if run.run >= s.n { return 0 }
-            let dn = Double(s.n)
-            let slope = s.sxy / s.sxx
-            return (x[i] - s.shift - s.sy.value / dn) - slope * (Double(i - s.base) - s.st / dn)
+            residualOf(x[i], at: i, s, run)
         }
     }
 

@@ -15,6 +15,11 @@ public struct FactorSummary: Sendable, Equatable, Encodable {
     /// by the first finite value so that the variance keeps its precision for large values with
     /// a small spread.
     public init(name: String, values column: [Double]) {
+        self = column.withUnsafeBufferPointer { FactorSummary(name: name, values: $0) }
+    }
+
+    /// See `init(name:values:)`.
+    public init(name: String, values column: UnsafeBufferPointer<Double>) {
         struct Partial {
             var n = 0
             var s1 = 0.0
@@ -26,7 +31,8 @@ public struct FactorSummary: Sendable, Equatable, Encodable {
         let shift = column.first { $0.isFinite } ?? 0
         let chunks = Swift.max(1, Swift.min(Parallel.cores * 4, column.count / 65_536))
         var partials = [Partial](repeating: Partial(), count: chunks)
-        column.withUnsafeBufferPointer { x in
+        do {
+            let x = column
             partials.withUnsafeMutableBufferPointer { out in
                 Parallel.forEachChunk(chunks, minimumChunk: 1) { range in
                     for chunk in range {

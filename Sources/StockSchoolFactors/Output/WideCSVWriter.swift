@@ -23,15 +23,20 @@ public final class WideCSVWriter {
 
     deinit { try? FileManager.default.removeItem(at: spill) }
 
-    public func add(_ name: String, _ values: [Double]) throws {
+    public func add(_ name: String, _ values: UnsafeBufferPointer<Double>) throws {
         let file = spill.appendingPathComponent("\(columns.count).f64")
-        try values.withUnsafeBytes { try Data($0).write(to: file) }
+        try Data(buffer: values).write(to: file)
         columns.append(name)
     }
 
-    /// Assembles the CSV; returns the number of rows written.
+    /// Assembles the CSV, its factor columns in `order` (names; the order they were added when
+    /// `nil`, and any not named after those named); returns the number of rows written.
     @discardableResult
-    public func finish() throws -> Int {
+    public func finish(order: [String]? = nil) throws -> Int {
+        let rank = Dictionary((order ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let sequence = columns.indices.sorted {
+            (rank[columns[$0]] ?? Int.max, $0) < (rank[columns[$1]] ?? Int.max, $1)
+        }
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             throw StockSchoolError.invalidArgument(name: "--out", reason: "cannot create '\(path)'")
         }
@@ -39,11 +44,11 @@ public final class WideCSVWriter {
             throw StockSchoolError.invalidArgument(name: "--out", reason: "cannot write '\(path)'")
         }
         defer { try? out.close() }
-        let readers = try columns.indices.map { k in
+        let readers = try sequence.map { k in
             try FileHandle(forReadingFrom: spill.appendingPathComponent("\(k).f64"))
         }
         defer { for reader in readers { try? reader.close() } }
-        var text = "ts_code,trade_date," + columns.joined(separator: ",") + "\n"
+        var text = "ts_code,trade_date," + sequence.map { columns[$0] }.joined(separator: ",") + "\n"
         var rows = 0
         let days = dates.count
         for code in tsCodes {
