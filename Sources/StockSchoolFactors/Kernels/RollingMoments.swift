@@ -62,6 +62,7 @@ extension Rolling {
     /// Drives a `PowerSums` over the series and writes `result(sums, run)` where the window has at least
     /// `minPeriods` non-NaN values, NaN elsewhere. O(n) total: O(1) per row plus an O(window) rebuild every
     /// `window` rows.
+    @inline(__always)
     static func runPowerSums(
         _ x: UnsafeBufferPointer<Double>,
         window: Int,
@@ -77,8 +78,11 @@ extension Rolling {
         let w = Swift.min(window, m)
         var sums = PowerSums(order: order, centred: centred)
         var run = ConstantRun()
+        var rebuildIn = 0  // rows until the sums are rebuilt (a counter: `i % w` is a division)
         for i in 0..<m {
-            if i % w == 0 {
+            rebuildIn -= 1
+            if rebuildIn < 0 {
+                rebuildIn = w - 1
                 sums.rebuild(x, from: Swift.max(0, i - w + 1), to: i + 1)
             } else {
                 if i >= w, !x[i - w].isNaN { sums.add(x[i - w], sign: -1) }

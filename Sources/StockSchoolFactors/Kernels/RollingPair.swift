@@ -47,6 +47,7 @@ extension Rolling {
         var cxy: Double { sxy.value - sx.value * sy.value / Double(n) }
     }
 
+    @inline(__always)
     static func runPair(
         _ x: UnsafeBufferPointer<Double>,
         _ y: UnsafeBufferPointer<Double>,
@@ -63,48 +64,63 @@ extension Rolling {
         var pairs = PairSums()
         var runX = ConstantRun()  // over complete pairs only
         var runY = ConstantRun()
-        // Qlib's flat mask uses each series' own rolling std (not pair-masked), min_periods=1.
-        var ownX = PowerSums(order: 2, centred: true)
-        var ownY = PowerSums(order: 2, centred: true)
-        var ownRunX = ConstantRun()
-        var ownRunY = ConstantRun()
+        // NaN rows of each series in the window. Without any, each series' own window (which
+        // Qlib's flat mask reads) is the pairs' window, whose sums are already at hand.
+        var nanX = 0
+        var nanY = 0
+        var rebuildIn = 0  // rows until the sums are rebuilt (a counter: `i % w` is a division)
         for i in 0..<m {
-            if i % w == 0 {
-                let lo = Swift.max(0, i - w + 1)
-                pairs.rebuild(x, y, from: lo, to: i + 1)
-                if maskFlat {
-                    ownX.rebuild(x, from: lo, to: i + 1)
-                    ownY.rebuild(y, from: lo, to: i + 1)
-                }
+            if i >= w {
+                if x[i - w].isNaN { nanX -= 1 }
+                if y[i - w].isNaN { nanY -= 1 }
+            }
+            if x[i].isNaN { nanX += 1 }
+            if y[i].isNaN { nanY += 1 }
+            rebuildIn -= 1
+            if rebuildIn < 0 {
+                rebuildIn = w - 1
+                pairs.rebuild(x, y, from: Swift.max(0, i - w + 1), to: i + 1)
             } else {
                 let o = i - w
-                if o >= 0 {
-                    if !x[o].isNaN, !y[o].isNaN { pairs.add(x[o], y[o], sign: -1) }
-                    if maskFlat, !x[o].isNaN { ownX.add(x[o], sign: -1) }
-                    if maskFlat, !y[o].isNaN { ownY.add(y[o], sign: -1) }
-                }
+                if o >= 0, !x[o].isNaN, !y[o].isNaN { pairs.add(x[o], y[o], sign: -1) }
                 if !x[i].isNaN, !y[i].isNaN { pairs.add(x[i], y[i], sign: 1) }
-                if maskFlat, !x[i].isNaN { ownX.add(x[i], sign: 1) }
-                if maskFlat, !y[i].isNaN { ownY.add(y[i], sign: 1) }
             }
             if !x[i].isNaN, !y[i].isNaN {
                 runX.observe(x[i])
                 runY.observe(y[i])
             }
-            if !x[i].isNaN { ownRunX.observe(x[i]) }
-            if !y[i].isNaN { ownRunY.observe(y[i]) }
             guard pairs.n >= minPeriods, pairs.n >= 2 else {
                 out[i] = .nan
                 continue
             }
-            var flat = runX.run >= pairs.n || runY.run >= pairs.n
-            if maskFlat {
-                let sdX = sampleVariance(ownX, ownRunX).squareRoot()
-                let sdY = sampleVariance(ownY, ownRunY).squareRoot()
-                flat = flat || sdX <= flatStdTolerance || sdY <= flatStdTolerance
+            let constantX = runX.run >= pairs.n
+            let constantY = runY.run >= pairs.n
+            var flat = constantX || constantY
+            if maskFlat, !flat {
+                let lo = Swift.max(0, i - w + 1)
+                let dn = Double(pairs.n - 1)
+                let sdX = nanX == 0 ? (pairs.cxx / dn).squareRoot() : ownStd(x, from: lo, through: i)
+                let sdY = nanY == 0 ? (pairs.cyy / dn).squareRoot() : ownStd(y, from: lo, through: i)
+                flat = sdX <= flatStdTolerance || sdY <= flatStdTolerance
             }
             out[i] = result(pairs, flat)
         }
+    }
+
+    /// The sample std of the non-NaN values of `x[lo...hi]` (NaN for fewer than two), two-pass:
+    /// only for windows with a NaN row, which are rare.
+    static func ownStd(_ x: UnsafeBufferPointer<Double>, from lo: Int, through hi: Int) -> Double {
+        var n = 0
+        var sum = 0.0
+        for j in lo...hi where !x[j].isNaN {
+            n += 1
+            sum += x[j]
+        }
+        guard n >= 2 else { return .nan }
+        let mean = sum / Double(n)
+        var squares = 0.0
+        for j in lo...hi where !x[j].isNaN { squares += (x[j] - mean) * (x[j] - mean) }
+        return (squares / Double(n - 1)).squareRoot()
     }
 
     /// Qlib `Cov(x, y, N)` = pandas `x.rolling(N, min_periods).cov(y)`: the sample covariance (divisor n − 1) over

@@ -59,8 +59,11 @@ extension Rolling {
         let w = Swift.min(window, m)
         var sums = RegressionSums()
         var run = ConstantRun()
+        var rebuildIn = 0  // rows until the sums are rebuilt (a counter: `i % w` is a division)
         for i in 0..<m {
-            if i % w == 0 {
+            rebuildIn -= 1
+            if rebuildIn < 0 {
+                rebuildIn = w - 1
                 sums.rebuild(x, from: Swift.max(0, i - w + 1), to: i + 1)
             } else {
                 if i >= w, !x[i - w].isNaN { sums.add(i - w, x[i - w], sign: -1) }
@@ -142,9 +145,12 @@ extension Rolling {
         var present = 0
         var weighted = CompensatedSum()  // Σ (t − base)·x_t
         var plain = CompensatedSum()  // Σ x_t
+        var rebuildIn = 0  // rows until the sums are rebuilt (a counter: `i % w` is a division)
         for i in 0..<m {
             let start = Swift.max(0, i - w + 1)
-            if i % w == 0 {
+            rebuildIn -= 1
+            if rebuildIn < 0 {
+                rebuildIn = w - 1
                 base = start
                 present = 0
                 weighted.reset()
