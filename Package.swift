@@ -63,7 +63,7 @@ let package = Package(
         ),
         .target(
             name: "StockSchoolFactors",
-            dependencies: ["StockSchoolCore", "StockSchoolStore"]
+            dependencies: ["StockSchoolCore", "StockSchoolStore", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "TechnicalBench",

@@ -27,6 +27,12 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     public var sampleEnd: TradeDate = TradeDate(unchecked: 2024_12_31)
     public var sampleSeed: UInt64 = 42
     public var logLevel: String = "info"
+    /// The user's factors file (docs/factors.md). `nil` reads `./factors.yaml` when there is one;
+    /// a file named here must exist.
+    public var factorsFile: String? = nil
+
+    /// Where user factors are read from when `factors.file` is not set.
+    public static let defaultFactorsFile = "factors.yaml"
 
     public init() {}
 
@@ -104,6 +110,9 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
                 throw ValueError(reason: "expected one of \(levels.joined(separator: ", ")), got '\(v)'")
             }
             c.logLevel = v
+        },
+        Key(path: "factors.file", environment: ["STOCKSCHOOL_FACTORS_FILE"]) { c, v in
+            c.factorsFile = v.isEmpty ? nil : v
         },
     ]
 

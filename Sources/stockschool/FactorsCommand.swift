@@ -13,49 +13,79 @@ struct FactorsCommand: AsyncParsableCommand {
             $volume $amount $adj_factor and the daily_basic columns ($pe_ttm, $pb, $total_mv, …);
             operators Mean Std Ref Corr Rank … plus CSRank, CSZScore and TA_* indicators.
 
+            Your own named factors and sets live in ./factors.yaml (or the file factors.file /
+            STOCKSCHOOL_FACTORS_FILE names), read on every run, no recompiling: its factors form
+            the set `user`, and each name works wherever a shipped one does (docs/factors.md):
+              factors:
+                MOM20: "$close / Ref($close, 20) - 1"
+              sets:
+                my-momentum: {about: "momentum", factors: [MOM20, ROC20]}
+
             Examples:
               stockschool factors list --set alpha158
               stockschool factors compute --set alpha158 --start 20240102 --end 20241231 --summary
               stockschool factors compute --expr 'Mean($close,5)/$close' --out ma5.csv
               stockschool factors show RSI14 --ts-code 600000.SH --start 20240102 --end 20240329
+              stockschool factors compute --set user --summary
             """,
         subcommands: [FactorsListCommand.self, FactorsComputeCommand.self, FactorsShowCommand.self])
 }
 
 struct FactorsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "The shipped factor sets, or the factors of one set with their formulas.")
+        commandName: "list",
+        abstract: "The factor sets (shipped and yours), or the factors of one set with their formulas.",
+        discussion: """
+            Your own factors and sets come from ./factors.yaml, or the file factors.file /
+            STOCKSCHOOL_FACTORS_FILE names (docs/factors.md); its factors form the set `user`.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("Only this set (alpha158, alpha158-quick, technical, value).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Only this set (alpha158, alpha158-quick, technical, value, user, or one of your file's).",
+            valueName: "name"))
     var set: String?
-
-    func validate() throws {
-        if let set, FactorLibrary.factors(in: set) == nil {
-            throw ValidationError(
-                "unknown set '\(set)'; sets are \(FactorLibrary.sets.map(\.name).joined(separator: ", "))")
-        }
-    }
 
     func run() async throws {
         struct Listed: Encodable {
             let name: String
             let set: String
             let formula: String
+            let description: String?
         }
-        let factors = set.flatMap(FactorLibrary.factors(in:)) ?? FactorLibrary.all
+        let catalog = try FactorCatalog.load(try global.configuration())
+        let factors: [FactorCatalog.Factor]
+        if let set {
+            guard let inSet = catalog.factors(in: set) else {
+                throw StockSchoolError.invalidArgument(
+                    name: "--set",
+                    reason:
+                        "unknown set '\(set)'; sets are \(catalog.sets.map(\.name).joined(separator: ", "))\(catalog.yoursNote)"
+                )
+            }
+            factors = inSet
+        } else {
+            factors = catalog.all
+        }
         if global.json {
-            try Output.json(factors.map { Listed(name: $0.name, set: $0.set, formula: $0.formula) })
+            try Output.json(
+                factors.map { Listed(name: $0.name, set: $0.set, formula: $0.formula, description: $0.about) })
             return
         }
         if set == nil {
             Output.table(
-                ["set", "factors", "about"],
-                FactorLibrary.sets.map { [$0.name, String(FactorLibrary.factors(in: $0.name)?.count ?? 0), $0.about] })
+                ["set", "factors", "about"], catalog.sets.map { [$0.name, String($0.factors.count), $0.about] })
             print()
         }
-        Output.table(["name", "set", "formula"], factors.map { [$0.name, $0.set, $0.formula] })
+        if factors.contains(where: { $0.about != nil }) {
+            Output.table(
+                ["name", "set", "formula", "description"],
+                factors.map { [$0.name, $0.set, $0.formula, $0.about ?? ""] })
+        } else {
+            Output.table(["name", "set", "formula"], factors.map { [$0.name, $0.set, $0.formula] })
+        }
     }
 }
 
@@ -159,6 +189,9 @@ struct FactorsComputeCommand: AsyncParsableCommand {
             --out writes ts_code,trade_date and one column per factor (an empty cell is NaN; days
             a stock did not trade are left out). --summary computes everything and prints per
             factor the count, NaN share, mean, std, min and max: the way to time a whole set.
+
+            --set also takes your own factors and sets from ./factors.yaml (or the file
+            factors.file / STOCKSCHOOL_FACTORS_FILE names): `--set user` is all of them.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -166,7 +199,8 @@ struct FactorsComputeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "A set (alpha158, alpha158-quick, technical, value) or one factor's name.", valueName: "name"))
+            "A set (alpha158, alpha158-quick, technical, value; user and yours from factors.yaml) or one factor's name.",
+            valueName: "name"))
     var set: String?
 
     @Option(help: ArgumentHelp("A formula, e.g. 'Mean($close,5)/$close'.", valueName: "formula"))
@@ -189,7 +223,7 @@ struct FactorsComputeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.configuration()
         let factors: [(name: String, formula: Formula)] =
-            if let set { try FactorJob.formulas(set: set) } else {
+            if let set { try FactorCatalog.load(configuration).formulas(set: set) } else {
                 [(name, try FactorJob.formula(expression: expr ?? ""))]
             }
         let bar = ProgressBar(label: "factors", unit: "factors")
@@ -250,7 +284,8 @@ struct FactorsComputeCommand: AsyncParsableCommand {
 
 struct FactorsShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "One factor's values for one stock, day by day.")
+        commandName: "show", abstract: "One factor's values for one stock, day by day.",
+        discussion: "The factor may be shipped or one of yours from ./factors.yaml (docs/factors.md).")
 
     @OptionGroup var global: GlobalOptions
 
@@ -262,20 +297,21 @@ struct FactorsShowCommand: AsyncParsableCommand {
 
     @OptionGroup var range: FactorRange
 
-    func validate() throws {
-        guard FactorLibrary.factor(named: factor) != nil else {
-            throw ValidationError("unknown factor '\(factor)'; see `stockschool factors list`")
-        }
-    }
-
     func run() async throws {
         let configuration = try global.configuration()
+        let catalog = try FactorCatalog.load(configuration)
+        guard let named = catalog.factor(named: factor) else {
+            throw StockSchoolError.invalidArgument(
+                name: "factor '\(factor)'", reason: "no such factor; see `stockschool factors list`\(catalog.yoursNote)"
+            )
+        }
+        let formulas = try catalog.parse([named])
         var series: [Double] = []
         let panel = try await withStore(configuration) { store in
             _ = try await requireSchema(store)
             let (from, to) = try await range.resolved(in: store)
             let job = FactorJob(
-                factors: try FactorJob.formulas(set: factor), start: from, end: to, tsCodes: [tsCode],
+                factors: formulas, start: from, end: to, tsCodes: [tsCode],
                 adjustment: range.adj, cache: FactorScope.cache(configuration))
             return try await job.run(store: store) { _, values in series = Array(values) }
         }

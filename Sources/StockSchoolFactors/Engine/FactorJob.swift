@@ -29,22 +29,12 @@ public struct FactorJob: Sendable {
         self.strict = strict
     }
 
-    /// The formulas of a shipped set (`alpha158`, `technical`, …) or one factor by name, parsed.
-    public static func formulas(set name: String) throws -> [(name: String, formula: Formula)] {
-        let parser = FormulaParser(knownFields: Set(FactorPanelLoader.allFields))
-        let factors = FactorLibrary.factors(in: name) ?? FactorLibrary.factor(named: name).map { [$0] }
-        guard let factors else {
-            let sets = FactorLibrary.sets.map(\.name).joined(separator: ", ")
-            throw StockSchoolError.invalidArgument(
-                name: "--set", reason: "no factor set or factor named '\(name)'; sets are \(sets)")
-        }
-        return try factors.map { factor in
-            do {
-                return (factor.name, try parser.parse(factor.formula))
-            } catch {
-                throw StockSchoolError.invalidArgument(name: "factor \(factor.name)", reason: "\(error)")
-            }
-        }
+    /// The formulas of a set (`alpha158`, `technical`, …, and with a catalog loaded from the
+    /// configuration, `user` and the user's own) or one factor by name, parsed.
+    public static func formulas(
+        set name: String, in catalog: FactorCatalog = .shipped
+    ) throws -> [(name: String, formula: Formula)] {
+        try catalog.formulas(set: name)
     }
 
     /// A formula typed by the user, parsed against the panel's fields.

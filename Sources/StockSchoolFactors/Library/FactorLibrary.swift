@@ -4,6 +4,8 @@ public enum FactorLibrary {
         public let name: String
         public let formula: String
         public let set: String
+        /// What the factor measures, when its author said (`description:` in a factors file).
+        public var about: String? = nil
     }
 
     /// Set names and what they are.
