@@ -110,7 +110,10 @@ struct FactorRange: ParsableArguments {
 
     /// The range to compute, defaulting to the store's `stock_daily` coverage.
     func resolved(in store: any MarketStore) async throws -> (TradeDate, TradeDate) {
-        let row = try await store.query(SQLStatement("SELECT min(trade_date), max(trade_date) FROM stock_daily"))
+        // Two subqueries: SQLite answers a lone min() or max() from the index, both together by a scan.
+        let row = try await store.query(
+            SQLStatement(
+                "SELECT (SELECT min(trade_date) FROM stock_daily), (SELECT max(trade_date) FROM stock_daily)"))
         guard let first = row.first?.first?.int, let last = row.first?.last?.int else {
             throw CommandFailure(
                 description: "stock_daily is empty; run `stockschool sync` or `stockschool demo` first")

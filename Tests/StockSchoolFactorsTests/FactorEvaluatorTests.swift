@@ -140,7 +140,9 @@ import Testing
         var graph = FactorGraph()
         for input in ["$close", "$close/Ref($close,1)"] {
             for w in [1, 2, 5, 20, 200] {
-                for op in ["Rank", "Med", "Slope", "Rsquare", "Resi", "Mean", "Std", "Var"] {
+                for op in [
+                    "Rank", "Med", "Slope", "Rsquare", "Resi", "Mean", "Std", "Var", "Max", "IdxMax", "Min", "IdxMin",
+                ] {
                     graph.add("\(op)(\(input),\(w))", try FormulaParser().parse("\(op)(\(input),\(w))"))
                 }
                 for q in [0.2, 0.8, 0.5] {
@@ -161,7 +163,7 @@ import Testing
         }
         // Not vacuous: the sweeps produced numbers (windows of 1 and 200 may be all NaN).
         let windowed = fused.filter { $0.0.hasSuffix(",5)") || $0.0.hasSuffix(",20)") }
-        #expect(windowed.count == 2 * 2 * 11)
+        #expect(windowed.count == 2 * 2 * 15)
         #expect(windowed.allSatisfy { $0.1.contains { !$0.isNaN } })
     }
 

@@ -36,6 +36,40 @@ import Testing
         return out
     }
 
+    /// A panel of a few stocks keeps the market's trading days: a day one of them did not trade
+    /// is NaN there, as in the whole-market panel, so windows and `Ref` span the same days.
+    @Test(arguments: TestBackend.available)
+    func aFewStocksKeepTheMarketsDays(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            let (start, end) = (TradeDate(unchecked: 2023_03_01), TradeDate(unchecked: 2023_03_31))
+            let configuration = SampleMarketConfiguration(stocks: 6, start: start, end: end, seed: 5)
+            try await SyncEngine(source: SampleSource(configuration), store: store).run(
+                SyncRequest(start: start, end: end))
+            let whole = try await FactorPanelLoader.load(store: store, start: start, end: end, adjustment: .none)
+            let code = whole.tsCodes[2]
+            let gone = whole.dates[10]
+            try await store.execute(atomically: [
+                SQLStatement(
+                    "DELETE FROM stock_daily WHERE ts_code = ? AND trade_date = ?",
+                    [.text(code.description), .integer(Int64(gone.rawValue))])
+            ])
+            let one = try await FactorPanelLoader.load(
+                store: store, start: start, end: end, tsCodes: [code], adjustment: .none)
+            #expect(one.dates == whole.dates)
+            let close = try #require(one.values("close"))
+            let wholeClose = try #require(whole.values("close"))
+            #expect(close[10].isNaN)
+            #expect(close[11] == wholeClose[2 * whole.dateCount + 11])
+            var graph = FactorGraph()
+            graph.add("ret", try FormulaParser().parse("$close/Ref($close,1)-1"))
+            var ret: [Double] = []
+            try FactorEvaluator(panel: one).evaluate(graph) { ret = Array($1) }
+            // The day after the missing one has no previous close.
+            #expect(ret[11].isNaN)
+            #expect(Swift.abs(ret[12] - (close[12] / close[11] - 1)) < 1e-12)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func alpha158TechnicalAndValueOnAStore(_ backend: TestBackend) async throws {
         try await TestStore.with(backend) { (store: any MarketStore) async throws in

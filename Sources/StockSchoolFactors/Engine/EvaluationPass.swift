@@ -55,7 +55,8 @@ struct EvaluationPass {
 
     func run(stocks: Int) {
         let dates = dates
-        Parallel.forEachChunk(stocks, minimumChunk: 1) { range in
+        // Stocks cost about the same, but small chunks keep both cores busy to the end.
+        Parallel.forEachChunk(stocks, minimumChunk: 1, chunksPerCore: 64) { range in
             var worker = Worker(steps: steps, scratch: ScratchSeries(dates: dates), skip: skip)
             for stock in range { worker.run(stock: stock) }
             worker.scratch.deallocateAll()

@@ -1,11 +1,12 @@
 /// Rolling operators on the same input and window that share their running state: `Quantile`,
 /// `Rank` and `Med` (a sorted window), `Slope`, `Rsquare` and `Resi` (regression sums), `Mean`,
-/// `Std` and `Var` (power sums). Alpha158 asks for QTLU, QTLD and RANK, for BETA, RSQR and RESI
-/// and for MA and STD on every window, so each such group is computed in one sweep.
+/// `Std` and `Var` (power sums), `Max` and `IdxMax`, `Min` and `IdxMin` (a monotonic deque).
+/// Alpha158 asks for QTLU, QTLD and RANK, BETA, RSQR and RESI, MA and STD, MAX and IMAX, MIN and
+/// IMIN on every window, so each such group is computed in one sweep.
 enum FusedRolling {
     typealias Kernel = @Sendable (UnsafeBufferPointer<Double>, [UnsafeMutableBufferPointer<Double>]) -> Void
 
-    enum Family: Hashable { case order, regression, moments }
+    enum Family: Hashable { case order, regression, moments, maxima, minima }
 
     /// What makes nodes fusable: family, input and window.
     struct Key: Hashable {
@@ -24,6 +25,8 @@ enum FusedRolling {
             family = .order
         case .slope, .rsquare, .resi: family = .regression
         case .mean, .std, .variance: family = .moments
+        case .max, .idxMax: family = .maxima
+        case .min, .idxMin: family = .minima
         default: return nil
         }
         return Key(family: family, input: children[0], window: window)
@@ -54,6 +57,16 @@ enum FusedRolling {
                 $0.op == .mean ? .mean : ($0.op == .std ? .std : .variance)
             }
             return { Rolling.moments($0, window: window, minPeriods: minPeriods, statistics, into: $1) }
+        case .maxima, .minima:
+            // At most one of each (equal nodes are one node): the extremum and its position.
+            let wantMax = family == .maxima
+            let value = members.firstIndex { $0.op == .max || $0.op == .min }
+            let position = members.firstIndex { $0.op == .idxMax || $0.op == .idxMin }
+            return { x, outs in
+                Rolling.runExtremum(
+                    x, window: window, minPeriods: minPeriods, wantMax: wantMax, values: value.map { outs[$0] },
+                    positions: position.map { outs[$0] })
+            }
         }
     }
 }

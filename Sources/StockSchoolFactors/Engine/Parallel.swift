@@ -8,23 +8,19 @@ enum Parallel {
     /// Runs `body` on disjoint chunks of `0..<count` in parallel and returns when all are done.
     /// `body` may write through pointers it captures, to the cells of its own chunk only: that
     /// disjointness is what makes sharing it across threads safe.
-    static func forEachChunk(_ count: Int, minimumChunk: Int = 16, _ body: (Range<Int>) -> Void) {
+    /// `chunksPerCore` trades scheduling overhead for balance: the last chunks of a pass run on
+    /// fewer cores than there are.
+    static func forEachChunk(
+        _ count: Int, minimumChunk: Int = 16, chunksPerCore: Int = 4, _ body: (Range<Int>) -> Void
+    ) {
         guard count > 0 else { return }
-        let chunks = max(1, min(cores * 4, count / max(1, minimumChunk)))
+        let chunks = max(1, min(cores * chunksPerCore, count / max(1, minimumChunk)))
         if chunks == 1 { return body(0..<count) }
         withoutActuallyEscaping(body) { body in
             let shared = DisjointWrites(body: body)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 shared.body((count * chunk / chunks)..<(count * (chunk + 1) / chunks))
             }
-        }
-    }
-
-    /// Runs `body` once per stock of a stock-major panel array, with that stock's cell range,
-    /// stocks in parallel.
-    static func forEachSeries(stocks: Int, dates: Int, _ body: (Range<Int>) -> Void) {
-        forEachChunk(stocks, minimumChunk: 4) { range in
-            for s in range { body((s * dates)..<((s + 1) * dates)) }
         }
     }
 

@@ -2,17 +2,23 @@
 
 extension Rolling {
     /// One pass with a monotonic deque of indices of non-NaN values (front = the window's extremum, the oldest one
-    /// among ties). O(n) total, one O(n) index buffer per call.
+    /// among ties), writing the extremum to `values` and its `IdxMax`/`IdxMin` position to `positions` (either or
+    /// both). O(n) total, one O(n) index buffer per call.
     static func runExtremum(
         _ x: UnsafeBufferPointer<Double>,
         window: Int,
         minPeriods: Int,
         wantMax: Bool,
-        emitPosition: Bool,
-        into out: UnsafeMutableBufferPointer<Double>
+        values: UnsafeMutableBufferPointer<Double>?,
+        positions: UnsafeMutableBufferPointer<Double>?
     ) {
-        let m = Swift.min(x.count, out.count)
-        guard isValid(window: window, minPeriods: minPeriods) else { return fillNaN(out, count: m) }
+        let m = Swift.min(x.count, values?.count ?? Int.max, positions?.count ?? Int.max)
+        guard m < Int.max else { return }
+        guard isValid(window: window, minPeriods: minPeriods) else {
+            if let values { fillNaN(values, count: m) }
+            if let positions { fillNaN(positions, count: m) }
+            return
+        }
         guard m > 0 else { return }
         let w = Swift.min(window, m)
         let deque = UnsafeMutableBufferPointer<Int>.allocate(capacity: m)
@@ -35,17 +41,17 @@ extension Rolling {
                 tail += 1
             }
             guard present >= minPeriods else {
-                out[i] = .nan
+                values?[i] = .nan
+                positions?[i] = .nan
                 continue
             }
-            if emitPosition {
+            if let positions {
                 if nanCursor < start { nanCursor = start }
                 while nanCursor <= i, !x[nanCursor].isNaN { nanCursor += 1 }
                 let position = nanCursor <= i ? nanCursor : deque[head]
-                out[i] = Double(position - start + 1)
-            } else {
-                out[i] = x[deque[head]]
+                positions[i] = Double(position - start + 1)
             }
+            values?[i] = x[deque[head]]
         }
     }
 
@@ -54,7 +60,7 @@ extension Rolling {
     public static func max(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runExtremum(x, window: window, minPeriods: minPeriods, wantMax: true, emitPosition: false, into: out)
+        runExtremum(x, window: window, minPeriods: minPeriods, wantMax: true, values: out, positions: nil)
     }
 
     /// Qlib `Min(x, N)` = pandas `rolling(N, min_periods).min()`: the smallest non-NaN value in the window; NaN when
@@ -62,7 +68,7 @@ extension Rolling {
     public static func min(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runExtremum(x, window: window, minPeriods: minPeriods, wantMax: false, emitPosition: false, into: out)
+        runExtremum(x, window: window, minPeriods: minPeriods, wantMax: false, values: out, positions: nil)
     }
 
     /// Qlib `IdxMax(x, N)` = `rolling(N, min_periods).apply(lambda x: x.argmax() + 1, raw=True)`: the 1-based
@@ -74,7 +80,7 @@ extension Rolling {
     public static func idxMax(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runExtremum(x, window: window, minPeriods: minPeriods, wantMax: true, emitPosition: true, into: out)
+        runExtremum(x, window: window, minPeriods: minPeriods, wantMax: true, values: nil, positions: out)
     }
 
     /// Qlib `IdxMin(x, N)` = `rolling(N, min_periods).apply(lambda x: x.argmin() + 1, raw=True)`: the 1-based
@@ -84,6 +90,6 @@ extension Rolling {
     public static func idxMin(
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runExtremum(x, window: window, minPeriods: minPeriods, wantMax: false, emitPosition: true, into: out)
+        runExtremum(x, window: window, minPeriods: minPeriods, wantMax: false, values: nil, positions: out)
     }
 }

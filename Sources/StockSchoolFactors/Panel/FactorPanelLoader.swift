@@ -27,10 +27,21 @@ public enum FactorPanelLoader {
                 name: "field",
                 reason: "'\(unknown)' is not a panel field; choose from \(allFields.joined(separator: ", "))")
         }
-        let daily = try await store.panel(
+        var daily = try await store.panel(
             PanelRequest(
                 table: "stock_daily", fields: ["open", "high", "low", "close", "vol", "amount"], start: start, end: end,
                 tsCodes: tsCodes))
+        if tsCodes != nil {
+            // A few stocks' own rows would drop the days they were suspended, and windows would
+            // then span more days than on the whole market: keep every trading day, NaN where
+            // the stock has no bar.
+            let days = try await tradingDays(store: store, start: start, end: end)
+            let onDays = PanelFrame(
+                tsCodes: daily.tsCodes, dates: days, fields: daily.fields, values: [], rowCount: daily.rowCount)
+            daily = PanelFrame(
+                tsCodes: daily.tsCodes, dates: days, fields: daily.fields, values: try aligned(daily, to: onDays),
+                rowCount: daily.rowCount)
+        }
         let stocks = daily.tsCodes.count
         let days = daily.dates.count
         let adj = try await aligned(
@@ -62,6 +73,25 @@ public enum FactorPanelLoader {
             for (name, values) in zip(basics, try aligned(frame, to: daily)) { out[name] = values }
         }
         return try FactorPanel(tsCodes: daily.tsCodes, dates: daily.dates, adjustment: adjustment, fields: out)
+    }
+
+    /// The market's trading days in `start...end`: the days on which any stock has a bar. Each
+    /// step of the recursion is one index probe (`min(trade_date) > d`), so this reads a few
+    /// thousand index entries, not every row.
+    static func tradingDays(store: any MarketStore, start: TradeDate, end: TradeDate) async throws -> [TradeDate] {
+        let rows = try await store.query(
+            SQLStatement(
+                """
+                WITH RECURSIVE day(d) AS (
+                    SELECT min(trade_date) FROM stock_daily WHERE trade_date >= ?
+                    UNION ALL
+                    SELECT (SELECT min(trade_date) FROM stock_daily WHERE trade_date > day.d) FROM day
+                    WHERE day.d IS NOT NULL AND day.d < ?
+                )
+                SELECT d FROM day WHERE d IS NOT NULL AND d <= ?
+                """,
+                [.integer(Int64(start.rawValue)), .integer(Int64(end.rawValue)), .integer(Int64(end.rawValue))]))
+        return rows.compactMap { $0.first?.int }.map { TradeDate(unchecked: Int32($0)) }
     }
 
     /// Rearranges `frame`'s fields onto `target`'s stocks and dates (NaN where `frame` has none).
