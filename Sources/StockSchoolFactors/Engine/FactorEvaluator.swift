@@ -59,10 +59,11 @@ public struct FactorEvaluator: Sendable {
         }
     }
 
-    /// Output indices in batches of at most `size`. Outputs are ordered by the longest window
-    /// they read (stable, so otherwise in the graph's order): Alpha158's factors on one window
-    /// share their rolling sweeps (`FusedRolling`) and intermediates, and a batch is only cut
-    /// inside such a group when the group alone exceeds `size`.
+    /// Output indices in batches: one per window group, split where a group exceeds `size`.
+    /// Outputs are ordered by the longest window they read (stable, so otherwise in the graph's
+    /// order): Alpha158's factors on one window share their rolling sweeps (`FusedRolling`) and
+    /// intermediates. Groups are not merged even when they would fit: a bigger batch only maps
+    /// more fresh memory for its results.
     static func batches(_ graph: FactorGraph, size: Int) -> [[Int]] {
         var window = [Double](repeating: 0, count: graph.nodes.count)
         for (k, node) in graph.nodes.enumerated() {
@@ -70,33 +71,16 @@ public struct FactorEvaluator: Sendable {
             let own = op.isRolling || op.isTechnical ? (parameters.first ?? 0) : 0
             window[k] = children.reduce(own) { Swift.max($0, window[$1]) }
         }
-        let order = graph.outputs.indices.sorted {
-            (window[graph.outputs[$0].node], $0) < (window[graph.outputs[$1].node], $1)
-        }
+        let key = graph.outputs.map { window[$0.node] }
+        let order = graph.outputs.indices.sorted { (key[$0], $0) < (key[$1], $1) }
         var batches: [[Int]] = []
-        var current: [Int] = []
-        var start = 0
-        while start < order.count {
-            var end = start
-            while end < order.count, window[graph.outputs[order[end]].node] == window[graph.outputs[order[start]].node]
-            {
-                end += 1
+        for index in order {
+            if let last = batches.last?.last, key[last] == key[index], let count = batches.last?.count, count < size {
+                batches[batches.count - 1].append(index)
+            } else {
+                batches.append([index])
             }
-            let group = order[start..<end]
-            if !current.isEmpty, current.count + group.count > size {
-                batches.append(current)
-                current = []
-            }
-            for index in group {
-                current.append(index)
-                if current.count == size {
-                    batches.append(current)
-                    current = []
-                }
-            }
-            start = end
         }
-        if !current.isEmpty { batches.append(current) }
         return batches
     }
 }

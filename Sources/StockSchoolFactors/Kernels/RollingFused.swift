@@ -40,7 +40,7 @@ extension Rolling {
         _ x: UnsafeBufferPointer<Double>, window: Int, minPeriods: Int, _ statistics: [RegressionStatistic],
         into outs: [UnsafeMutableBufferPointer<Double>]
     ) {
-        func value(_ statistic: RegressionStatistic, _ s: RegressionSums, _ run: ConstantRun, _ i: Int) -> Double {
+        func value(_ statistic: RegressionStatistic, _ s: Fit, _ run: ConstantRun, _ i: Int) -> Double {
             switch statistic {
             case .slope: slopeOf(s, run)
             case .rsquare: rsquareOf(s, run)

@@ -42,9 +42,21 @@ extension Rolling {
             for j in lo..<hi where !x[j].isNaN && !y[j].isNaN { add(x[j], y[j], sign: 1) }
         }
 
-        var cxx: Double { Swift.max(0, sxx.value - sx.value * sx.value / Double(n)) }
-        var cyy: Double { Swift.max(0, syy.value - sy.value * sy.value / Double(n)) }
-        var cxy: Double { sxy.value - sx.value * sy.value / Double(n) }
+        /// The centred sums Σ(x−x̄)², Σ(y−ȳ)² (clamped at 0) and Σ(x−x̄)(y−ȳ), with one division.
+        var centred: Centred {
+            let inverse = 1 / Double(n)
+            let (x, y) = (sx.value, sy.value)
+            return Centred(
+                n: n, xx: Swift.max(0, sxx.value - x * x * inverse), yy: Swift.max(0, syy.value - y * y * inverse),
+                xy: sxy.value - x * y * inverse)
+        }
+    }
+
+    struct Centred {
+        let n: Int
+        let xx: Double
+        let yy: Double
+        let xy: Double
     }
 
     @inline(__always)
@@ -55,7 +67,7 @@ extension Rolling {
         minPeriods: Int,
         maskFlat: Bool,
         into out: UnsafeMutableBufferPointer<Double>,
-        result: (PairSums, Bool) -> Double
+        result: (Centred, Bool) -> Double
     ) {
         let m = Swift.min(x.count, y.count, out.count)
         guard isValid(window: window, minPeriods: minPeriods) else { return fillNaN(out, count: m) }
@@ -93,17 +105,17 @@ extension Rolling {
                 out[i] = .nan
                 continue
             }
-            let constantX = runX.run >= pairs.n
-            let constantY = runY.run >= pairs.n
-            var flat = constantX || constantY
+            let c = pairs.centred
+            var flat = runX.run >= pairs.n || runY.run >= pairs.n
             if maskFlat, !flat {
+                // std ≤ tolerance, as Σ(v−v̄)² ≤ tolerance²·(n−1): no square root, no division.
+                let bound = flatStdTolerance * flatStdTolerance * Double(pairs.n - 1)
                 let lo = Swift.max(0, i - w + 1)
-                let dn = Double(pairs.n - 1)
-                let sdX = nanX == 0 ? (pairs.cxx / dn).squareRoot() : ownStd(x, from: lo, through: i)
-                let sdY = nanY == 0 ? (pairs.cyy / dn).squareRoot() : ownStd(y, from: lo, through: i)
-                flat = sdX <= flatStdTolerance || sdY <= flatStdTolerance
+                flat =
+                    (nanX == 0 ? c.xx <= bound : ownStd(x, from: lo, through: i) <= flatStdTolerance)
+                    || (nanY == 0 ? c.yy <= bound : ownStd(y, from: lo, through: i) <= flatStdTolerance)
             }
-            out[i] = result(pairs, flat)
+            out[i] = result(c, flat)
         }
     }
 
@@ -134,8 +146,8 @@ extension Rolling {
         minPeriods: Int,
         into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runPair(x, y, window: window, minPeriods: minPeriods, maskFlat: false, into: out) { s, flat in
-            flat ? 0 : s.cxy / Double(s.n - 1)
+        runPair(x, y, window: window, minPeriods: minPeriods, maskFlat: false, into: out) { c, flat in
+            flat ? 0 : c.xy / Double(c.n - 1)
         }
     }
 
@@ -151,10 +163,10 @@ extension Rolling {
         minPeriods: Int,
         into out: UnsafeMutableBufferPointer<Double>
     ) {
-        runPair(x, y, window: window, minPeriods: minPeriods, maskFlat: true, into: out) { s, flat in
+        runPair(x, y, window: window, minPeriods: minPeriods, maskFlat: true, into: out) { c, flat in
             guard !flat else { return .nan }
-            let denominator = (s.cxx * s.cyy).squareRoot()
-            return denominator > 0 ? s.cxy / denominator : .nan
+            let denominator = (c.xx * c.yy).squareRoot()
+            return denominator > 0 ? c.xy / denominator : .nan
         }
     }
 }

@@ -38,12 +38,29 @@ extension Rolling {
             for j in lo..<hi where !x[j].isNaN { add(j, x[j], sign: 1) }
         }
 
+        /// The centred sums and means of the window, with one division.
+        var fit: Fit {
+            let inverse = 1 / Double(n)
+            let (t, y) = (st, sy.value)
+            return Fit(
+                n: n, base: base, shift: shift, sxx: stt - t * t * inverse, sxy: sty.value - t * y * inverse,
+                syy: Swift.max(0, syy.value - y * y * inverse), meanT: t * inverse, meanY: y * inverse)
+        }
+    }
+
+    /// One row's regression, in the shifted coordinates of `RegressionSums`.
+    struct Fit {
+        let n: Int
+        let base: Int
+        let shift: Double
         /// Σ(t − t̄)².
-        var sxx: Double { stt - st * st / Double(n) }
+        let sxx: Double
         /// Σ(t − t̄)(y − ȳ).
-        var sxy: Double { sty.value - st * sy.value / Double(n) }
+        let sxy: Double
         /// Σ(y − ȳ)², clamped at 0.
-        var syyCentred: Double { Swift.max(0, syy.value - sy.value * sy.value / Double(n)) }
+        let syy: Double
+        let meanT: Double
+        let meanY: Double
     }
 
     static func runRegression(
@@ -51,7 +68,7 @@ extension Rolling {
         window: Int,
         minPeriods: Int,
         into out: UnsafeMutableBufferPointer<Double>,
-        result: (RegressionSums, ConstantRun, Int) -> Double
+        result: (Fit, ConstantRun, Int) -> Double
     ) {
         let m = Swift.min(x.count, out.count)
         guard isValid(window: window, minPeriods: minPeriods) else { return fillNaN(out, count: m) }
@@ -70,29 +87,27 @@ extension Rolling {
                 if !x[i].isNaN { sums.add(i, x[i], sign: 1) }
             }
             if !x[i].isNaN { run.observe(x[i]) }
-            out[i] = sums.n >= minPeriods && sums.n >= 2 ? result(sums, run, i) : .nan
+            out[i] = sums.n >= minPeriods && sums.n >= 2 ? result(sums.fit, run, i) : .nan
         }
     }
 
-    static func slopeOf(_ s: RegressionSums, _ run: ConstantRun) -> Double {
-        run.run >= s.n ? 0 : s.sxy / s.sxx
+    static func slopeOf(_ f: Fit, _ run: ConstantRun) -> Double {
+        run.run >= f.n ? 0 : f.sxy / f.sxx
     }
 
-    static func rsquareOf(_ s: RegressionSums, _ run: ConstantRun) -> Double {
-        guard run.run < s.n else { return .nan }
-        let syy = s.syyCentred
-        guard (syy / Double(s.n - 1)).squareRoot() > flatStdTolerance else { return .nan }
-        let sxy = s.sxy
-        return sxy * sxy / (s.sxx * syy)
+    static func rsquareOf(_ f: Fit, _ run: ConstantRun) -> Double {
+        guard run.run < f.n else { return .nan }
+        // std > tolerance, as Σ(y−ȳ)² > tolerance²·(n−1): no square root, no division.
+        guard f.syy > flatStdTolerance * flatStdTolerance * Double(f.n - 1) else { return .nan }
+        return f.sxy * f.sxy / (f.sxx * f.syy)
     }
 
     /// The residual of `v`, the value at row `i`, from the window's OLS line.
-    static func residualOf(_ v: Double, at i: Int, _ s: RegressionSums, _ run: ConstantRun) -> Double {
+    static func residualOf(_ v: Double, at i: Int, _ f: Fit, _ run: ConstantRun) -> Double {
         guard !v.isNaN else { return .nan }
-        if run.run >= s.n { return 0 }
-        let dn = Double(s.n)
-        let slope = s.sxy / s.sxx
-        return (v - s.shift - s.sy.value / dn) - slope * (Double(i - s.base) - s.st / dn)
+        if run.run >= f.n { return 0 }
+        let slope = f.sxy / f.sxx
+        return (v - f.shift - f.meanY) - slope * (Double(i - f.base) - f.meanT)
     }
 
     /// Qlib `Slope(x, N)` (Cython `rolling_slope`, `qlib/data/_libs/rolling.pyx`): the OLS slope of the window's

@@ -37,20 +37,20 @@ public struct FactorSummary: Sendable, Equatable, Encodable {
                 Parallel.forEachChunk(chunks, minimumChunk: 1) { range in
                     for chunk in range {
                         var p = Partial()
-                        var nonNaN = 0
-                        // Branch-free (NaN and ±∞ are selected away), so the loop vectorises.
                         for i in (x.count * chunk / chunks)..<(x.count * (chunk + 1) / chunks) {
                             let v = x[i]
-                            let finite = v.isFinite
-                            nonNaN &+= v.isNaN ? 0 : 1
-                            p.n &+= finite ? 1 : 0
-                            let d = finite ? v - shift : 0
+                            if v.isNaN { continue }
+                            if v.isInfinite {
+                                p.infinities += 1
+                                continue
+                            }
+                            p.n += 1
+                            let d = v - shift
                             p.s1 += d
                             p.s2 += d * d
-                            p.low = Swift.min(p.low, finite ? v : .infinity)
-                            p.high = Swift.max(p.high, finite ? v : -.infinity)
+                            p.low = Swift.min(p.low, v)
+                            p.high = Swift.max(p.high, v)
                         }
-                        p.infinities = nonNaN - p.n
                         out[chunk] = p
                     }
                 }
