@@ -14,6 +14,10 @@ extension Rolling {
         var s2 = CompensatedSum()
         var s3 = CompensatedSum()
         var s4 = CompensatedSum()
+        /// 1/n and 1/(n − 1) for the current row, set by `runPowerSums` from a table (a division
+        /// per statistic per row costs more than the running sums themselves).
+        var inverse = Double.nan
+        var inverseLessOne = Double.nan
 
         init(order: Int, centred: Bool) {
             self.order = order
@@ -53,10 +57,7 @@ extension Rolling {
         }
 
         /// Σ(v - v̄)² over the window.
-        var centredSquares: Double {
-            let dn = Double(n)
-            return Swift.max(0, s2.value - s1.value * s1.value / dn)
-        }
+        var centredSquares: Double { Swift.max(0, s2.value - s1.value * s1.value * inverse) }
     }
 
     /// Drives a `PowerSums` over the series and writes `result(sums, run)` where the window has at least
@@ -78,6 +79,10 @@ extension Rolling {
         let w = Swift.min(window, m)
         var sums = PowerSums(order: order, centred: centred)
         var run = ConstantRun()
+        let reciprocal = UnsafeMutableBufferPointer<Double>.allocate(capacity: w + 1)
+        defer { reciprocal.deallocate() }
+        reciprocal[0] = .infinity
+        for k in 1...w { reciprocal[k] = 1 / Double(k) }
         var rebuildIn = 0  // rows until the sums are rebuilt (a counter: `i % w` is a division)
         for i in 0..<m {
             rebuildIn -= 1
@@ -89,7 +94,13 @@ extension Rolling {
                 if !x[i].isNaN { sums.add(x[i], sign: 1) }
             }
             if !x[i].isNaN { run.observe(x[i]) }
-            out[i] = sums.n >= minPeriods ? result(sums, run, i) : .nan
+            guard sums.n >= minPeriods else {
+                out[i] = .nan
+                continue
+            }
+            sums.inverse = reciprocal[sums.n]
+            sums.inverseLessOne = reciprocal[sums.n - 1]
+            out[i] = result(sums, run, i)
         }
     }
 
@@ -116,13 +127,13 @@ extension Rolling {
     }
 
     static func meanOf(_ s: PowerSums, _ run: ConstantRun) -> Double {
-        run.run >= s.n ? run.last : s.shift + s.s1.value / Double(s.n)
+        run.run >= s.n ? run.last : s.shift + s.s1.value * s.inverse
     }
 
     static func sampleVariance(_ s: PowerSums, _ run: ConstantRun) -> Double {
         guard s.n >= 2 else { return .nan }
         if run.run >= s.n { return 0 }
-        return s.centredSquares / Double(s.n - 1)
+        return s.centredSquares * s.inverseLessOne
     }
 
     /// Qlib `Var(x, N)` = pandas `rolling(N, min_periods).var()`: the sample variance (divisor n − 1) of the window's
