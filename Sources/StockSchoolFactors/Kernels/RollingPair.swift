@@ -76,18 +76,14 @@ extension Rolling {
         var pairs = PairSums()
         var runX = ConstantRun()  // over complete pairs only
         var runY = ConstantRun()
-        // NaN rows of each series in the window. Without any, each series' own window (which
-        // Qlib's flat mask reads) is the pairs' window, whose sums are already at hand.
-        var nanX = 0
-        var nanY = 0
+        // Rows of the window where exactly one of x and y is NaN. Without any, each series' own
+        // non-NaN rows (which Qlib's flat mask reads) are the complete pairs, whose sums are
+        // already at hand; a suspension, which empties both, keeps it so.
+        var lopsided = 0
         var rebuildIn = 0  // rows until the sums are rebuilt (a counter: `i % w` is a division)
         for i in 0..<m {
-            if i >= w {
-                if x[i - w].isNaN { nanX -= 1 }
-                if y[i - w].isNaN { nanY -= 1 }
-            }
-            if x[i].isNaN { nanX += 1 }
-            if y[i].isNaN { nanY += 1 }
+            if i >= w, x[i - w].isNaN != y[i - w].isNaN { lopsided -= 1 }
+            if x[i].isNaN != y[i].isNaN { lopsided += 1 }
             rebuildIn -= 1
             if rebuildIn < 0 {
                 rebuildIn = w - 1
@@ -112,15 +108,17 @@ extension Rolling {
                 let bound = flatStdTolerance * flatStdTolerance * Double(pairs.n - 1)
                 let lo = Swift.max(0, i - w + 1)
                 flat =
-                    (nanX == 0 ? c.xx <= bound : ownStd(x, from: lo, through: i) <= flatStdTolerance)
-                    || (nanY == 0 ? c.yy <= bound : ownStd(y, from: lo, through: i) <= flatStdTolerance)
+                    lopsided == 0
+                    ? c.xx <= bound || c.yy <= bound
+                    : ownStd(x, from: lo, through: i) <= flatStdTolerance
+                        || ownStd(y, from: lo, through: i) <= flatStdTolerance
             }
             out[i] = result(c, flat)
         }
     }
 
     /// The sample std of the non-NaN values of `x[lo...hi]` (NaN for fewer than two), two-pass:
-    /// only for windows with a NaN row, which are rare.
+    /// only for windows where x and y miss different rows, which are rare.
     static func ownStd(_ x: UnsafeBufferPointer<Double>, from lo: Int, through hi: Int) -> Double {
         var n = 0
         var sum = 0.0
