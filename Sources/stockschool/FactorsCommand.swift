@@ -229,26 +229,31 @@ struct FactorsComputeCommand: AsyncParsableCommand {
             if let set { try FactorCatalog.load(configuration).formulas(set: set) } else {
                 [(name, try FactorJob.formula(expression: expr ?? ""))]
             }
-        let bar = ProgressBar(label: "factors", unit: "factors")
         var summaries: [FactorSummary] = []
         var writer: WideCSVWriter?
-        var done = 0
         let started = Date()
         let panel = try await withStore(configuration) { store in
             _ = try await requireSchema(store)
             let job = try await scope.job(factors, store: store, configuration: configuration)
+            if summary {
+                // Summaries are made as values are computed, none written out.
+                let bar = ProgressBar(label: "factors", unit: job.preprocess.isEmpty ? "stocks" : "factors")
+                defer { bar.finish() }
+                let (shape, all) = try await job.summarize(store: store) { bar.update(completed: $0, total: $1) }
+                summaries = all
+                return shape
+            }
+            let bar = ProgressBar(label: "factors", unit: "factors")
+            defer { bar.finish() }
+            var done = 0
             return try await job.run(store: store) { shape in
                 if let out { writer = try WideCSVWriter(path: out, tsCodes: shape.tsCodes, dates: shape.dates) }
             } consume: { factor, values in
-                if summary { summaries.append(FactorSummary(name: factor, values: values)) }
                 try writer?.add(factor, values)
                 done += 1
                 bar.update(completed: done, total: factors.count, detail: factor)
             }
         }
-        bar.finish()
-        let order = Dictionary(factors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
-        summaries.sort { order[$0.name, default: 0] < order[$1.name, default: 0] }
         let rows = try writer?.finish(order: factors.map(\.name))
         let seconds = Date().timeIntervalSince(started)
         if global.json {

@@ -167,6 +167,38 @@ import Testing
         #expect(windowed.allSatisfy { $0.1.contains { !$0.isNaN } })
     }
 
+    /// Summaries made stock by stock inside the pass equal those of the written-out columns.
+    @Test(arguments: [0, 1]) func summarizeMatchesTheColumns(skip: Int) throws {
+        var graph = FactorGraph()
+        let formulas = [
+            ("a", "Mean($close,2)/$open"), ("c", "CSRank(Mean($close,2))"), ("d", "$close"), ("f", "2*3"),
+            ("g", "Std($close,3)"), ("h", "$close/($open-$open)"),
+        ]
+        for (name, text) in formulas { graph.add(name, try FormulaParser().parse(text)) }
+        var expected: [String: FactorSummary] = [:]
+        try FactorEvaluator(panel: try panel()).evaluate(graph, skip: skip) {
+            expected[$0] = FactorSummary(name: $0, values: $1)
+        }
+        var seen: [(Int, Int)] = []
+        let summaries = try FactorEvaluator(panel: try panel()).summarize(graph, skip: skip) { seen.append(($0, $1)) }
+        #expect(summaries.map(\.name) == formulas.map(\.0))
+        #expect(seen.last.map { $0 == (3, 3) } == true)
+        func close(_ x: Double?, _ y: Double?) -> Bool {
+            guard let x, let y else { return x == nil && y == nil }
+            return Swift.abs(x - y) <= 1e-12 * Swift.max(1, Swift.abs(y))
+        }
+        for summary in summaries {
+            let other = try #require(expected[summary.name])
+            #expect(summary.cells == other.cells && summary.values == other.values, "\(summary.name)")
+            #expect(summary.infinities == other.infinities && summary.nanShare == other.nanShare, "\(summary.name)")
+            #expect(close(summary.mean, other.mean) && close(summary.std, other.std), "\(summary.name)")
+            #expect(summary.min == other.min && summary.max == other.max, "\(summary.name)")
+        }
+        // By hand: $close with the first date skipped has 5 values of 6 cells.
+        let d = try #require(summaries.first { $0.name == "d" })
+        #expect(d.cells == 9 - 3 * skip && d.values == 8 - 3 * skip)
+    }
+
     /// A batch is one window group, split where it exceeds the size.
     @Test func batchesKeepWindowGroupsTogether() throws {
         var graph = FactorGraph()

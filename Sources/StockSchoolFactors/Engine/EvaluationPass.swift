@@ -18,11 +18,17 @@ struct EvaluationPass {
         case member(Int)
     }
 
+    /// Where a result goes: a panel-sized column, or a summary per stock.
+    enum Target {
+        case column(PanelColumn)
+        case summary(SummaryColumn)
+    }
+
     struct Step {
         let action: Action
         /// Indices of the steps whose values this one reads.
         let inputs: [Int]
-        let target: PanelColumn?
+        let target: Target?
         /// Steps whose values nothing reads after this one (this one included, if unread).
         var freed: [Int] = []
     }
@@ -38,7 +44,7 @@ struct EvaluationPass {
     }
 
     /// Adds a step (after the steps it reads) and returns its index.
-    mutating func add(_ action: Action, inputs: [Int], target: PanelColumn?) -> Int {
+    mutating func add(_ action: Action, inputs: [Int], target: Target?) -> Int {
         steps.append(Step(action: action, inputs: inputs, target: target))
         return steps.count - 1
     }
@@ -53,12 +59,12 @@ struct EvaluationPass {
         for (k, last) in lastUse.enumerated() { steps[last].freed.append(k) }
     }
 
-    func run(stocks: Int) {
+    func run(stocks: Range<Int>) {
         let dates = dates
         // Stocks cost about the same, but small chunks keep both cores busy to the end.
-        Parallel.forEachChunk(stocks, minimumChunk: 1, chunksPerCore: 64) { range in
+        Parallel.forEachChunk(stocks.count, minimumChunk: 1, chunksPerCore: 64) { range in
             var worker = Worker(steps: steps, scratch: ScratchSeries(dates: dates), skip: skip)
-            for stock in range { worker.run(stock: stock) }
+            for stock in range { worker.run(stock: stocks.lowerBound + stock) }
             worker.scratch.deallocateAll()
         }
     }
@@ -86,12 +92,16 @@ struct EvaluationPass {
             let dates = scratch.dates
             for (k, step) in steps.enumerated() {
                 compute(k, step, stock: stock)
-                if let target = step.target {
-                    let out = target.series(stock, dates: dates - skip)
-                    switch values[k] {
-                    case .scalar(let v): out.update(repeating: v)
-                    case .series(let x): _ = out.update(fromContentsOf: x[skip...])
-                    }
+                switch (step.target, values[k]) {
+                case (nil, _): break
+                case (.column(let target), .scalar(let v)):
+                    target.series(stock, dates: dates - skip).update(repeating: v)
+                case (.column(let target), .series(let x)):
+                    _ = target.series(stock, dates: dates - skip).update(fromContentsOf: x[skip...])
+                case (.summary(let target), .scalar(let v)):
+                    target.partials[stock].add(repeating: v, count: dates - skip)
+                case (.summary(let target), .series(let x)):
+                    target.partials[stock].add(UnsafeBufferPointer(rebasing: x[skip...]))
                 }
                 for done in step.freed {
                     if let buffer = owned[done] { scratch.give(buffer) }

@@ -51,11 +51,44 @@ public struct FactorEvaluator: Sendable {
         let perOutput = Swift.max(1, panel.stockCount * (panel.dateCount - skip) * MemoryLayout<Double>.stride)
         for batch in Self.batches(graph, size: Swift.max(1, memoryBudget / perOutput)) {
             let outputs = batch.map { graph.outputs[$0] }
-            let columns = try run.compute(Array(Set(outputs.map(\.node))).sorted())
+            let columns = try run.columns(Array(Set(outputs.map(\.node))).sorted())
             for output in outputs {
                 if let column = columns[output.node] { try consume(output.name, column.values) }
             }
             run.recycle(columns.values)
+        }
+    }
+
+    /// Computes every output of `graph` and returns each one's `FactorSummary` (over the stocks
+    /// and dates from the `skip`-th on), in the graph's order, without writing any result out:
+    /// each stock's values are summarised while they are in cache, in one pass for the whole set
+    /// (so every fused sweep is whole). `progress(stocksDone, stocks)` is called on this thread.
+    public func summarize(
+        _ graph: FactorGraph, skip: Int = 0, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> [FactorSummary] {
+        let skip = Swift.min(Swift.max(0, skip), panel.dateCount)
+        var run = GraphRun(graph: graph, panel: panel, strict: strict, fuse: fuse, skip: skip)
+        var targets: [Int: EvaluationPass.Target] = [:]
+        var summaries: [Int: SummaryColumn] = [:]
+        for output in graph.outputs where summaries[output.node] == nil {
+            let column = SummaryColumn(stocks: panel.stockCount)
+            summaries[output.node] = column
+            targets[output.node] = .summary(column)
+        }
+        let pass = try run.plan(targets, skip: skip)
+        // In slices of stocks, so that progress can be told between them.
+        let stocks = panel.stockCount
+        let slices = Swift.max(1, Swift.min(20, stocks / Swift.max(1, Parallel.cores * 8)))
+        for slice in 0..<slices {
+            pass.run(stocks: (stocks * slice / slices)..<(stocks * (slice + 1) / slices))
+            progress(stocks * (slice + 1) / slices, stocks)
+        }
+        return graph.outputs.map { output in
+            var total = SummaryAccumulator()
+            for partial in summaries[output.node]?.partials ?? UnsafeMutableBufferPointer(start: nil, count: 0) {
+                total.merge(partial)
+            }
+            return FactorSummary(name: output.name, total)
         }
     }
 
@@ -108,22 +141,12 @@ private struct GraphRun {
 
     mutating func recycle(_ columns: some Sequence<PanelColumn>) { spare.append(contentsOf: columns) }
 
-    /// One pass computing `targets` into columns of the dates from `skip` on (`keepAll`: all dates).
-    mutating func compute(_ targets: [Int], keepAll: Bool = false) throws -> [Int: PanelColumn] {
-        // The per-stock nodes the targets need, down to fields, numbers and cross-sections.
-        var needed = Set<Int>()
-        var stack = targets
-        while let node = stack.popLast() {
-            guard needed.insert(node).inserted else { continue }
-            if case .call(let op, let children, _) = graph.nodes[node], !op.isCrossSectional {
-                stack.append(contentsOf: children)
-            }
-        }
+    /// One pass computing `targets` into columns of the dates from `skip` on (`keepAll`: all
+    /// dates), reusing spare columns.
+    mutating func columns(_ targets: [Int], keepAll: Bool = false) throws -> [Int: PanelColumn] {
         let skip = keepAll ? 0 : skip
-        var pass = EvaluationPass(dates: panel.dateCount, skip: skip)
-        var step: [Int: Int] = [:]
-        var columns: [Int: PanelColumn] = [:]
         let count = panel.stockCount * (panel.dateCount - skip)
+        var columns: [Int: PanelColumn] = [:]
         for target in targets {
             if !keepAll, let column = spare.popLast(), column.buffer.count == count {
                 columns[target] = column
@@ -131,6 +154,23 @@ private struct GraphRun {
                 columns[target] = PanelColumn(count: count)
             }
         }
+        try plan(columns.mapValues { .column($0) }, skip: skip).run(stocks: 0..<panel.stockCount)
+        return columns
+    }
+
+    /// The pass computing `targets` (each into its own target), not yet run.
+    mutating func plan(_ targets: [Int: EvaluationPass.Target], skip: Int) throws -> EvaluationPass {
+        // The per-stock nodes the targets need, down to fields, numbers and cross-sections.
+        var needed = Set<Int>()
+        var stack = Array(targets.keys)
+        while let node = stack.popLast() {
+            guard needed.insert(node).inserted else { continue }
+            if case .call(let op, let children, _) = graph.nodes[node], !op.isCrossSectional {
+                stack.append(contentsOf: children)
+            }
+        }
+        var pass = EvaluationPass(dates: panel.dateCount, skip: skip)
+        var step: [Int: Int] = [:]
         // Node ids are a topological order: children are interned before their parents.
         let order = needed.sorted()
         let groups = fuse ? fusedGroups(order) : [:]
@@ -146,7 +186,7 @@ private struct GraphRun {
                     fusedStep[key] = pass.add(.fused(kernel, outputs: members.count), inputs: [input], target: nil)
                 }
                 let index = members.firstIndex { $0.node == node } ?? 0
-                step[node] = pass.add(.member(index), inputs: [fusedStep[key] ?? 0], target: columns[node])
+                step[node] = pass.add(.member(index), inputs: [fusedStep[key] ?? 0], target: targets[node])
                 continue
             }
             let action: EvaluationPass.Action
@@ -162,11 +202,10 @@ private struct GraphRun {
                     action = try self.action(op, parameters)
                 }
             }
-            step[node] = pass.add(action, inputs: inputs, target: columns[node])
+            step[node] = pass.add(action, inputs: inputs, target: targets[node])
         }
         pass.planReleases()
-        pass.run(stocks: panel.stockCount)
-        return columns
+        return pass
     }
 
     /// The nodes of `order` that share a `FusedRolling` key with another, by key.
@@ -212,7 +251,7 @@ private struct GraphRun {
         guard case .call(let op, let children, _) = graph.nodes[node], let child = children.first else {
             throw StockSchoolError.invalidArgument(name: "formula", reason: "a cross-sectional operator without input")
         }
-        guard let input = try compute([child], keepAll: true)[child] else {
+        guard let input = try columns([child], keepAll: true)[child] else {
             throw StockSchoolError.invalidArgument(name: "formula", reason: "\(op.rawValue)'s input was not computed")
         }
         let out = PanelColumn(count: panel.cellCount)

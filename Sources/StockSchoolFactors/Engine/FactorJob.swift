@@ -71,6 +71,42 @@ public struct FactorJob: Sendable {
         store: any MarketStore, prepared: (Shape) throws -> Void = { _ in },
         consume: (_ name: String, _ values: UnsafeBufferPointer<Double>) throws -> Void
     ) async throws -> Shape {
+        let (panel, skip, graph) = try await prepare(store: store)
+        let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]))
+        try prepared(shape)
+        let preprocessor = try await preprocessor(for: panel, skip: skip, store: store)
+        try FactorEvaluator(panel: panel, strict: strict).evaluate(graph, skip: skip) { name, values in
+            guard let preprocessor else { return try consume(name, values) }
+            try preprocessor.apply(Array(values)).withUnsafeBufferPointer { try consume(name, $0) }
+        }
+        return shape
+    }
+
+    /// Every factor's `FactorSummary`, in order, without writing values out (see
+    /// `FactorEvaluator.summarize`); with preprocessing, from the preprocessed columns.
+    public func summarize(
+        store: any MarketStore, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) async throws -> (Shape, [FactorSummary]) {
+        guard preprocess.isEmpty else {
+            var summaries: [FactorSummary] = []
+            let shape = try await run(store: store) { name, values in
+                summaries.append(FactorSummary(name: name, values: values))
+                progress(summaries.count, factors.count)
+            }
+            let order = Dictionary(factors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+            return (shape, summaries.sorted { order[$0.name, default: 0] < order[$1.name, default: 0] })
+        }
+        let (panel, skip, graph) = try await prepare(store: store)
+        let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]))
+        let summaries = try FactorEvaluator(panel: panel, strict: strict).summarize(
+            graph, skip: skip, progress: progress)
+        return (shape, summaries)
+    }
+
+    /// The panel (only the fields the formulas read, from far enough before `start` for every
+    /// window to be warm — see `Formula.warmup`), how many of its first dates are warm-up, and
+    /// the factors' graph.
+    func prepare(store: any MarketStore) async throws -> (FactorPanel, skip: Int, FactorGraph) {
         for factor in factors { try Self.rejectLookahead("formula \(factor.name)", factor.formula) }
         let fields = factors.reduce(into: Set<String>()) { $0.formUnion($1.formula.fields) }
         let warmup = factors.map(\.formula.warmup).max() ?? 0
@@ -94,17 +130,9 @@ public struct FactorJob: Sendable {
                 store: store, start: loadFrom, end: end, tsCodes: tsCodes, adjustment: adjustment, fields: needed)
             try? await cache?.save(panel, store: store, start: loadFrom, end: end, tsCodes: tsCodes)
         }
-        let skip = panel.dates.partitionPoint { $0 < start }
-        let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]))
-        try prepared(shape)
         var graph = FactorGraph()
         for factor in factors { graph.add(factor.name, factor.formula) }
-        let preprocessor = try await preprocessor(for: panel, skip: skip, store: store)
-        try FactorEvaluator(panel: panel, strict: strict).evaluate(graph, skip: skip) { name, values in
-            guard let preprocessor else { return try consume(name, values) }
-            try preprocessor.apply(Array(values)).withUnsafeBufferPointer { try consume(name, $0) }
-        }
-        return shape
+        return (panel, panel.dates.partitionPoint { $0 < start }, graph)
     }
 
     /// Each stock's last `all - skip` dates of a stock-major column with `all` dates per stock.
