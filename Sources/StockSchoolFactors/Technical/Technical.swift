@@ -207,7 +207,6 @@ extension Technical {
     }
 
     /// Runs `body` with the array's base address; does nothing for an empty array.
-    @inline(__always)
     static func read(_ values: [Double], _ body: (UnsafePointer<Double>) -> Void) {
         values.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress { body(base) }
