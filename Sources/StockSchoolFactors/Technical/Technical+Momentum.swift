@@ -81,14 +81,40 @@ extension Technical {
         let n = close.count
         guard period >= 1 else { return [Double](repeating: .nan, count: n) }
         let m = Swift.min(n, high.count, low.count)
-        return output(count: n) { out in
-            forEachHighLowCloseRun(high, low, close, count: m) { h, l, c, run in
-                rollingHighLow(h, l, run, period) { t, highest, lowest in
-                    let diff = (highest - lowest) / -100.0
-                    out[t] = diff != 0 ? (highest - c[t]) / diff : 0
-                }
-            }
+        return withHighLowClose(high, low, close) { h, l, c in
+            output(
+                count: n,
+                fast: { out in willrKernel(h, l, c, 0..<m, period, out) ? Swift.min(period - 1, m)..<m : nil },
+                slow: { out in
+                    forEachRun(count: m, isGap: { h[$0].isNaN || l[$0].isNaN || c[$0].isNaN }) { run in
+                        _ = willrKernel(h, l, c, run, period, out)
+                    }
+                })
+        } ?? [Double](repeating: .nan, count: n)
+    }
+
+    /// WILLR on `run` as one gap-free run, written from `run.lowerBound + period − 1`. Returns false
+    /// when an input on the run is NaN or infinite (then the values written are meaningless), from
+    /// a probe: `x − x` is +0 (all bits clear) for a finite x and NaN otherwise. The extremes come from
+    /// ``rollingHighLow(_:_:_:_:_:)``; the value is computed as `(HH − C)·(−100)/(HH − LL)`, one
+    /// division rather than TA-Lib's two (`(HH − C)/((HH − LL)/−100)`, equal up to rounding).
+    @inline(__always)
+    static func willrKernel(
+        _ h: UnsafePointer<Double>, _ l: UnsafePointer<Double>, _ c: UnsafePointer<Double>, _ run: Range<Int>,
+        _ period: Int, _ out: UnsafeMutablePointer<Double>
+    ) -> Bool {
+        // Too short for any value: all NaN whatever the gaps inside.
+        guard run.lowerBound + period - 1 < run.upperBound else { return true }
+        var probe: UInt64 = 0
+        for i in run {
+            let sum = (h[i] + l[i]) + c[i]
+            probe |= (sum - sum).bitPattern
         }
+        rollingHighLow(h, l, run, period) { t, highest, lowest in
+            let range = highest - lowest
+            out[t] = range != 0 ? ((highest - c[t]) * -100) / range : 0
+        }
+        return probe == 0
     }
 
     /// TA-Lib `CCI`: typical price TP = (H+L+C)/3; CCI = (TP − mean)/(0.015 · mean deviation) over

@@ -19,43 +19,106 @@ extension Technical {
         let n = close.count
         guard period >= 1 else { return [Double](repeating: .nan, count: n) }
         let m = Swift.min(n, high.count, low.count)
+        return withHighLowClose(high, low, close) { h, l, c in
+            output(
+                count: n,
+                fast: { out in
+                    atrKernel(h, l, c, 0..<m, period, normalized, out) ? Swift.min(period, m)..<m : nil
+                },
+                slow: { out in
+                    forEachRun(count: m, isGap: { h[$0].isNaN || l[$0].isNaN || c[$0].isNaN }) { run in
+                        _ = atrKernel(h, l, c, run, period, normalized, out)
+                    }
+                })
+        } ?? [Double](repeating: .nan, count: n)
+    }
+
+    /// ATR (or NATR) on `run` as one gap-free run, written from `run.lowerBound + period`.
+    /// Returns false when an input on the run is NaN or infinite (the values written are then
+    /// meaningless): NaN and ±∞ reach the true ranges (the closes through `c − c`, 0 when finite)
+    /// and stay in the smoothed value (x·decay + NaN or ±∞ never returns to a finite value).
+    ///
+    /// Wilder's recurrence atr(i) = atr(i−1)·decay + TR(i)/p is a loop-carried chain of a multiply
+    /// and an add per bar. Here the chain steps four bars at a time, atr(i+3) = atr(i−1)·decay⁴ +
+    /// Σ TR(i+k)/p·decay³⁻ᵏ (one multiply and one add per four bars), and the three bars in between
+    /// are filled afterwards from the step's start, independently of the other steps. Equal to the
+    /// one-bar recurrence up to rounding (decay < 1, so rounding does not accumulate). Passes: the
+    /// true ranges over p (independent bars, vectorisable), the chain, the bars in between, and for
+    /// NATR the division by the close (vectorisable).
+    @inline(__always)
+    static func atrKernel(
+        _ h: UnsafePointer<Double>, _ l: UnsafePointer<Double>, _ c: UnsafePointer<Double>, _ run: Range<Int>,
+        _ period: Int, _ normalized: Bool, _ out: UnsafeMutablePointer<Double>
+    ) -> Bool {
+        let first = run.lowerBound + period
+        // Too short for any value: all NaN whatever the gaps inside.
+        guard first < run.upperBound else { return true }
         let p = Double(period)
         let inverse = 1 / p
         let decay = (p - 1) / p
-        return output(count: n) { out in
-            forEachHighLowCloseRun(high, low, close, count: m) { h, l, c, run in
-                let first = run.lowerBound + period
-                guard first < run.upperBound else { return }
-                @inline(__always) func trueRange(_ i: Int) -> Double {
-                    var greatest = h[i] - l[i]
-                    let toHigh = Swift.abs(c[i - 1] - h[i])
-                    if toHigh > greatest { greatest = toHigh }
-                    let toLow = Swift.abs(l[i] - c[i - 1])
-                    if toLow > greatest { greatest = toLow }
-                    return greatest
-                }
-                @inline(__always) func emit(_ i: Int, _ atr: Double) {
-                    if normalized {
-                        out[i] = isZero(c[i]) ? 0 : (atr / c[i]) * 100
-                    } else {
-                        out[i] = atr
-                    }
-                }
-                var total = 0.0
-                var i = run.lowerBound + 1
-                while i <= first {
-                    total += trueRange(i)
-                    i += 1
-                }
-                var atr = total / p
-                emit(first, atr)
-                while i < run.upperBound {
-                    atr = atr * decay + trueRange(i) * inverse
-                    emit(i, atr)
-                    i += 1
-                }
+        let decay2 = decay * decay
+        let decay4 = decay2 * decay2
+        // The true ranges. TA-Lib's `if toHigh > greatest { greatest = toHigh }` and likewise for
+        // toLow, as selects: Swift.max(a, b) is `b >= a ? b : a`, which keeps `a` when `b` is NaN or
+        // equal, so it picks the same value.
+        var i = run.lowerBound + 1
+        while i < run.upperBound {
+            let previous = c[i - 1]
+            let range = h[i] - l[i]
+            let toHigh = Swift.abs(previous - h[i])
+            let toLow = Swift.abs(l[i] - previous)
+            out[i] = Swift.max(Swift.max(range, toHigh), toLow) + (previous - previous)
+            i += 1
+        }
+        // The seed: the mean of the first `period` true ranges, summed in order as TA-Lib does.
+        var total = 0.0
+        i = run.lowerBound + 1
+        while i <= first {
+            total += out[i]
+            i += 1
+        }
+        var atr = total / p
+        out[first] = atr
+        // TR/p after the seed.
+        while i < run.upperBound {
+            out[i] *= inverse
+            i += 1
+        }
+        // The chain, four bars per step; out[i..<i+3] keep TR/p for the fill below.
+        let steps = first + 1
+        i = steps
+        while i + 3 < run.upperBound {
+            let weighted = ((out[i] * decay + out[i + 1]) * decay + out[i + 2]) * decay + out[i + 3]
+            atr = atr * decay4 + weighted
+            out[i + 3] = atr
+            i += 4
+        }
+        while i < run.upperBound {
+            atr = atr * decay + out[i]
+            out[i] = atr
+            i += 1
+        }
+        // The three bars inside each four-bar step, from the value before the step.
+        i = steps
+        while i + 3 < run.upperBound {
+            var value = out[i - 1] * decay + out[i]
+            out[i] = value
+            value = value * decay + out[i + 1]
+            out[i + 1] = value
+            out[i + 2] = value * decay + out[i + 2]
+            i += 4
+        }
+        if normalized {
+            for t in first..<run.upperBound {
+                let close = c[t]
+                let ratio = (out[t] / close) * 100
+                out[t] = isZero(close) ? 0 : ratio
             }
         }
+        // The warm-up bars held true ranges.
+        (out + run.lowerBound).update(repeating: .nan, count: period)
+        let last = c[run.upperBound - 1]
+        return (atr + h[run.lowerBound] + l[run.lowerBound] + (last - last)).isFinite
     }
 
     /// TA-Lib `BBANDS` with an SMA middle band (`matype = 0`): middle = SMA(period); upper/lower =
@@ -73,52 +136,87 @@ extension Technical {
             let empty = [Double](repeating: .nan, count: n)
             return (empty, empty, empty)
         }
-        let (upper, middle, lower) = outputs(count: n) { up, mid, down in
-            read(values) { x in
-                forEachRun(count: n, clean: allFinite(x, n), isGap: { x[$0].isNaN }) { run in
-                    smaKernel(x, run, period, mid)
-                    rollingVariance(x, run, period, ddof: 0) { t, variance in
-                        let sigma = variance < 1e-14 ? 0 : variance.squareRoot()
-                        up[t] = mid[t] + nbdevUp * sigma
-                        down[t] = mid[t] - nbdevDn * sigma
+        let bands = values.withUnsafeBufferPointer { buffer -> ([Double], [Double], [Double])? in
+            guard let x = buffer.baseAddress else { return nil }
+            return outputs(
+                count: n,
+                fast: { up, mid, down in
+                    bbandsKernel(x, 0..<n, period, nbdevUp, nbdevDn, up, mid, down)
+                        ? Swift.min(period - 1, n)..<n : nil
+                },
+                slow: { up, mid, down in
+                    forEachRun(count: n, isGap: { x[$0].isNaN }) { run in
+                        _ = bbandsKernel(x, run, period, nbdevUp, nbdevDn, up, mid, down)
                     }
-                }
-            }
+                })
         }
+        guard let (upper, middle, lower) = bands else { return ([], [], []) }
         return (upper, middle, lower)
     }
 
-    /// Rolling variance (sum of squared deviations / (period − ddof)) of each `period`-bar window
-    /// in `range`, from `range.lowerBound + period − 1`; Welford's update when the window slides.
+    /// BBANDS on `run` as one gap-free run, written from `run.lowerBound + period − 1`. Returns
+    /// false when an input on the run is NaN or infinite (then the values written are meaningless):
+    /// the running total never returns to a finite value once one has entered it.
+    ///
+    /// First pass (sequential): the SMA's running total in TA-Lib's order (so the middle band
+    /// equals ``sma(_:period:)`` exactly) into `mid`, and the centred sum of squares into `up`.
+    /// Second pass (independent bars, vectorisable): the division, square root and bands.
     @inline(__always)
-    static func rollingVariance(
-        _ x: UnsafePointer<Double>, _ range: Range<Int>, _ period: Int, ddof: Int, _ emit: (Int, Double) -> Void
-    ) {
-        let first = range.lowerBound + period - 1
-        guard first < range.upperBound, period > ddof else { return }
+    static func bbandsKernel(
+        _ x: UnsafePointer<Double>, _ run: Range<Int>, _ period: Int, _ nbdevUp: Double, _ nbdevDn: Double,
+        _ up: UnsafeMutablePointer<Double>, _ mid: UnsafeMutablePointer<Double>, _ down: UnsafeMutablePointer<Double>
+    ) -> Bool {
+        let first = run.lowerBound + period - 1
+        // Too short for any value: all NaN whatever the gaps inside.
+        guard first < run.upperBound else { return true }
         let p = Double(period)
-        let divisor = Double(period - ddof)
+        let inverse = 1 / p
+        var total = 0.0
         var mean = 0.0
         var squares = 0.0
         var count = 0.0
-        var i = range.lowerBound
-        while i <= first {
+        var i = run.lowerBound
+        while i < first {
+            total += x[i]
             count += 1
             let delta = x[i] - mean
             mean += delta / count
             squares += delta * (x[i] - mean)
             i += 1
         }
-        emit(first, Swift.max(squares, 0) / divisor)
-        while i < range.upperBound {
+        // The window's last bar: Welford's step, then the running mean from the total.
+        total += x[first]
+        count += 1
+        let delta = x[first] - mean
+        mean += delta / count
+        squares += delta * (x[first] - mean)
+        mid[first] = total
+        up[first] = squares
+        total -= x[run.lowerBound]
+        i = first + 1
+        while i < run.upperBound {
             let incoming = x[i]
             let outgoing = x[i - period]
-            let newMean = mean + (incoming - outgoing) / p
+            total += incoming
+            let newMean = total * inverse
             squares += (incoming - outgoing) * (incoming - newMean + outgoing - mean)
             mean = newMean
-            emit(i, Swift.max(squares, 0) / divisor)
+            mid[i] = total
+            up[i] = squares
+            total -= x[i - period + 1]
             i += 1
         }
+        for t in first..<run.upperBound {
+            let middle = mid[t] / p
+            let variance = Swift.max(up[t], 0) * inverse
+            // Root computed unconditionally and selected (vectorisable); the clamp is a no-op here.
+            let root = Swift.max(variance, 0).squareRoot()
+            let sigma = variance < 1e-14 ? 0 : root
+            mid[t] = middle
+            up[t] = middle + nbdevUp * sigma
+            down[t] = middle - nbdevDn * sigma
+        }
+        return total.isFinite && squares.isFinite
     }
 
     /// Volatility (StockSchool convention, not in TA-Lib): the *sample* standard deviation

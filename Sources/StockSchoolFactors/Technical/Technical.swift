@@ -67,6 +67,76 @@ extension Technical {
         }
     }
 
+    /// One output of `count` bars computed optimistically: `fast` computes the bars as one gap-free
+    /// run and returns the range it wrote, or nil when it met a non-finite input (a possible gap).
+    /// Every bar outside the returned range is then set to NaN (no full NaN pre-fill). On nil the
+    /// output is NaN-filled and `slow` computes it run by run, as ``forEachRun`` would.
+    @inline(__always)
+    static func output(
+        count: Int, fast: (UnsafeMutablePointer<Double>) -> Range<Int>?,
+        slow: (UnsafeMutablePointer<Double>) -> Void
+    ) -> [Double] {
+        [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress, count > 0 else {
+                initialized = 0
+                return
+            }
+            fillOptimistically(
+                count: count, fast: { fast(base) }, slow: { slow(base) },
+                nan: { (base + $0.lowerBound).initialize(repeating: .nan, count: $0.count) })
+            initialized = count
+        }
+    }
+
+    /// Three outputs of `count` bars computed optimistically, as ``output(count:fast:slow:)``.
+    @inline(__always)
+    static func outputs(
+        count: Int,
+        fast: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Range<Int>?,
+        slow: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+    ) -> ([Double], [Double], [Double]) {
+        var first: [Double] = []
+        var second: [Double] = []
+        let third = [Double](unsafeUninitializedCapacity: count) { c, initializedC in
+            second = [Double](unsafeUninitializedCapacity: count) { b, initializedB in
+                first = [Double](unsafeUninitializedCapacity: count) { a, initializedA in
+                    guard let ap = a.baseAddress, let bp = b.baseAddress, let cp = c.baseAddress, count > 0 else {
+                        initializedA = 0
+                        return
+                    }
+                    fillOptimistically(
+                        count: count, fast: { fast(ap, bp, cp) }, slow: { slow(ap, bp, cp) },
+                        nan: { range in
+                            (ap + range.lowerBound).initialize(repeating: .nan, count: range.count)
+                            (bp + range.lowerBound).initialize(repeating: .nan, count: range.count)
+                            (cp + range.lowerBound).initialize(repeating: .nan, count: range.count)
+                        })
+                    initializedA = count
+                }
+                initializedB = first.count
+            }
+            initializedC = first.count
+        }
+        return (first, second, third)
+    }
+
+    /// The shared body of the optimistic outputs: run `fast`, NaN-fill around what it wrote, or
+    /// NaN-fill everything and run `slow`.
+    @inline(__always)
+    static func fillOptimistically(
+        count: Int, fast: () -> Range<Int>?, slow: () -> Void, nan: (Range<Int>) -> Void
+    ) {
+        if let written = fast() {
+            let lower = Swift.min(written.lowerBound, count)
+            let upper = written.isEmpty ? lower : Swift.min(written.upperBound, count)
+            nan(0..<lower)
+            nan(upper..<count)
+        } else {
+            nan(0..<count)
+            slow()
+        }
+    }
+
     /// Two NaN-filled outputs of `count` bars.
     @inline(__always)
     static func outputs(
@@ -101,10 +171,9 @@ extension Technical {
         return (first, second, third)
     }
 
-    /// Runs `body` with the array's base address; does nothing for an empty array.
-    @inline(__always)
     /// Runs `body` on each run of bars where high, low and close are all present (a bar missing
     /// any of them is a gap), with pointers to the three series.
+    @inline(__always)
     static func forEachHighLowCloseRun(
         _ high: [Double], _ low: [Double], _ close: [Double], count m: Int,
         _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, Range<Int>) -> Void
@@ -121,6 +190,23 @@ extension Technical {
         }
     }
 
+    /// Runs `body` with the three arrays' base addresses; nil when one of them is empty.
+    @inline(__always)
+    static func withHighLowClose<R>(
+        _ high: [Double], _ low: [Double], _ close: [Double],
+        _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>) -> R
+    ) -> R? {
+        high.withUnsafeBufferPointer { hb in
+            low.withUnsafeBufferPointer { lb in
+                close.withUnsafeBufferPointer { cb in
+                    guard let h = hb.baseAddress, let l = lb.baseAddress, let c = cb.baseAddress else { return nil }
+                    return body(h, l, c)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with the array's base address; does nothing for an empty array.
     static func read(_ values: [Double], _ body: (UnsafePointer<Double>) -> Void) {
         values.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress { body(base) }
@@ -204,7 +290,9 @@ extension Technical {
         let length = range.count
         let h = high + range.lowerBound
         let l = low + range.lowerBound
-        scratch(4 * length) { buffer in
+        // Every slot is written before it is read: no NaN pre-fill.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * length) { allocation in
+            guard let buffer = allocation.baseAddress else { return }
             let prefixHigh = buffer
             let suffixHigh = buffer + length
             let prefixLow = buffer + 2 * length
