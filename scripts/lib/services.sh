@@ -42,6 +42,7 @@ as_postgres() {
 # throwaway cluster skips fsync, as test data need not survive a power cut.
 start_postgres() {
   local durable=${1:-}
+  [ -n "${PG_BIN:-}" ] || ensure_packages  # sets PG_BIN
   local dir="$SERVICES_DIR/pg"
   mkdir -p "$dir"
   [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$SERVICES_DIR"
