@@ -8,7 +8,8 @@ import StockSchoolCore
 /// stock's intermediates stay in cache; only results are panel-sized). Cross-sectional
 /// operators (`CSRank`, `CSZScore`) need a whole date across stocks, so their inputs are
 /// computed by a pass of their own first and their results kept for the passes that read them.
-/// A factor set too large to hold (158 factors × 12.5M cells) streams through in bounded memory.
+/// A factor set too large to hold (158 factors × 12.5M cells) streams through in bounded memory;
+/// `summarize` writes no result out at all.
 public struct FactorEvaluator: Sendable {
     public let panel: FactorPanel
     /// Qlib's rolling windows start from the first row (`min_periods=1`); strict mode returns NaN
@@ -40,8 +41,8 @@ public struct FactorEvaluator: Sendable {
     /// stock and date from the `skip`-th on (the dates before only warm windows up), stock-major,
     /// valid only during the call (copy what you keep).
     ///
-    /// Outputs arrive in `batchOrder`, which keeps those sharing work in one batch; a consumer
-    /// that lists them (a CSV header, a table) puts them back in the graph's order by name.
+    /// Outputs arrive in the order of `batches`, which keeps those sharing work in one batch; a
+    /// consumer that lists them (a CSV header, a table) puts them back in the graph's order by name.
     public func evaluate(
         _ graph: FactorGraph, skip: Int = 0,
         _ consume: (_ name: String, _ values: UnsafeBufferPointer<Double>) throws -> Void
