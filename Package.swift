@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "StockSchoolStore", targets: ["StockSchoolStore"]),
         .library(name: "StockSchoolSync", targets: ["StockSchoolSync"]),
         .library(name: "StockSchoolFactors", targets: ["StockSchoolFactors"]),
+        .library(name: "StockSchoolResearch", targets: ["StockSchoolResearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "stockschool",
             dependencies: [
-                "StockSchoolFactors",
+                "StockSchoolFactors", "StockSchoolResearch",
                 "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -64,6 +65,10 @@ let package = Package(
         .target(
             name: "StockSchoolFactors",
             dependencies: ["StockSchoolCore", "StockSchoolStore", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "StockSchoolResearch",
+            dependencies: ["StockSchoolCore", "StockSchoolStore", "StockSchoolFactors"]
         ),
         .executableTarget(
             name: "TechnicalBench",
@@ -84,6 +89,13 @@ let package = Package(
             name: "StockSchoolFactorsTests",
             dependencies: ["StockSchoolFactors", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport"],
             resources: [.copy("Resources/ta_vectors.csv")]
+        ),
+        .testTarget(
+            name: "StockSchoolResearchTests",
+            dependencies: [
+                "StockSchoolResearch", "StockSchoolFactors", "StockSchoolStore", "StockSchoolSync",
+                "StockSchoolTestSupport",
+            ]
         ),
         .testTarget(
             name: "StockSchoolStoreTests",

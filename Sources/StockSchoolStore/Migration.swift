@@ -22,7 +22,11 @@ public struct Migration: Sendable {
                 Schema.dailyBasic, Schema.indexDaily, Schema.syncState, Schema.syncRuns,
                 Schema.qualityReports,
             ].flatMap { $0.createStatements(dialect) }
-        }
+        },
+        Migration(version: 2, name: "research results") { dialect in
+            [Schema.factorIC, Schema.scores, Schema.scoreWeights, Schema.backtestRuns, Schema.backtestTrades]
+                .flatMap { $0.createStatements(dialect) }
+        },
     ]
 
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -161,7 +161,8 @@ public enum Schema {
     /// Every table, in the order `db stats` lists them.
     public static let tables: [TableSchema] = [
         stockBasic, tradeCal, stockDaily, adjFactor, dailyBasic, indexDaily,
-        syncState, syncRuns, qualityReports, schemaMigrations,
+        syncState, syncRuns, qualityReports, factorIC, scores, scoreWeights, backtestRuns, backtestTrades,
+        schemaMigrations,
     ]
 
     public static func table(named name: String) -> TableSchema? {

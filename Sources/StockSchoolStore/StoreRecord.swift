@@ -93,7 +93,7 @@ struct ColumnGuard {
 
 extension RowDecoder {
     /// Reads a non-null value, naming the column when the database hands back NULL.
-    mutating func required<T>(
+    public mutating func required<T>(
         _ read: (inout Self) throws(StockSchoolError) -> T?, _ column: String, _ table: String
     ) throws(StockSchoolError) -> T {
         guard let value = try read(&self) else {
@@ -102,27 +102,27 @@ extension RowDecoder {
         return value
     }
 
-    mutating func tsCode(_ table: String) throws(StockSchoolError) -> TSCode {
+    public mutating func tsCode(_ table: String) throws(StockSchoolError) -> TSCode {
         try TSCode(required({ (d: inout Self) throws(StockSchoolError) in try d.text() }, "ts_code", table))
     }
 
-    mutating func requiredDate(_ column: String, _ table: String) throws(StockSchoolError) -> TradeDate {
+    public mutating func requiredDate(_ column: String, _ table: String) throws(StockSchoolError) -> TradeDate {
         try required({ (d: inout Self) throws(StockSchoolError) in try d.date() }, column, table)
     }
 
-    mutating func requiredDouble(_ column: String, _ table: String) throws(StockSchoolError) -> Double {
+    public mutating func requiredDouble(_ column: String, _ table: String) throws(StockSchoolError) -> Double {
         try required({ (d: inout Self) throws(StockSchoolError) in try d.double() }, column, table)
     }
 
-    mutating func requiredText(_ column: String, _ table: String) throws(StockSchoolError) -> String {
+    public mutating func requiredText(_ column: String, _ table: String) throws(StockSchoolError) -> String {
         try required({ (d: inout Self) throws(StockSchoolError) in try d.text() }, column, table)
     }
 
-    mutating func requiredInteger(_ column: String, _ table: String) throws(StockSchoolError) -> Int64 {
+    public mutating func requiredInteger(_ column: String, _ table: String) throws(StockSchoolError) -> Int64 {
         try required({ (d: inout Self) throws(StockSchoolError) in try d.integer() }, column, table)
     }
 
-    mutating func requiredTimestamp(_ column: String, _ table: String) throws(StockSchoolError) -> Timestamp {
+    public mutating func requiredTimestamp(_ column: String, _ table: String) throws(StockSchoolError) -> Timestamp {
         try required({ (d: inout Self) throws(StockSchoolError) in try d.timestamp() }, column, table)
     }
 }

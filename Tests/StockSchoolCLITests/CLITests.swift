@@ -141,7 +141,7 @@ import Testing
         let stats = try await Self.run(["db", "stats", "--json", "--store", url], in: directory)
         #expect(stats.status == 0, "\(stats.stderr)")
         let decoded = try JSONDecoder().decode(Stats.self, from: Data(stats.stdout.utf8))
-        #expect(decoded.tables.count == 10)
+        #expect(decoded.tables.count == 15)
         for table in decoded.tables {
             #expect(table.rows > 0, "\(table.table) is empty after demo")
         }
