@@ -75,6 +75,11 @@ let package = Package(
             dependencies: ["StockSchoolFactors"],
             path: "Benchmarks/TechnicalBench"
         ),
+        .executableTarget(
+            name: "ResearchBench",
+            dependencies: ["StockSchoolResearch", "StockSchoolCore"],
+            path: "Benchmarks/ResearchBench"
+        ),
         .target(
             name: "StockSchoolTestSupport",
             dependencies: [
