@@ -21,6 +21,10 @@ public protocol MarketStore: Sendable {
     /// the whole call and writes nothing.
     func upsert<R: StoreRecord>(_ rows: [R], checkpoints: [SyncCheckpoint], reports: [QualityReport]) async throws
 
+    /// Inserts or replaces two kinds of rows in one transaction (a score table and the weights
+    /// behind it): both or neither.
+    func upsert<R: StoreRecord, S: StoreRecord>(_ rows: [R], together others: [S]) async throws
+
     /// Loads a panel (stocks × dates × fields), NaN where there is no row.
     func panel(_ request: PanelRequest) async throws -> PanelFrame
 
@@ -86,6 +90,17 @@ extension MarketStore {
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?"
             }
         return try await query(SQLStatement(sql, [.text(name)])).first?.first?.int ?? 0 > 0
+    }
+
+    /// Reads records of `R` from `SELECT <columns> FROM <table> <tail>`: the caller writes the
+    /// conditions and order (`WHERE score_name = ? ORDER BY rank LIMIT 50`).
+    public func records<R: StoreRecord>(_ type: R.Type, where tail: String, _ binds: [SQLValue]) async throws -> [R] {
+        let schema = R.schema
+        return try await query(SQLStatement("SELECT \(selectList(schema)) FROM \(schema.name) \(tail)", binds)).map {
+            row in
+            var decoder = SQLValueRowDecoder(row, table: schema.name)
+            return try R(from: &decoder)
+        }
     }
 
     /// Reads records of `R` matching `filter`, in primary-key order.

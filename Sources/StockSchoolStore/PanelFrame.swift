@@ -167,3 +167,26 @@ struct DateMajorPanelBuilder {
             tsCodes: order.map { codes[$0] }, dates: dates, fields: fields, values: values, rowCount: rowStock.count)
     }
 }
+
+extension PanelFrame {
+    /// Every field rearranged onto other stocks and dates (NaN where this frame has no value), so
+    /// panels read from different tables line up cell for cell.
+    public func values(on targetCodes: [TSCode], dates targetDates: [TradeDate]) -> [[Double]] {
+        let days = targetDates.count
+        let stockIndex = Dictionary(targetCodes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let dateIndex = Dictionary(targetDates.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let targetOf = dates.map { dateIndex[$0] }
+        let sourceDates = dates.count
+        return values.map { column in
+            var out = [Double](repeating: .nan, count: targetCodes.count * days)
+            for (s, code) in tsCodes.enumerated() {
+                guard let ts = stockIndex[code] else { continue }
+                for (d, td) in targetOf.enumerated() {
+                    guard let td else { continue }
+                    out[ts * days + td] = column[s * sourceDates + d]
+                }
+            }
+            return out
+        }
+    }
+}

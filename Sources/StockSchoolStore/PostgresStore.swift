@@ -141,6 +141,19 @@ public final class PostgresStore: MarketStore {
         }
     }
 
+    public func upsert<R: StoreRecord, S: StoreRecord>(_ rows: [R], together others: [S]) async throws {
+        if rows.isEmpty && others.isEmpty { return }
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await self.copyUpsert(rows, on: connection)
+                try await self.copyUpsert(others, on: connection)
+            }
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError as? StockSchoolError { throw inner }
+            throw PostgresFailure(error.closureError ?? error.commitError ?? error, sql: "upsert into \(R.schema.name)")
+        }
+    }
+
     /// How a batch reaches its table.
     enum LoadPath {
         /// `COPY` into staging, then `INSERT … ON CONFLICT DO UPDATE`: keys maintained row by row.

@@ -101,6 +101,14 @@ public final class SQLiteStore: MarketStore {
         }
     }
 
+    public func upsert<R: StoreRecord, S: StoreRecord>(_ rows: [R], together others: [S]) async throws {
+        if rows.isEmpty && others.isEmpty { return }
+        try await pool.write { db in
+            try Self.bulkUpsert(rows, in: db)
+            try Self.bulkUpsert(others, in: db)
+        }
+    }
+
     /// Rows per statement on the bulk path. Each `sqlite3_step` runs the whole statement
     /// program; binding 64 rows to one multi-row `VALUES` spreads that cost (measured 1.4× faster
     /// than one row per step) while staying far below SQLite's 32,766-parameter limit.

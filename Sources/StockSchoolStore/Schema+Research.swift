@@ -14,7 +14,6 @@ extension Schema {
             Column("rank_ic", .double),
             Column("n", .integer, nullable: false),
             Column("excluded", .integer, nullable: false),
-            Column("formula", .text, nullable: false),
             Column("computed_at", .timestamp, nullable: false),
         ],
         primaryKey: ["factor", "convention", "horizon", "trade_date"], indexes: [["trade_date"]],

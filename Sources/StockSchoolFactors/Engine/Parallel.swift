@@ -2,15 +2,15 @@ import Dispatch
 import Foundation
 
 /// Splits `0..<count` into chunks run on all cores (a panel's stocks or dates are independent).
-enum Parallel {
-    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+public enum Parallel {
+    public static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Runs `body` on disjoint chunks of `0..<count` in parallel and returns when all are done.
     /// `body` may write through pointers it captures, to the cells of its own chunk only: that
     /// disjointness is what makes sharing it across threads safe.
     /// `chunksPerCore` trades scheduling overhead for balance: the last chunks of a pass run on
     /// fewer cores than there are.
-    static func forEachChunk(
+    public static func forEachChunk(
         _ count: Int, minimumChunk: Int = 16, chunksPerCore: Int = 4, _ body: (Range<Int>) -> Void
     ) {
         guard count > 0 else { return }

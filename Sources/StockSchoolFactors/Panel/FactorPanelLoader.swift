@@ -78,7 +78,7 @@ public enum FactorPanelLoader {
     /// The market's trading days in `start...end`: the days on which any stock has a bar. Each
     /// step of the recursion is one index probe (`min(trade_date) > d`), so this reads a few
     /// thousand index entries, not every row.
-    static func tradingDays(store: any MarketStore, start: TradeDate, end: TradeDate) async throws -> [TradeDate] {
+    public static func tradingDays(store: any MarketStore, start: TradeDate, end: TradeDate) async throws -> [TradeDate] {
         let rows = try await store.query(
             SQLStatement(
                 """
@@ -96,21 +96,7 @@ public enum FactorPanelLoader {
 
     /// Rearranges `frame`'s fields onto `target`'s stocks and dates (NaN where `frame` has none).
     static func aligned(_ frame: PanelFrame, to target: PanelFrame) throws -> [[Double]] {
-        let days = target.dates.count
-        let stockIndex = Dictionary(uniqueKeysWithValues: target.tsCodes.enumerated().map { ($1, $0) })
-        let dateIndex = Dictionary(uniqueKeysWithValues: target.dates.enumerated().map { ($1, $0) })
-        let sourceDates = frame.dates.count
-        return frame.values.map { column in
-            var out = [Double](repeating: .nan, count: target.tsCodes.count * days)
-            for (s, code) in frame.tsCodes.enumerated() {
-                guard let ts = stockIndex[code] else { continue }
-                for (d, date) in frame.dates.enumerated() {
-                    guard let td = dateIndex[date] else { continue }
-                    out[ts * days + td] = column[s * sourceDates + d]
-                }
-            }
-            return out
-        }
+        frame.values(on: target.tsCodes, dates: target.dates)
     }
 
     /// Per cell, the factor prices are multiplied by. A day without an `adj_factor` uses the
