@@ -78,7 +78,8 @@ public enum FactorPanelLoader {
     /// The market's trading days in `start...end`: the days on which any stock has a bar. Each
     /// step of the recursion is one index probe (`min(trade_date) > d`), so this reads a few
     /// thousand index entries, not every row.
-    public static func tradingDays(store: any MarketStore, start: TradeDate, end: TradeDate) async throws -> [TradeDate] {
+    public static func tradingDays(store: any MarketStore, start: TradeDate, end: TradeDate) async throws -> [TradeDate]
+    {
         let rows = try await store.query(
             SQLStatement(
                 """

@@ -24,7 +24,8 @@ public enum TradingPanelLoader {
         }
         let codes = restrict ? tsCodes : nil
         let daily = try await store.panel(
-            PanelRequest(table: "stock_daily", fields: ["open", "close", "pre_close"], start: first, end: last, tsCodes: codes)
+            PanelRequest(
+                table: "stock_daily", fields: ["open", "close", "pre_close"], start: first, end: last, tsCodes: codes)
         ).values(on: tsCodes, dates: dates)
         let adjRaw = try await store.panel(
             PanelRequest(table: "adj_factor", fields: ["adj_factor"], start: first, end: last, tsCodes: codes)
