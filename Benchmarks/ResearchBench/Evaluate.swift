@@ -11,10 +11,10 @@ func benchEvaluate(stocks: Int, dates: Int) {
     let panel = syntheticPanel(stocks: stocks, dates: dates)
     let start = DispatchTime.now().uptimeNanoseconds
     let returns: ForwardReturns
-    let evaluator: FactorEvaluator
+    let evaluator: FactorAnalyzer
     do {
         returns = try ForwardReturns(panel: panel, horizons: [1, 5, 10, 20], convention: .next)
-        evaluator = try FactorEvaluator(forwardReturns: returns)
+        evaluator = try FactorAnalyzer(forwardReturns: returns)
     } catch {
         print("evaluate: \(error)")
         exit(1)

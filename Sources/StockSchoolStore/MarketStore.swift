@@ -132,7 +132,7 @@ extension MarketStore {
     }
 
     /// A timestamp as a bind value for either backend (both accept ISO-8601 text).
-    func timestampValue(_ stamp: Timestamp) -> SQLValue { .text(stamp.iso8601) }
+    public func timestampValue(_ stamp: Timestamp) -> SQLValue { .text(stamp.iso8601) }
 
     /// Rows and date coverage of every table.
     public func stats() async throws -> [TableStats] {

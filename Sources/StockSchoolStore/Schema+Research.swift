@@ -2,7 +2,8 @@
 /// (ARCHITECTURE.md, "derived data is computed, not hoarded").
 extension Schema {
     /// One row per factor, return convention, horizon and date: that date's cross-sectional IC and
-    /// RankIC. The latest evaluation of a factor name wins.
+    /// RankIC. The latest evaluation of a factor name wins. No timestamps: re-evaluating the same
+    /// data writes the same rows, so a repeated daily run changes nothing.
     public static let factorIC = TableSchema(
         name: "factor_ic",
         columns: [
@@ -14,7 +15,6 @@ extension Schema {
             Column("rank_ic", .double),
             Column("n", .integer, nullable: false),
             Column("excluded", .integer, nullable: false),
-            Column("computed_at", .timestamp, nullable: false),
         ],
         primaryKey: ["factor", "convention", "horizon", "trade_date"], indexes: [["trade_date"]],
         dateColumn: "trade_date")
@@ -32,7 +32,6 @@ extension Schema {
             Column("rank", .integer, nullable: false),
             Column("industry", .text),
             Column("industry_rank", .integer),
-            Column("computed_at", .timestamp, nullable: false),
         ],
         primaryKey: ["score_name", "trade_date", "ts_code"], indexes: [["ts_code", "trade_date"]],
         codeColumn: "ts_code", dateColumn: "trade_date")
@@ -71,11 +70,13 @@ extension Schema {
         ],
         primaryKey: ["id"], generatedID: true, indexes: [["created_at"]])
 
-    /// Every order a backtest placed, filled or rejected, with the reason for a rejection.
+    /// Every order a backtest placed, filled or rejected, with the reason for a rejection; `seq`
+    /// is the order's place in the run (sells before buys each day).
     public static let backtestTrades = TableSchema(
         name: "backtest_trades",
         columns: [
             Column("run_id", .integer, nullable: false),
+            Column("seq", .integer, nullable: false),
             Column("trade_date", .date, nullable: false),
             Column("ts_code", .text, nullable: false),
             Column("side", .text, nullable: false),
@@ -87,5 +88,5 @@ extension Schema {
             Column("status", .text, nullable: false),
             Column("reason", .text),
         ],
-        primaryKey: ["run_id", "trade_date", "ts_code", "side"], codeColumn: "ts_code", dateColumn: "trade_date")
+        primaryKey: ["run_id", "seq"], codeColumn: "ts_code", dateColumn: "trade_date")
 }

@@ -151,21 +151,7 @@ struct FactorScope: ParsableArguments {
     }
 
     /// `nil` for every stock.
-    func codes() throws -> [TSCode]? {
-        if universe == "all" { return nil }
-        if universe.hasPrefix("index:") {
-            throw ValidationError(
-                "--universe \(universe): index universes need index constituents (index_weight), which StockSchool does not sync yet; list the codes instead"
-            )
-        }
-        return try universe.split(separator: ",").map { part in
-            let text = part.trimmingCharacters(in: .whitespaces)
-            guard let code = try? TSCode(text) else {
-                throw ValidationError("--universe: '\(text)' is not a ts_code like 600000.SH")
-            }
-            return code
-        }
-    }
+    func codes() throws -> [TSCode]? { try Universe.codes(universe) }
 
     func job(
         _ factors: [(name: String, formula: Formula)], store: any MarketStore, configuration: StockSchoolConfiguration
@@ -206,7 +192,9 @@ struct FactorsComputeCommand: AsyncParsableCommand {
             valueName: "name"))
     var set: String?
 
-    @Option(help: ArgumentHelp("A formula, e.g. 'Mean($close,5)/$close'.", valueName: "formula"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("A formula, e.g. 'Mean($close,5)/$close' (may start with -).", valueName: "formula"))
     var expr: String?
 
     @Option(help: ArgumentHelp("Column name for --expr.", valueName: "name"))

@@ -21,7 +21,8 @@ struct StockSchoolCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 failure, 2 bad usage.
             """,
         subcommands: [
-            InitCommand.self, SyncCommand.self, QualityCommand.self, FactorsCommand.self, DBCommand.self,
+            InitCommand.self, SyncCommand.self, QualityCommand.self, FactorsCommand.self, EvaluateCommand.self,
+            ScoreCommand.self, RankCommand.self, BacktestCommand.self, RunDailyCommand.self, DBCommand.self,
             DemoCommand.self,
         ]
     )

@@ -68,12 +68,12 @@ public struct FactorJob: Sendable {
     /// `consume` trimmed to `start…end` (stock-major, one value per stock and date of the shape).
     @discardableResult
     public func run(
-        store: any MarketStore, prepared: (Shape) throws -> Void = { _ in },
+        store: any MarketStore, prepared: (Shape) async throws -> Void = { _ in },
         consume: (_ name: String, _ values: UnsafeBufferPointer<Double>) throws -> Void
     ) async throws -> Shape {
         let (panel, skip, graph) = try await prepare(store: store)
         let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]))
-        try prepared(shape)
+        try await prepared(shape)
         let preprocessor = try await preprocessor(for: panel, skip: skip, store: store)
         try FactorEvaluator(panel: panel, strict: strict).evaluate(graph, skip: skip) { name, values in
             guard let preprocessor else { return try consume(name, values) }

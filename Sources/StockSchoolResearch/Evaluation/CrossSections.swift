@@ -1,3 +1,5 @@
+import StockSchoolFactors
+
 /// Per date and horizon, what every factor's evaluation needs from the forward returns,
 /// computed once per `ForwardReturns` instead of once per factor.
 ///
@@ -47,7 +49,7 @@ final class CrossSections: @unchecked Sendable {
         order.initialize(repeating: 0, count: horizons * cells)
         let shared = SharedPointers(
             returns: returns, ranks: ranks, order: order, tradable: tradable, same: sameSetAsPrevious, traded: traded)
-        Concurrent.forEachChunk(dates) { chunk in
+        Parallel.forEachChunk(dates) { chunk in
             let scratch = CrossSectionSort.Scratch(capacity: stocks)
             let entries = UnsafeMutablePointer<CrossSectionSort.Entry>.allocate(capacity: max(1, stocks))
             defer { entries.deallocate() }

@@ -1,8 +1,9 @@
 import Foundation
 import StockSchoolCore
+import StockSchoolFactors
 
 /// One factor's evaluation against one `CrossSections`: the date-parallel passes of
-/// `FactorEvaluator`, writing per-date results into raw buffers, then the summaries over dates.
+/// `FactorAnalyzer`, writing per-date results into raw buffers, then the summaries over dates.
 struct EvaluationPass {
     let crossSections: CrossSections
     let horizons: [Int]
@@ -122,7 +123,7 @@ struct EvaluationPass {
         let dates = crossSections.dateCount
         let outputs = Outputs(horizons: horizons.count, quantiles: quantiles, stocks: stocks, dates: dates)
         let factor = SharedFactor(base: factor)
-        Concurrent.forEachChunk(dates) { chunk in
+        Parallel.forEachChunk(dates) { chunk in
             let workspace = Workspace(stocks: stocks, quantiles: quantiles)
             var blockStart = chunk.lowerBound
             while blockStart < chunk.upperBound {
@@ -138,7 +139,7 @@ struct EvaluationPass {
                 blockStart = blockEnd
             }
         }
-        Concurrent.forEachChunk(dates) { chunk in
+        Parallel.forEachChunk(dates) { chunk in
             for date in chunk { secondPass(date: date, outputs) }
         }
         return summarize(outputs, convention: convention, calendar: calendar)

@@ -8,6 +8,26 @@ public enum TradingPanelLoader {
     /// The benchmark the issue and the operations manual name: CSI 300.
     public static let defaultBenchmark = TSCode(literal: "000300.SH")
 
+    /// Every stock with a bar in `start...end` (or the stocks of `tsCodes`) on the market's
+    /// trading days of that range.
+    public static func load(
+        store: any MarketStore, start: TradeDate, end: TradeDate, tsCodes: [TSCode]? = nil,
+        benchmark: TSCode? = defaultBenchmark
+    ) async throws -> TradingPanel {
+        guard start <= end else { throw StockSchoolError.invalidDateRange(start: start, end: end) }
+        let dates = try await FactorPanelLoader.tradingDays(store: store, start: start, end: end)
+        var codes = tsCodes
+        if codes == nil {
+            let rows = try await store.query(
+                SQLStatement(
+                    "SELECT DISTINCT ts_code FROM stock_daily WHERE trade_date BETWEEN ? AND ? ORDER BY ts_code",
+                    [.integer(Int64(start.rawValue)), .integer(Int64(end.rawValue))]))
+            codes = try rows.compactMap { $0.first?.string }.map { try TSCode($0) }
+        }
+        return try await load(
+            store: store, tsCodes: codes ?? [], dates: dates, restrict: tsCodes != nil, benchmark: benchmark)
+    }
+
     /// - Parameters:
     ///   - restrict: read only `tsCodes` from the store (a subset universe); `false` reads the
     ///     whole market in one sequential pass and drops what is not asked for, which is faster

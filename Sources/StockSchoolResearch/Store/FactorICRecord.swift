@@ -14,11 +14,10 @@ public struct FactorICRecord: Sendable, Equatable, StoreRecord {
     public var n: Int64
     /// Stocks that traded on the date but could not be entered (suspended or limit-up at entry).
     public var excluded: Int64
-    public var computedAt: Timestamp
 
     public init(
         factor: String, convention: String, horizon: Int64, tradeDate: TradeDate, ic: Double?, rankIC: Double?,
-        n: Int64, excluded: Int64, computedAt: Timestamp
+        n: Int64, excluded: Int64
     ) {
         self.factor = factor
         self.convention = convention
@@ -28,7 +27,6 @@ public struct FactorICRecord: Sendable, Equatable, StoreRecord {
         self.rankIC = rankIC
         self.n = n
         self.excluded = excluded
-        self.computedAt = computedAt
     }
 
     public static var schema: TableSchema { Schema.factorIC }
@@ -43,7 +41,6 @@ public struct FactorICRecord: Sendable, Equatable, StoreRecord {
         try e.double(rankIC)
         try e.integer(n)
         try e.integer(excluded)
-        try e.timestamp(computedAt)
     }
 
     public init<D: RowDecoder>(from d: inout D) throws(StockSchoolError) {
@@ -52,7 +49,6 @@ public struct FactorICRecord: Sendable, Equatable, StoreRecord {
             factor: try d.requiredText("factor", table), convention: try d.requiredText("convention", table),
             horizon: try d.requiredInteger("horizon", table), tradeDate: try d.requiredDate("trade_date", table),
             ic: try d.double(), rankIC: try d.double(), n: try d.requiredInteger("n", table),
-            excluded: try d.requiredInteger("excluded", table),
-            computedAt: try d.requiredTimestamp("computed_at", table))
+            excluded: try d.requiredInteger("excluded", table))
     }
 }

@@ -11,7 +11,7 @@ extension MarketStore {
     @discardableResult
     public func saveScores(
         name: String, weighting: ScoreWeighting, result: ScoreResult, tsCodes: [TSCode], dates: [TradeDate],
-        industries: [String?], at time: Timestamp = .now
+        industries: [String?]
     ) async throws -> (dates: Int, rows: Int) {
         var scores: [ScoreRecord] = []
         var weights: [ScoreWeightRecord] = []
@@ -35,8 +35,7 @@ extension MarketStore {
                     ScoreRecord(
                         scoreName: name, tradeDate: dates[t], tsCode: tsCodes[s], score: result.score[cell],
                         composite: result.composite[cell], rank: Int64(result.rank[cell]), industry: industries[s],
-                        industryRank: result.industryRank[cell] > 0 ? Int64(result.industryRank[cell]) : nil,
-                        computedAt: time))
+                        industryRank: result.industryRank[cell] > 0 ? Int64(result.industryRank[cell]) : nil))
             }
         }
         if let first = written.first, let last = written.last {

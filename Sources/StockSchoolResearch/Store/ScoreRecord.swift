@@ -13,11 +13,10 @@ public struct ScoreRecord: Sendable, Equatable, StoreRecord {
     public var rank: Int64
     public var industry: String?
     public var industryRank: Int64?
-    public var computedAt: Timestamp
 
     public init(
         scoreName: String, tradeDate: TradeDate, tsCode: TSCode, score: Double, composite: Double, rank: Int64,
-        industry: String?, industryRank: Int64?, computedAt: Timestamp
+        industry: String?, industryRank: Int64?
     ) {
         self.scoreName = scoreName
         self.tradeDate = tradeDate
@@ -27,7 +26,6 @@ public struct ScoreRecord: Sendable, Equatable, StoreRecord {
         self.rank = rank
         self.industry = industry
         self.industryRank = industryRank
-        self.computedAt = computedAt
     }
 
     public static var schema: TableSchema { Schema.scores }
@@ -42,7 +40,6 @@ public struct ScoreRecord: Sendable, Equatable, StoreRecord {
         try e.integer(rank)
         try e.text(industry)
         try e.integer(industryRank)
-        try e.timestamp(computedAt)
     }
 
     public init<D: RowDecoder>(from d: inout D) throws(StockSchoolError) {
@@ -51,7 +48,6 @@ public struct ScoreRecord: Sendable, Equatable, StoreRecord {
             scoreName: try d.requiredText("score_name", table), tradeDate: try d.requiredDate("trade_date", table),
             tsCode: try d.tsCode(table), score: try d.requiredDouble("score", table),
             composite: try d.requiredDouble("composite", table), rank: try d.requiredInteger("rank", table),
-            industry: try d.text(), industryRank: try d.integer(),
-            computedAt: try d.requiredTimestamp("computed_at", table))
+            industry: try d.text(), industryRank: try d.integer())
     }
 }

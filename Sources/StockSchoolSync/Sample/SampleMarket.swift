@@ -48,10 +48,10 @@ public final class SampleMarket: Sendable {
 
     /// Short-term reversal: a stock's expected log return today includes
     /// `-reversalStrength × (sum of its own last 5 daily log returns)` (5 traded days, fixed).
-    static let reversalStrength = 0.03
+    public static let reversalStrength = 0.03
     /// Low-volatility premium: a stock's expected daily simple return carries
     /// `μ_i = -lowVolatilityPremium × (σ_i - meanIdiosyncraticVolatility)`.
-    static let lowVolatilityPremium = 0.03
+    public static let lowVolatilityPremium = 0.03
     /// Idiosyncratic daily volatility σ_i is uniform in this range.
     static let idiosyncraticVolatilityRange = 0.01...0.04
     /// The cross-sectional mean σ̄ of σ_i (the middle of the range).

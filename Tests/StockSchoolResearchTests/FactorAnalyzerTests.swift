@@ -4,7 +4,7 @@ import Testing
 
 @testable import StockSchoolResearch
 
-@Suite struct FactorEvaluatorTests {
+@Suite struct FactorAnalyzerTests {
     static func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool {
         a.isNaN ? b.isNaN : abs(a - b) <= tolerance
     }
@@ -28,7 +28,7 @@ import Testing
     @Test func tinyPanelByHand() throws {
         let panel = try Self.panel(closes: [[10, 11, 11, 11], [10, 10, 12, 12], [10, 9, 9, 9.9], [10, 12, 12, 12]])
         let returns = try ForwardReturns(panel: panel, horizons: [1], convention: .close)
-        let evaluator = try FactorEvaluator(forwardReturns: returns, quantiles: 2, minimumStocks: 2)
+        let evaluator = try FactorAnalyzer(forwardReturns: returns, quantiles: 2, minimumStocks: 2)
         let factor: [Double] = [4, 1, 1, .nan, 1, 4, 2, 1, 2, 3, 4, 2, 3, 2, 3, 3]
         let result = try evaluator.evaluate(factor)
         let h = try #require(result.horizons.first)
@@ -76,13 +76,13 @@ import Testing
     @Test func minimumStocksSkipsThinDates() throws {
         let panel = try Self.panel(closes: [[10, 11, 11], [10, 10, 12], [10, 9, 9]])
         let returns = try ForwardReturns(panel: panel, horizons: [1], convention: .close)
-        let result = try FactorEvaluator(forwardReturns: returns, quantiles: 2, minimumStocks: 4)
+        let result = try FactorAnalyzer(forwardReturns: returns, quantiles: 2, minimumStocks: 4)
             .evaluate([1, 2, 3, 2, 3, 1, 3, 1, 2])
         #expect(result.horizons[0].ic.allSatisfy { $0.isNaN })
         #expect(result.horizons[0].quantileReturns[0].allSatisfy { $0.isNaN })
-        #expect(throws: StockSchoolError.self) { try FactorEvaluator(forwardReturns: returns, quantiles: 1) }
+        #expect(throws: StockSchoolError.self) { try FactorAnalyzer(forwardReturns: returns, quantiles: 1) }
         #expect(throws: StockSchoolError.self) {
-            try FactorEvaluator(forwardReturns: returns, quantiles: 2).evaluate([1, 2])
+            try FactorAnalyzer(forwardReturns: returns, quantiles: 2).evaluate([1, 2])
         }
     }
 
@@ -121,7 +121,7 @@ import Testing
     @Test func matchesPlainDefinitionsWithGaps() throws {
         let panel = try Self.market()
         let returns = try ForwardReturns(panel: panel, horizons: [1, 3, 7], convention: .next)
-        let evaluator = try FactorEvaluator(forwardReturns: returns, quantiles: 3, minimumStocks: 5)
+        let evaluator = try FactorAnalyzer(forwardReturns: returns, quantiles: 3, minimumStocks: 5)
         let dates = panel.dateCount
         let factor = (0..<(30 * dates)).map { cell -> Double in
             cell % 7 == 3 ? .nan : Double((cell * 7_919) % 23) - 11  // coarse: plenty of ties
@@ -154,7 +154,7 @@ import Testing
     @Test func invariants() throws {
         let panel = try Self.market()
         let returns = try ForwardReturns(panel: panel, horizons: [1, 5], convention: .close)
-        let evaluator = try FactorEvaluator(forwardReturns: returns, quantiles: 5, minimumStocks: 10)
+        let evaluator = try FactorAnalyzer(forwardReturns: returns, quantiles: 5, minimumStocks: 10)
         // The factor that is the 1-day forward return itself ranks stocks exactly by it.
         let oracle = try evaluator.evaluate(returns.values[0])
         let oracleDays = oracle.horizons[0].rankIC.filter { !$0.isNaN }

@@ -14,7 +14,7 @@ import StockSchoolCore
 /// linear walks over that order, reusing what `ForwardReturns` precomputed about the returns.
 /// Rank autocorrelation and turnover compare a date with the one h dates before, so they run in
 /// a second pass over per-date ranks and labels that the first pass leaves behind.
-public struct FactorEvaluator: Sendable {
+public struct FactorAnalyzer: Sendable {
     public let forwardReturns: ForwardReturns
     public let quantiles: Int
     public let minimumStocks: Int

@@ -1,0 +1,109 @@
+import Foundation
+import StockSchoolCore
+import StockSchoolFactors
+import StockSchoolStore
+
+/// One `stockschool backtest`: what drives the portfolio (a stored score, or a factor computed
+/// on the fly), the dates, the universe, and the `BacktestSettings`.
+public struct BacktestJob: Sendable {
+    /// What ranks the stocks each day; higher is better.
+    public enum Signal: Sendable {
+        /// A score model's stored scores (`stockschool score`).
+        case score(name: String)
+        /// A factor's values, computed on backward-adjusted prices.
+        case factor(name: String, formula: Formula)
+
+        public var description: String {
+            switch self {
+            case .score(let name): "score \(name)"
+            case .factor(let name, _): "factor \(name)"
+            }
+        }
+    }
+
+    public var signal: Signal
+    public var settings: BacktestSettings
+    public var start: TradeDate
+    public var end: TradeDate
+    public var tsCodes: [TSCode]?
+    public var benchmark: TSCode?
+    public var cache: PanelCache?
+
+    public init(
+        signal: Signal, settings: BacktestSettings, start: TradeDate, end: TradeDate, tsCodes: [TSCode]? = nil,
+        benchmark: TSCode? = TradingPanelLoader.defaultBenchmark, cache: PanelCache? = nil
+    ) {
+        self.signal = signal
+        self.settings = settings
+        self.start = start
+        self.end = end
+        self.tsCodes = tsCodes
+        self.benchmark = benchmark
+        self.cache = cache
+    }
+
+    /// The run's parameters as stored in `backtest_runs.parameters`.
+    public var parametersJSON: String {
+        struct Parameters: Encodable {
+            let signal: String
+            let start: String
+            let end: String
+            let universe: [String]?
+            let benchmark: String?
+            let settings: BacktestSettings
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let parameters = Parameters(
+            signal: signal.description, start: start.description, end: end.description,
+            universe: tsCodes?.map(\.description), benchmark: benchmark?.description, settings: settings)
+        return (try? encoder.encode(parameters)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// Loads the panel and the signal and runs the backtest. The panel starts one trade date
+    /// before `start`: that day's signal drives the first day's orders.
+    public func run(store: any MarketStore) async throws -> BacktestResult {
+        guard start <= end else { throw StockSchoolError.invalidDateRange(start: start, end: end) }
+        let before = try await store.query(
+            SQLStatement(
+                "SELECT max(trade_date) FROM stock_daily WHERE trade_date < ?", [.integer(Int64(start.rawValue))]))
+        let from = before.first?.first?.int.map { TradeDate(unchecked: Int32($0)) } ?? start
+        let panel: TradingPanel
+        let scores: [Double]
+        switch signal {
+        case .score(let name):
+            panel = try await TradingPanelLoader.load(
+                store: store, start: from, end: end, tsCodes: tsCodes, benchmark: benchmark)
+            scores = try await store.scorePanel(name: name, tsCodes: panel.tsCodes, dates: panel.dates)
+            guard scores.contains(where: { !$0.isNaN }) else {
+                throw StockSchoolError.invalidArgument(
+                    name: "--score",
+                    reason:
+                        "no scores named '\(name)' between \(from) and \(end); run `stockschool score --name \(name) --start \(from) --end \(end)` first"
+                )
+            }
+        case .factor(let name, let formula):
+            var loaded: TradingPanel?
+            var values: [Double] = []
+            let job = FactorJob(
+                factors: [(name, formula)], start: from, end: end, tsCodes: tsCodes, adjustment: .hfq, cache: cache)
+            try await job.run(store: store) { shape in
+                loaded = try await TradingPanelLoader.load(
+                    store: store, tsCodes: shape.tsCodes, dates: shape.dates, restrict: tsCodes != nil,
+                    benchmark: benchmark)
+            } consume: { _, column in
+                values = Array(column)
+            }
+            guard let loaded else {
+                throw StockSchoolError.invalidArgument(name: "--start", reason: "no dates to backtest")
+            }
+            panel = loaded
+            scores = values
+        }
+        var settings = settings
+        let range = try panel.dateIndices(from: start, through: end)
+        settings.startIndex = range.lowerBound
+        settings.endIndex = range.upperBound
+        return try Backtester.run(panel: panel, scores: scores, settings: settings)
+    }
+}
