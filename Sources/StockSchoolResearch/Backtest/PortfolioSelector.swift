@@ -34,13 +34,20 @@ struct PortfolioSelector {
         defer { for stock in excluded { mark[stock] = false } }
         heap.removeAll(keepingCapacity: true)
         // A min-heap on rank: the root is the worst of the best so far, the one a newcomer must beat.
-        for stock in 0..<scores.count where !scores[stock].isNaN && !mark[stock] {
+        // `floor` is the root's score once the heap is full: most stocks fall below it and are
+        // dismissed by one comparison, without the tie-breaking lookup.
+        var floor = -Double.infinity
+        for stock in 0..<scores.count {
+            let score = scores[stock]
+            guard score >= floor, !mark[stock] else { continue }  // NaN fails `>=` too
             if heap.count < count {
                 heap.append(stock)
                 siftUp(heap.count - 1, scores)
+                if heap.count == count { floor = scores[heap[0]] }
             } else if better(stock, heap[0], scores) {
                 heap[0] = stock
                 siftDown(0, scores)
+                floor = scores[heap[0]]
             }
         }
         result.append(contentsOf: heap)
