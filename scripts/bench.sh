@@ -4,6 +4,7 @@
 # Usage: scripts/bench.sh                      every benchmark with its defaults
 #        scripts/bench.sh factors [ARGS...]   factor computation from a cold process (bench-factors.sh)
 #        scripts/bench.sh technical           classic indicators against TA-Lib (needs PyPI)
+#        scripts/bench.sh research [RUNS]     evaluate, backtest (bench-research.sh)
 #        scripts/bench.sh STEP [ARGS...]      one of generate, load, panel, sync, with its options
 #                                             (e.g. scripts/bench.sh sync --end 20150630 --runs 3)
 set -euo pipefail
@@ -19,6 +20,9 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 if [ "${1:-}" = factors ]; then
   shift
   exec scripts/bench-factors.sh "$@"
+elif [ "${1:-}" = research ]; then
+  shift
+  exec scripts/bench-research.sh "$@"
 elif [ "${1:-}" = technical ]; then
   # Classic indicators against TA-Lib's C library (PyPI ta-lib), 5,000 series × 2,500 bars each.
   python3 -m venv /tmp/stockschool-talib-venv >/dev/null

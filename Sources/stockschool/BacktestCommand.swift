@@ -135,7 +135,7 @@ struct BacktestCommand: AsyncParsableCommand {
             dealPrice: dealPrice, initialCash: cash, costs: costs)
         let started = Date()
         let (result, id) = try await withStore(configuration) { store in
-            _ = try await requireSchema(store)
+            try await requireCurrentSchema(store)
             let last = try await Universe.lastDate(store)
             let to = end ?? last
             var from = start ?? to

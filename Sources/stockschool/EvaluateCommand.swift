@@ -98,7 +98,7 @@ struct EvaluateCommand: AsyncParsableCommand {
         var stored = 0
         let started = Date()
         let run = try await withStore(configuration) { store in
-            _ = try await requireSchema(store)
+            try await requireCurrentSchema(store)
             let job = EvaluationJob(
                 factors: try await scope.job(formulas, store: store, configuration: configuration), horizons: horizons,
                 convention: convention, quantiles: quantiles)

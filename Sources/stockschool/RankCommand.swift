@@ -39,7 +39,7 @@ struct RankCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try global.configuration()
         let (day, rows, weights, names) = try await withStore(configuration) { store in
-            _ = try await requireSchema(store)
+            try await requireCurrentSchema(store)
             var day = date
             if day == nil { day = try await store.latestScoreDate(name: name) }
             guard let day else {

@@ -120,7 +120,7 @@ struct ScoreCommand: AsyncParsableCommand {
         let catalog = try FactorCatalog.load(configuration)
         let started = Date()
         let outcome = try await withStore(configuration) { store in
-            _ = try await requireSchema(store)
+            try await requireCurrentSchema(store)
             let latest = try await Universe.lastDate(store)
             let to = end ?? latest
             let job = try model.job(
