@@ -72,15 +72,18 @@ extension EvaluationPass {
             for position in range { w.validRanks[position] = rank }
         }
         Statistics.quantileEdges(count: valid, quantiles: quantiles, into: w.edges) { w.valid[$0].value }
-        // Values ascend, so the number of edges strictly below the value only grows.
+        // Values ascend, so the number of edges strictly below the value only grows, and each
+        // quantile is a contiguous range of positions: quantile q ends at `groupEnds[q]`.
         var below = 0
+        for q in 0...quantiles { w.groupEnds[q] = 0 }
         for i in 0..<valid {
             let value = w.valid[i].value
             while below <= quantiles && w.edges[below] < value { below += 1 }
             let label = max(1, below)
-            w.validLabels[i] = UInt8(label)
+            w.groupEnds[label] = i + 1
             packedRow[Int(w.valid[i].index)] = UInt32(w.validRanks[i] * 2) << 8 | UInt32(label)
         }
+        for q in 1...quantiles { w.groupEnds[q] = max(w.groupEnds[q], w.groupEnds[q - 1]) }
     }
 
     /// Ranks of the returns within V when V is smaller than the tradable set: the precomputed
@@ -112,10 +115,6 @@ extension EvaluationPass {
     ) {
         let pivot = w.valid[valid / 2].value
         let middle = Double(valid + 1) / 2
-        for q in 0...quantiles {
-            w.sums[q] = 0
-            w.groupCounts[q] = 0
-        }
         var sf = 0.0
         var sff = 0.0
         var sr = 0.0
@@ -126,26 +125,28 @@ extension EvaluationPass {
         var sb = 0.0
         var sbb = 0.0
         var sab = 0.0
-        for i in 0..<valid {
-            let entry = w.valid[i]
-            let stock = Int(entry.index)
-            let f = entry.value - pivot
-            let r = returns[stock]
-            let a = w.validRanks[i] - middle
-            let b = Double(returnRanks[stock]) - middle
-            sf += f
-            sff += f * f
-            sr += r
-            srr += r * r
-            sfr += f * r
-            sa += a
-            saa += a * a
-            sb += b
-            sbb += b * b
-            sab += a * b
-            let label = Int(w.validLabels[i])
-            w.sums[label] += r
-            w.groupCounts[label] += 1
+        for q in 1...quantiles {
+            var groupSum = 0.0
+            for i in w.groupEnds[q - 1]..<w.groupEnds[q] {
+                let entry = w.valid[i]
+                let stock = Int(entry.index)
+                let f = entry.value - pivot
+                let r = returns[stock]
+                let a = w.validRanks[i] - middle
+                let b = Double(returnRanks[stock]) - middle
+                sf += f
+                sff += f * f
+                groupSum += r
+                srr += r * r
+                sfr += f * r
+                sa += a
+                saa += a * a
+                sb += b
+                sbb += b * b
+                sab += a * b
+            }
+            w.sums[q] = groupSum
+            sr += groupSum
         }
         let n = Double(valid)
         out.ic[slot] = Statistics.correlation(sxy: sfr - sf * sr / n, sxx: sff - sf * sf / n, syy: srr - sr * sr / n)
@@ -155,10 +156,11 @@ extension EvaluationPass {
         let dates = crossSections.dateCount
         let k = slot / dates
         let date = slot - k * dates
-        for q in 1...quantiles where w.groupCounts[q] > 0 {
+        for q in 1...quantiles where w.groupEnds[q] > w.groupEnds[q - 1] {
             let index = (k * quantiles + q - 1) * dates + date
-            out.quantileReturns[index] = w.sums[q] / Double(w.groupCounts[q]) - mean
-            out.quantileCounts[index] = Int32(w.groupCounts[q])
+            let members = w.groupEnds[q] - w.groupEnds[q - 1]
+            out.quantileReturns[index] = w.sums[q] / Double(members) - mean
+            out.quantileCounts[index] = Int32(members)
         }
     }
 }

@@ -22,7 +22,7 @@ extension EvaluationPass {
             let cumulative = quantileReturns.map { returns in
                 var wealth = 1.0
                 return returns.map { r in
-                    let daily = pow(1 + r, 1 / Double(horizon)) - 1
+                    let daily = horizon == 1 ? r : pow(1 + r, 1 / Double(horizon)) - 1
                     if daily.isFinite { wealth *= 1 + daily }
                     return wealth
                 }

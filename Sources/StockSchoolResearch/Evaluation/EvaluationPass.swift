@@ -81,12 +81,13 @@ struct EvaluationPass {
         /// The sorted entries of V (stocks that also have a return).
         let valid: UnsafeMutablePointer<CrossSectionSort.Entry>
         let validRanks: UnsafeMutablePointer<Double>
-        let validLabels: UnsafeMutablePointer<UInt8>
         let returnRanks: UnsafeMutablePointer<Float>
         let tieEntries: UnsafeMutablePointer<CrossSectionSort.Entry>
         let edges: UnsafeMutablePointer<Double>
         let sums: UnsafeMutablePointer<Double>
-        let groupCounts: UnsafeMutablePointer<Int>
+        /// Per quantile, one past the position of its last member in `valid` (quantiles are
+        /// contiguous in sorted order); entry 0 is 0.
+        let groupEnds: UnsafeMutablePointer<Int>
         let sorter: CrossSectionSort.Scratch
 
         init(stocks: Int, quantiles: Int) {
@@ -95,12 +96,11 @@ struct EvaluationPass {
             entries = .allocate(capacity: capacity)
             valid = .allocate(capacity: capacity)
             validRanks = .allocate(capacity: capacity)
-            validLabels = .allocate(capacity: capacity)
             returnRanks = .allocate(capacity: capacity)
             tieEntries = .allocate(capacity: capacity)
             edges = .allocate(capacity: quantiles + 1)
             sums = .allocate(capacity: quantiles + 1)
-            groupCounts = .allocate(capacity: quantiles + 1)
+            groupEnds = .allocate(capacity: quantiles + 1)
             sorter = CrossSectionSort.Scratch(capacity: capacity)
         }
 
@@ -109,12 +109,11 @@ struct EvaluationPass {
             entries.deallocate()
             valid.deallocate()
             validRanks.deallocate()
-            validLabels.deallocate()
             returnRanks.deallocate()
             tieEntries.deallocate()
             edges.deallocate()
             sums.deallocate()
-            groupCounts.deallocate()
+            groupEnds.deallocate()
         }
     }
 

@@ -27,6 +27,11 @@ public struct FactorAnalyzer: Sendable {
             throw .invalidArgument(
                 name: "--min-stocks", reason: "is \(minimumStocks); a correlation needs at least 2 stocks a date")
         }
+        guard forwardReturns.horizons.count <= 255 else {
+            throw .invalidArgument(
+                name: "--horizons",
+                reason: "lists \(forwardReturns.horizons.count) horizons; evaluate at most 255 at once")
+        }
         self.forwardReturns = forwardReturns
         self.quantiles = quantiles
         self.minimumStocks = minimumStocks
