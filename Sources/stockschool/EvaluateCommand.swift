@@ -111,7 +111,18 @@ struct EvaluateCommand: AsyncParsableCommand {
                 if !noStore {
                     records += EvaluationJob.records(factor: name, evaluation, excluded: excluded)
                 }
-                evaluations.append((name, evaluation))
+                // The report needs the summaries only; the daily series are in `records`.
+                var summary = evaluation
+                for k in summary.horizons.indices {
+                    summary.horizons[k].ic = []
+                    summary.horizons[k].rankIC = []
+                    summary.horizons[k].stockCounts = []
+                    summary.horizons[k].quantileReturns = []
+                    summary.horizons[k].cumulativeQuantileReturns = []
+                    summary.horizons[k].spread = []
+                    summary.horizons[k].rankAutocorrelation = []
+                }
+                evaluations.append((name, summary))
                 bar.update(completed: evaluations.count, total: formulas.count, detail: name)
             }
             bar.finish()

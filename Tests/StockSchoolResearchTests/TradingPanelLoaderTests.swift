@@ -51,6 +51,26 @@ import Testing
             for i in stride(from: 0, to: close.count, by: 97) where !close[i].isNaN {
                 #expect(abs(panel.adjustedClose(i) - close[i]) <= 1e-9 * close[i])
             }
+
+            // Derived from a factor job's (hfq) panel instead of read again: the same panel.
+            var job = FactorJob(
+                factors: [("C", try FactorJob.formula(expression: "$close"))], start: Self.market.start,
+                end: Self.market.end, adjustment: .hfq)
+            job.extraFields = TradingPanelLoader.factorPanelFields
+            var derived: TradingPanel?
+            try await job.run(store: store) { shape in
+                derived = try await TradingPanelLoader.load(from: shape, store: store)
+            } consume: { _, _ in }
+            let fromJob = try #require(derived)
+            #expect(fromJob.tsCodes == panel.tsCodes && fromJob.dates == panel.dates)
+            #expect(fromJob.benchmark == panel.benchmark)
+            func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) || abs(a - b) <= 1e-12 * abs(b) }
+            for i in 0..<(panel.stockCount * panel.dateCount) where panel.traded(i) {
+                #expect(same(fromJob.close[i], panel.close[i]) && same(fromJob.open[i], panel.open[i]))
+                #expect(fromJob.limitUp[i] == panel.limitUp[i] && fromJob.limitDown[i] == panel.limitDown[i])
+                #expect(same(fromJob.adjustedClose(i), panel.adjustedClose(i)))
+            }
+            #expect(fromJob.industries == panel.industries)
         }
     }
 }

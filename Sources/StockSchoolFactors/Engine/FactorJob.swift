@@ -15,6 +15,9 @@ public struct FactorJob: Sendable {
     public var cache: PanelCache?
     /// Cross-sectional steps applied to every factor, in order (docs/factors.md).
     public var preprocess: [Preprocessing] = []
+    /// Panel fields to load (and cache) besides those the formulas read, for a consumer that
+    /// needs them alongside the factors (research builds its trading panel from them).
+    public var extraFields: Set<String> = []
 
     public init(
         factors: [(name: String, formula: Formula)], start: TradeDate, end: TradeDate, tsCodes: [TSCode]? = nil,
@@ -57,10 +60,13 @@ public struct FactorJob: Sendable {
             reason: "looks \(formula.lookahead) rows ahead (Ref with a negative shift): that is a label, not a factor")
     }
 
-    /// The stocks and dates of the results a consumer receives.
+    /// The stocks and dates of the results a consumer receives, and the panel they came from
+    /// (warm-up dates included: the results start at `panel.dates[first]`).
     public struct Shape: Sendable {
         public let tsCodes: [TSCode]
         public let dates: [TradeDate]
+        public let panel: FactorPanel
+        public let first: Int
     }
 
     /// Loads the panel (only the fields the formulas read, from far enough before `start` for
@@ -72,7 +78,7 @@ public struct FactorJob: Sendable {
         consume: (_ name: String, _ values: UnsafeBufferPointer<Double>) throws -> Void
     ) async throws -> Shape {
         let (panel, skip, graph) = try await prepare(store: store)
-        let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]))
+        let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]), panel: panel, first: skip)
         try await prepared(shape)
         let preprocessor = try await preprocessor(for: panel, skip: skip, store: store)
         try FactorEvaluator(panel: panel, strict: strict).evaluate(graph, skip: skip) { name, values in
@@ -97,7 +103,7 @@ public struct FactorJob: Sendable {
             return (shape, summaries.sorted { order[$0.name, default: 0] < order[$1.name, default: 0] })
         }
         let (panel, skip, graph) = try await prepare(store: store)
-        let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]))
+        let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]), panel: panel, first: skip)
         let summaries = try FactorEvaluator(panel: panel, strict: strict).summarize(
             graph, skip: skip, progress: progress)
         return (shape, summaries)
@@ -118,7 +124,7 @@ public struct FactorJob: Sendable {
                     [.integer(Int64(start.rawValue))]))
             if let first = earlier.last?.first?.int { loadFrom = TradeDate(unchecked: Int32(first)) }
         }
-        var needed = fields.isEmpty ? ["close"] : fields
+        var needed = (fields.isEmpty ? ["close"] : fields).union(extraFields)
         if preprocess.contains(.neutralize) { needed.insert("total_mv") }
         let panel: FactorPanel
         if let cached = try await cache?.load(

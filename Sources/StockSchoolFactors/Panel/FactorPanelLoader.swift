@@ -12,7 +12,7 @@ public enum FactorPanelLoader {
 
     /// Every field a panel can hold.
     public static let allFields =
-        ["open", "high", "low", "close", "vwap", "volume", "amount", "adj_factor"] + basicFields
+        ["open", "high", "low", "close", "pre_close", "vwap", "volume", "amount", "adj_factor"] + basicFields
 
     /// - Parameters:
     ///   - fields: the fields needed (others are not loaded); `daily_basic` is read only when one
@@ -27,10 +27,10 @@ public enum FactorPanelLoader {
                 name: "field",
                 reason: "'\(unknown)' is not a panel field; choose from \(allFields.joined(separator: ", "))")
         }
+        // pre_close is read only when asked for: most factor sets never need it.
+        let dailyFields = ["open", "high", "low", "close", "vol", "amount"] + (fields.contains("pre_close") ? ["pre_close"] : [])
         var daily = try await store.panel(
-            PanelRequest(
-                table: "stock_daily", fields: ["open", "high", "low", "close", "vol", "amount"], start: start, end: end,
-                tsCodes: tsCodes))
+            PanelRequest(table: "stock_daily", fields: dailyFields, start: start, end: end, tsCodes: tsCodes))
         if tsCodes != nil {
             // A few stocks' own rows would drop the days they were suspended, and windows would
             // then span more days than on the whole market: keep every trading day, NaN where
@@ -59,6 +59,7 @@ public enum FactorPanelLoader {
         if fields.contains("high") { out["high"] = adjusted(high) }
         if fields.contains("low") { out["low"] = adjusted(low) }
         if fields.contains("close") { out["close"] = adjusted(close) }
+        if fields.contains("pre_close") { out["pre_close"] = adjusted(daily.values[6]) }
         if fields.contains("volume") { out["volume"] = zip(vol, ratio).map { $0 / $1 } }
         if fields.contains("amount") { out["amount"] = amount }
         if fields.contains("adj_factor") { out["adj_factor"] = adj }

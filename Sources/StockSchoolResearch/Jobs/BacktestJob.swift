@@ -85,12 +85,11 @@ public struct BacktestJob: Sendable {
         case .factor(let name, let formula):
             var loaded: TradingPanel?
             var values: [Double] = []
-            let job = FactorJob(
+            var job = FactorJob(
                 factors: [(name, formula)], start: from, end: end, tsCodes: tsCodes, adjustment: .hfq, cache: cache)
+            job.extraFields = TradingPanelLoader.factorPanelFields
             try await job.run(store: store) { shape in
-                loaded = try await TradingPanelLoader.load(
-                    store: store, tsCodes: shape.tsCodes, dates: shape.dates, restrict: tsCodes != nil,
-                    benchmark: benchmark)
+                loaded = try await TradingPanelLoader.load(from: shape, store: store, benchmark: benchmark)
             } consume: { _, column in
                 values = Array(column)
             }

@@ -20,6 +20,7 @@ public struct EvaluationJob: Sendable {
     ) {
         var factors = factors
         factors.adjustment = .hfq
+        factors.extraFields.formUnion(TradingPanelLoader.factorPanelFields)
         self.factors = factors
         self.horizons = horizons
         self.convention = convention
@@ -46,8 +47,7 @@ public struct EvaluationJob: Sendable {
         var analyzer: FactorAnalyzer?
         var run: Run?
         _ = try await factors.run(store: store) { shape in
-            let panel = try await TradingPanelLoader.load(
-                store: store, tsCodes: shape.tsCodes, dates: shape.dates, restrict: factors.tsCodes != nil)
+            let panel = try await TradingPanelLoader.load(from: shape, store: store)
             let returns = try ForwardReturns(panel: panel, horizons: horizons, convention: convention)
             analyzer = try FactorAnalyzer(forwardReturns: returns, quantiles: quantiles, minimumStocks: minimumStocks)
             run = Run(

@@ -63,12 +63,12 @@ public struct ScoreJob: Sendable {
         }
         var job = FactorJob(factors: factors, start: from, end: end, tsCodes: tsCodes, adjustment: .hfq, cache: cache)
         job.preprocess = []
+        job.extraFields = TradingPanelLoader.factorPanelFields
         var analyzer: FactorAnalyzer?
         var model: CompositeScore?
         var panel: TradingPanel?
         let shape = try await job.run(store: store) { shape in
-            let loaded = try await TradingPanelLoader.load(
-                store: store, tsCodes: shape.tsCodes, dates: shape.dates, restrict: tsCodes != nil, benchmark: nil)
+            let loaded = try await TradingPanelLoader.load(from: shape, store: store, benchmark: nil)
             let returns = try ForwardReturns(panel: loaded, horizons: [horizon], convention: convention)
             analyzer = try FactorAnalyzer(forwardReturns: returns)
             model = try CompositeScore(
