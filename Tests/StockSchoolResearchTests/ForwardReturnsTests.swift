@@ -64,8 +64,9 @@ import Testing
         // C: date 0 enters on date 1 (21) and cannot exit on 2 or 3 → 0. Date 1 would enter on
         // suspended date 2 → excluded and counted (C traded on date 1). Date 2 would enter on
         // date 3, also suspended, but C had no bar on date 2 either, so it is not counted.
-        // Date 3 enters on date 4 (22) and exits on 5 (24).
-        Self.expectReturns(returns, horizon: 0, stock: 2, [0, nan, nan, 24 / 22 - 1, nan, nan])
+        // Date 3 would enter on date 4 (22), but C has no bar on date 3 itself: no signal, no
+        // return.
+        Self.expectReturns(returns, horizon: 0, stock: 2, [0, nan, nan, nan, nan, nan])
         Self.expectReturns(returns, horizon: 1, stock: 2, [0, nan, nan, nan, nan, nan])
         #expect(returns.limitUpAtEntry == [1, 0, 0, 0, 0, 0])
         #expect(returns.suspendedAtEntry == [0, 1, 0, 0, 0, 0])

@@ -5,6 +5,7 @@ import StockSchoolCore
 ///
 /// For factor date t the position is entered at e = t (`.close`) or e = t + 1 (`.next`) and
 /// exited at x = e + h. The return is NaN when:
+/// - the stock has no bar on t: it has no signal that day;
 /// - the stock has no bar on e (suspended): nothing can be bought;
 /// - its close on e is at limit-up: nobody sells there, so a buy at the close does not fill —
 ///   counting such returns would credit a factor with gains nobody could have had;
@@ -71,13 +72,16 @@ public struct ForwardReturns: Sendable {
                 let entry = date + offset
                 guard entry < dates else { break }
                 let entryCell = base + entry
-                let tradedOnDate = panel.traded(base + date)
+                // No bar on the factor's own date, no signal: the stock is not in that date's
+                // cross-section (this also keeps every horizon's set inside the traded stocks, which
+                // a factor covers, so evaluations can share the precomputed return ranks).
+                guard panel.traded(base + date) else { continue }
                 guard panel.traded(entryCell) else {
-                    if tradedOnDate { suspended[date] += 1 }
+                    suspended[date] += 1
                     continue
                 }
                 guard !panel.atLimitUp(panel.close[entryCell], entryCell) else {
-                    if tradedOnDate { limitUp[date] += 1 }
+                    limitUp[date] += 1
                     continue
                 }
                 let entryPrice = panel.adjustedClose(entryCell)
