@@ -60,11 +60,14 @@ import Testing
             var derived: TradingPanel?
             try await job.run(store: store) { shape in
                 derived = try await TradingPanelLoader.load(from: shape, store: store)
-            } consume: { _, _ in }
+            } consume: { _, _ in
+            }
             let fromJob = try #require(derived)
             #expect(fromJob.tsCodes == panel.tsCodes && fromJob.dates == panel.dates)
             #expect(fromJob.benchmark == panel.benchmark)
-            func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) || abs(a - b) <= 1e-12 * abs(b) }
+            func same(_ a: Double, _ b: Double) -> Bool {
+                a == b || (a.isNaN && b.isNaN) || abs(a - b) <= 1e-12 * abs(b)
+            }
             for i in 0..<(panel.stockCount * panel.dateCount) where panel.traded(i) {
                 #expect(same(fromJob.close[i], panel.close[i]) && same(fromJob.open[i], panel.open[i]))
                 #expect(fromJob.limitUp[i] == panel.limitUp[i] && fromJob.limitDown[i] == panel.limitDown[i])

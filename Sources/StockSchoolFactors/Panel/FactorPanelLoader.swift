@@ -28,7 +28,8 @@ public enum FactorPanelLoader {
                 reason: "'\(unknown)' is not a panel field; choose from \(allFields.joined(separator: ", "))")
         }
         // pre_close is read only when asked for: most factor sets never need it.
-        let dailyFields = ["open", "high", "low", "close", "vol", "amount"] + (fields.contains("pre_close") ? ["pre_close"] : [])
+        let dailyFields =
+            ["open", "high", "low", "close", "vol", "amount"] + (fields.contains("pre_close") ? ["pre_close"] : [])
         var daily = try await store.panel(
             PanelRequest(table: "stock_daily", fields: dailyFields, start: start, end: end, tsCodes: tsCodes))
         if tsCodes != nil {
