@@ -30,6 +30,13 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     /// The user's factors file (docs/factors.md). `nil` reads `./factors.yaml` when there is one;
     /// a file named here must exist.
     public var factorsFile: String? = nil
+    /// The score model `score`, `run-daily` and `demo` use unless flags say otherwise
+    /// (docs/research.md): its factor set, weighting (`equal`, `ic`, `icir`), IC window and
+    /// horizon.
+    public var scoreSet: String = "alpha158-quick"
+    public var scoreWeighting: String = "icir"
+    public var scoreWindow: Int = 60
+    public var scoreHorizon: Int = 5
 
     /// Where user factors are read from when `factors.file` is not set.
     public static let defaultFactorsFile = "factors.yaml"
@@ -113,6 +120,21 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
         },
         Key(path: "factors.file", environment: ["STOCKSCHOOL_FACTORS_FILE"]) { c, v in
             c.factorsFile = v.isEmpty ? nil : v
+        },
+        Key(path: "score.set", environment: ["STOCKSCHOOL_SCORE_SET"]) { c, v in
+            c.scoreSet = try nonEmpty(v)
+        },
+        Key(path: "score.weighting", environment: ["STOCKSCHOOL_SCORE_WEIGHTING"]) { c, v in
+            guard ["equal", "ic", "icir"].contains(v) else {
+                throw ValueError(reason: "expected one of equal, ic, icir, got '\(v)'")
+            }
+            c.scoreWeighting = v
+        },
+        Key(path: "score.window", environment: ["STOCKSCHOOL_SCORE_WINDOW"]) { c, v in
+            c.scoreWindow = try integer(v, in: 1...1000)
+        },
+        Key(path: "score.horizon", environment: ["STOCKSCHOOL_SCORE_HORIZON"]) { c, v in
+            c.scoreHorizon = try integer(v, in: 1...250)
         },
     ]
 

@@ -55,7 +55,8 @@ struct DemoCommand: AsyncParsableCommand {
             if syncOnly { return DemoResult(sync: SyncSummary(report), tables: stats, research: nil) }
             return DemoResult(
                 sync: SyncSummary(report), tables: stats,
-                research: try await Self.research(store: store, catalog: catalog, cache: cache, announce: announce))
+                research: try await Self.research(
+                    store: store, catalog: catalog, configuration: configuration, cache: cache, announce: announce))
         }
         if global.json {
             return try Output.json(outcome.encodable)
@@ -68,12 +69,13 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Evaluate → score → rank → backtest on the store's data, printing as it goes.
     static func research(
-        store: any MarketStore, catalog: FactorCatalog, cache: PanelCache, announce: Bool
+        store: any MarketStore, catalog: FactorCatalog, configuration: StockSchoolConfiguration, cache: PanelCache,
+        announce: Bool
     ) async throws -> DemoResearch {
         let last = try await Universe.lastDate(store)
         let first = try await RunDailyCommand.tradeDate(store, daysBefore: last, count: 100_000)
         let yearAgo = try await RunDailyCommand.tradeDate(store, daysBefore: last, count: 244)
-        let formulas = try catalog.formulas(set: ScoreOptions.defaultSet)
+        let formulas = try catalog.formulas(set: configuration.scoreSet)
 
         // 1. Which factors predict returns.
         var started = Date()
@@ -93,14 +95,17 @@ struct DemoCommand: AsyncParsableCommand {
             run: run, evaluations: evaluations, convention: evaluation.convention, quantiles: evaluation.quantiles,
             seconds: Date().timeIntervalSince(started), stored: records.count)
         if announce {
-            print("\n== 1. Evaluate: \(formulas.count) factors of \(ScoreOptions.defaultSet) ==")
+            print("\n== 1. Evaluate: \(formulas.count) factors of \(configuration.scoreSet) ==")
             report.print(detailed: false)
         }
 
         // 2. Scores and ranks over the last year (ICIR weights over 60 realised RankICs, h = 5).
         started = Date()
         let job = ScoreJob(
-            name: ScoreOptions.defaultName, factors: formulas, start: yearAgo, end: last, cache: cache)
+            name: ScoreOptions.defaultName, factors: formulas,
+            weighting: ScoreWeighting(rawValue: configuration.scoreWeighting) ?? .icir,
+            window: configuration.scoreWindow,
+            horizon: configuration.scoreHorizon, start: yearAgo, end: last, cache: cache)
         let scored = try await ScoreRunner.run(job, store: store, announce: false)
         if announce {
             print("\n== 2. Score and rank ==")

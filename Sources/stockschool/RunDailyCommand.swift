@@ -77,7 +77,8 @@ struct RunDailyCommand: AsyncParsableCommand {
                 throw CommandFailure(description: "sync run \(report.runID) failed; see `stockschool sync status`")
             }
             let latest = try await Universe.lastDate(store)
-            let formulas = try model.formulas(catalog)
+            let formulas = try model.formulas(catalog, configuration)
+            let scoreJob = try model.job(catalog, configuration, start: latest, end: latest, tsCodes: nil, cache: nil)
             let cache = FactorScope.cache(configuration)
             let from = try await Self.tradeDate(store, daysBefore: latest, count: evaluationDays)
             try await step("factors") {
@@ -89,7 +90,7 @@ struct RunDailyCommand: AsyncParsableCommand {
             try await step("evaluation") {
                 let job = EvaluationJob(
                     factors: FactorJob(factors: formulas, start: from, end: latest, cache: cache),
-                    horizons: [model.horizon], convention: model.convention)
+                    horizons: [scoreJob.horizon], convention: model.convention)
                 var records: [FactorICRecord] = []
                 var excluded: [Int] = []
                 var best: (String, Double)?
@@ -105,7 +106,8 @@ struct RunDailyCommand: AsyncParsableCommand {
                 return ((), "\(Output.grouped(records.count)) daily ICs refreshed\(strongest)")
             }
             let outcome = try await step("scores") {
-                let job = try model.job(catalog, start: latest, end: latest, tsCodes: nil, cache: cache)
+                var job = scoreJob
+                job.cache = cache
                 let outcome = try await ScoreRunner.run(job, store: store, announce: false)
                 return (outcome, "\(Output.grouped(outcome.written.rows)) stocks scored on \(latest)")
             }

@@ -10,27 +10,32 @@ extension ScoreWeighting: ExpressibleByArgument {}
 /// A score model as the command line describes it (shared by `score`, `run-daily` and `demo`).
 struct ScoreOptions: ParsableArguments {
     static let defaultName = "default"
-    static let defaultSet = "alpha158-quick"
 
     @Option(help: ArgumentHelp("The score model's name: scores are stored and ranked under it.", valueName: "name"))
     var name = ScoreOptions.defaultName
 
     @Option(
         name: .customLong("score-set"),
-        help: ArgumentHelp("The factor set the score combines (default alpha158-quick).", valueName: "set"))
+        help: ArgumentHelp(
+            "The factor set the score combines (default alpha158-quick, or score.set).", valueName: "set"))
     var scoreSet: String?
 
     @Option(help: ArgumentHelp("Factors to combine by name, instead of a set.", valueName: "A,B,C"))
     var factors: String?
 
-    @Option(help: "Weights: equal, ic (mean RankIC) or icir (mean/std of RankIC) over the trailing window.")
-    var weighting: ScoreWeighting = .icir
+    @Option(
+        help: "Weights: equal, ic (mean RankIC) or icir (mean/std of RankIC); default icir, or score.weighting.")
+    var weighting: ScoreWeighting?
 
-    @Option(help: ArgumentHelp("Realised daily ICs the weights look back over.", valueName: "days"))
-    var window = 60
+    @Option(
+        help: ArgumentHelp(
+            "Realised daily ICs the weights look back over (default 60, or score.window).", valueName: "days"))
+    var window: Int?
 
-    @Option(help: ArgumentHelp("Forward-return horizon of the ICs behind the weights.", valueName: "days"))
-    var horizon = 5
+    @Option(
+        help: ArgumentHelp(
+            "Forward-return horizon of the ICs behind the weights (default 5, or score.horizon).", valueName: "days"))
+    var horizon: Int?
 
     @Option(help: "Forward returns behind the ICs: next (Qlib's T+1 label) or close.")
     var convention: ReturnConvention = .next
@@ -39,17 +44,19 @@ struct ScoreOptions: ParsableArguments {
         guard scoreSet == nil || factors == nil else {
             throw ValidationError("give --score-set or --factors, not both")
         }
-        guard (1...1000).contains(window) else {
+        if let window, !(1...1000).contains(window) {
             throw ValidationError("--window must be between 1 and 1000, got \(window)")
         }
-        guard (1...250).contains(horizon) else {
+        if let horizon, !(1...250).contains(horizon) {
             throw ValidationError("--horizon must be between 1 and 250, got \(horizon)")
         }
         guard !name.isEmpty, name.count <= 100 else { throw ValidationError("--name must be 1–100 characters") }
     }
 
-    func formulas(_ catalog: FactorCatalog) throws -> [(name: String, formula: Formula)] {
-        guard let factors else { return try catalog.formulas(set: scoreSet ?? Self.defaultSet) }
+    func formulas(
+        _ catalog: FactorCatalog, _ configuration: StockSchoolConfiguration
+    ) throws -> [(name: String, formula: Formula)] {
+        guard let factors else { return try catalog.formulas(set: scoreSet ?? configuration.scoreSet) }
         let names = factors.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let named = try names.map { name -> FactorCatalog.Factor in
             guard let factor = catalog.factor(named: name) else {
@@ -66,10 +73,13 @@ struct ScoreOptions: ParsableArguments {
     }
 
     func job(
-        _ catalog: FactorCatalog, start: TradeDate, end: TradeDate, tsCodes: [TSCode]?, cache: PanelCache?
+        _ catalog: FactorCatalog, _ configuration: StockSchoolConfiguration, start: TradeDate, end: TradeDate,
+        tsCodes: [TSCode]?, cache: PanelCache?
     ) throws -> ScoreJob {
         ScoreJob(
-            name: name, factors: try formulas(catalog), weighting: weighting, window: window, horizon: horizon,
+            name: name, factors: try formulas(catalog, configuration),
+            weighting: weighting ?? ScoreWeighting(rawValue: configuration.scoreWeighting) ?? .icir,
+            window: window ?? configuration.scoreWindow, horizon: horizon ?? configuration.scoreHorizon,
             convention: convention, start: start, end: end, tsCodes: tsCodes, cache: cache)
     }
 }
@@ -124,7 +134,7 @@ struct ScoreCommand: AsyncParsableCommand {
             let latest = try await Universe.lastDate(store)
             let to = end ?? latest
             let job = try model.job(
-                catalog, start: start ?? to, end: to, tsCodes: try Universe.codes(universe),
+                catalog, configuration, start: start ?? to, end: to, tsCodes: try Universe.codes(universe),
                 cache: noCache ? nil : FactorScope.cache(configuration))
             return try await ScoreRunner.run(job, store: store, announce: !global.json)
         }

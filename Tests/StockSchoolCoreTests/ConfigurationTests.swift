@@ -57,6 +57,22 @@ import Testing
         }
     }
 
+    @Test func theScoreModelIsConfigurable() throws {
+        let yaml = "score:\n  set: value\n  weighting: ic\n  window: 120\n"
+        let configuration = try StockSchoolConfiguration.load(
+            yaml: yaml, environment: ["STOCKSCHOOL_SCORE_HORIZON": "10"])
+        #expect(configuration.scoreSet == "value" && configuration.scoreWeighting == "ic")
+        #expect(configuration.scoreWindow == 120 && configuration.scoreHorizon == 10)
+        #expect {
+            try StockSchoolConfiguration.load(yaml: "score:\n  weighting: best\n", environment: [:])
+        } throws: { error in
+            guard case .invalidConfiguration(let key, let source, let reason) = error as? StockSchoolError else {
+                return false
+            }
+            return key == "score.weighting" && source == "stockschool.yaml line 2" && reason.contains("best")
+        }
+    }
+
     @Test func tushareLimitsAreSetPerAPI() throws {
         let yaml = """
             tushare:
