@@ -19,6 +19,7 @@ extension EvaluationPass {
         for i in 0..<finite { covered &+= Int(traded[Int(entries[i].index)]) }
         out.tradedCount[date] = Int32(tradedCount)
         out.coveredCount[date] = Int32(covered)
+        touchRows(date: date, w)
         w.sorter.sort(entries, count: finite)
 
         let horizonCount = horizons.count
@@ -65,6 +66,34 @@ extension EvaluationPass {
             }
             leader = end
         }
+    }
+
+    /// Reads one word of every cache line of the date's returns and return ranks, in address
+    /// order, before the walks that read them in the factor's order.
+    ///
+    /// The rows come from memory (every factor reads all of them once); read in order, the
+    /// hardware prefetcher streams them in, while reading them at random positions stalls on
+    /// each line in turn.
+    private func touchRows(date: Int, _ w: Workspace) {
+        let stocks = crossSections.stockCount
+        let dates = crossSections.dateCount
+        var sum: UInt64 = 0
+        for k in horizons.indices {
+            let row = (k * dates + date) * stocks
+            let returns = UnsafeRawPointer(crossSections.returns + row)
+            var offset = 0
+            while offset < stocks * 8 {
+                sum &+= returns.load(fromByteOffset: offset, as: UInt64.self)
+                offset += 64
+            }
+            let ranks = UnsafeRawPointer(crossSections.centredRanks + row)
+            offset = 0
+            while offset < stocks * 4 {
+                sum &+= UInt64(ranks.load(fromByteOffset: offset, as: UInt32.self))
+                offset += 64
+            }
+        }
+        w.touched = sum
     }
 
     /// The entries of a date without enough stocks in V: no statistics at all.
@@ -129,22 +158,31 @@ extension EvaluationPass {
         let row = slot * crossSections.stockCount
         let order = crossSections.order + row
         let returns = crossSections.returns + row
-        let ties = w.tieEntries
+        let members = w.tieMembers
+        let shift = valid + 1
+        var squares = 0
         var count = 0
+        var groupStart = 0
+        var groupValue = Double.nan
+        // One walk: V's stocks in return order; a tie group is ranked when the next value differs.
+        func rankGroup() {
+            let centred = groupStart + 1 + count - shift
+            for position in groupStart..<count { target[Int(members[position])] = Int32(centred) }
+            squares &+= (count - groupStart) &* centred &* centred
+        }
         for j in 0..<Int(crossSections.tradable[slot]) {
             let stock = order[j]
-            if packedRow[Int(stock)] != 0 {
-                ties[count] = CrossSectionSort.Entry(value: returns[Int(stock)], index: stock)
-                count += 1
+            guard packedRow[Int(stock)] != 0 else { continue }
+            let value = returns[Int(stock)]
+            if value != groupValue {
+                rankGroup()
+                groupStart = count
+                groupValue = value
             }
+            members[count] = stock
+            count += 1
         }
-        var squares = 0
-        let shift = valid + 1
-        CrossSectionSort.forEachTieGroup(ties, count: count) { range, rank in
-            let centred = Int(rank * 2) - shift
-            for position in range { target[Int(ties[position].index)] = Int32(centred) }
-            squares &+= range.count &* centred &* centred
-        }
+        rankGroup()
         return squares
     }
 }

@@ -93,7 +93,8 @@ struct EvaluationPass {
         /// Per lane of `HorizonLanes`, per stock: the return's centred doubled rank within V,
         /// when V is smaller than the tradable set.
         let returnRanks: UnsafeMutablePointer<Int32>
-        let tieEntries: UnsafeMutablePointer<CrossSectionSort.Entry>
+        /// V's stocks in order of one horizon's return.
+        let tieMembers: UnsafeMutablePointer<UInt32>
         let edges: UnsafeMutablePointer<Double>
         /// Per quantile, the sum of its members' returns in each lane.
         let sums: UnsafeMutablePointer<SIMD4<Double>>
@@ -101,6 +102,8 @@ struct EvaluationPass {
         /// contiguous in sorted order); entry 0 is 0.
         let groupEnds: UnsafeMutablePointer<Int>
         let sorter: CrossSectionSort.Scratch
+        /// What `touchRows` read, kept so that its reads are not optimised away.
+        var touched: UInt64 = 0
 
         init(stocks: Int, quantiles: Int) {
             let capacity = max(1, stocks)
@@ -109,7 +112,7 @@ struct EvaluationPass {
             valid = .allocate(capacity: capacity)
             validRanks = .allocate(capacity: capacity)
             returnRanks = .allocate(capacity: capacity * HorizonLanes.width)
-            tieEntries = .allocate(capacity: capacity)
+            tieMembers = .allocate(capacity: capacity)
             edges = .allocate(capacity: quantiles + 1)
             sums = .allocate(capacity: quantiles + 1)
             groupEnds = .allocate(capacity: quantiles + 1)
@@ -122,7 +125,7 @@ struct EvaluationPass {
             valid.deallocate()
             validRanks.deallocate()
             returnRanks.deallocate()
-            tieEntries.deallocate()
+            tieMembers.deallocate()
             edges.deallocate()
             sums.deallocate()
             groupEnds.deallocate()
