@@ -59,4 +59,39 @@ func benchEvaluate(stocks: Int, dates: Int) {
             format: "evaluate %d stocks × %d dates, horizons 1,5,10,20: median %.1f ms per factor (min %.1f, max %.1f)",
             stocks, dates, sorted[sorted.count / 2], sorted[0], sorted[sorted.count - 1]))
     print(String(format: "(checksum %.4f)", checksum))
+    if let path = ProcessInfo.processInfo.environment["RESEARCHBENCH_DUMP"] {
+        dump(factors.compactMap { try? evaluator.evaluate($0) }, to: path)
+    }
+}
+
+/// Writes every number of `evaluations` as raw little-endian doubles to `path`, so that two builds
+/// (before and after an optimisation) can be compared value by value: the timing loop's checksum
+/// covers one statistic only.
+func dump(_ evaluations: [FactorEvaluation], to path: String) {
+    var values: [Double] = []
+    func add(_ summary: ICSummary) {
+        values += [
+            Double(summary.days), summary.mean, summary.std, summary.ir, summary.tStat, summary.pValue,
+            summary.positiveShare,
+        ]
+    }
+    for evaluation in evaluations {
+        values.append(evaluation.coverage)
+        for horizon in evaluation.horizons {
+            values += horizon.stockCounts.map(Double.init) + horizon.ic + horizon.rankIC
+            add(horizon.icSummary)
+            add(horizon.rankICSummary)
+            values += horizon.quantileReturns.flatMap { $0 } + horizon.meanQuantileReturns
+            values += horizon.cumulativeQuantileReturns.flatMap { $0 } + horizon.spread
+            add(horizon.spreadSummary)
+            values += horizon.turnover + horizon.rankAutocorrelation + [horizon.meanRankAutocorrelation]
+        }
+    }
+    let data = values.withUnsafeBufferPointer { Data(buffer: $0) }
+    do {
+        try data.write(to: URL(fileURLWithPath: path))
+        print("wrote \(values.count) values to \(path)")
+    } catch {
+        print("evaluate: cannot write \(path): \(error)")
+    }
 }

@@ -151,6 +151,59 @@ import Testing
         }
     }
 
+    /// Turnover and rank autocorrelation (computed in the first pass for most dates, in the
+    /// second for the first dates of each chunk) against their plain definitions, with five
+    /// horizons (two groups of horizons walked together), ties and gaps; evaluating other factors
+    /// in between must not leak into the result (the buffers are reused).
+    @Test func laggedStatisticsMatchPlainDefinitions() throws {
+        let panel = try Self.market()
+        let horizons = [1, 2, 3, 5, 8]
+        let returns = try ForwardReturns(panel: panel, horizons: horizons, convention: .close)
+        let evaluator = try FactorAnalyzer(forwardReturns: returns, quantiles: 4, minimumStocks: 6)
+        let dates = panel.dateCount
+        let factor = (0..<(30 * dates)).map { cell -> Double in
+            cell % 11 == 5 ? .nan : Double((cell * 4_919) % 17) / 4  // ties and gaps
+        }
+        let first = try evaluator.evaluate(factor)
+        _ = try evaluator.evaluate(factor.map { $0.isNaN ? 1 : -$0 })
+        let result = try evaluator.evaluate(factor)
+        for (k, horizon) in horizons.enumerated() {
+            let evaluation = result.horizons[k]
+            #expect(evaluation.ic.elementsEqual(first.horizons[k].ic) { Self.close($0, $1, 0) })
+            #expect(evaluation.turnover.elementsEqual(first.horizons[k].turnover) { Self.close($0, $1, 0) })
+            // Per date: the valid stocks, their factor ranks and their quantile labels.
+            let perDate = (0..<dates).map { date -> (ranks: [Double], labels: [Int?]) in
+                let f = (0..<30).map { stock -> Double in
+                    let r = returns.value(horizonIndex: k, stock: stock, date: date)
+                    return r.isFinite ? factor[stock * dates + date] : .nan
+                }
+                guard f.filter({ !$0.isNaN }).count >= 6 else {
+                    return ([Double](repeating: .nan, count: 30), [Int?](repeating: nil, count: 30))
+                }
+                return (Statistics.averageRanks(f), Statistics.quantileLabels(f, quantiles: 4))
+            }
+            var turnoverSums = [Double](repeating: 0, count: 4)
+            var turnoverDays = [Int](repeating: 0, count: 4)
+            for date in horizon..<dates {
+                let now = perDate[date]
+                let before = perDate[date - horizon]
+                let expected = Statistics.pearson(now.ranks, before.ranks)
+                #expect(Self.close(evaluation.rankAutocorrelation[date], expected, 1e-12))
+                for q in 1...4 {
+                    let members = (0..<30).filter { now.labels[$0] == q }
+                    guard !members.isEmpty, before.labels.contains(q) else { continue }
+                    let fresh = members.filter { before.labels[$0] != q }.count
+                    turnoverSums[q - 1] += Double(fresh) / Double(members.count)
+                    turnoverDays[q - 1] += 1
+                }
+            }
+            for q in 0..<4 {
+                let expected = turnoverDays[q] > 0 ? turnoverSums[q] / Double(turnoverDays[q]) : .nan
+                #expect(Self.close(evaluation.turnover[q], expected, 1e-12))
+            }
+        }
+    }
+
     @Test func invariants() throws {
         let panel = try Self.market()
         let returns = try ForwardReturns(panel: panel, horizons: [1, 5], convention: .close)

@@ -18,9 +18,12 @@ final class CrossSections: @unchecked Sendable {
     let horizonCount: Int
     /// Returns, NaN outside T.
     let returns: UnsafeMutablePointer<Double>
-    /// 1-based average rank of the return within T, NaN outside T (average ranks are multiples
-    /// of ½, exact in `Float` for any realistic market size).
-    let ranks: UnsafeMutablePointer<Float>
+    /// The return's average rank within T, doubled and centred: 2 × rank − (|T| + 1), 0 outside
+    /// T. Doubled average ranks are integers, so rank correlations sum them exactly in integers.
+    let centredRanks: UnsafeMutablePointer<Int32>
+    /// Per horizon and date: Σ `centredRanks`² over T, the rank variance a factor covering T
+    /// needs (×4).
+    let rankSquares: UnsafeMutablePointer<Int>
     /// The stocks of T in ascending order of return, in the first `tradable` slots of each row.
     let order: UnsafeMutablePointer<UInt32>
     /// Per horizon and date (`k * dateCount + d`): the size of T.
@@ -40,15 +43,17 @@ final class CrossSections: @unchecked Sendable {
         dateCount = dates
         horizonCount = horizons
         returns = .allocate(capacity: max(1, horizons * cells))
-        ranks = .allocate(capacity: max(1, horizons * cells))
+        centredRanks = .allocate(capacity: max(1, horizons * cells))
+        rankSquares = .allocate(capacity: max(1, horizons * dates))
         order = .allocate(capacity: max(1, horizons * cells))
         tradable = .allocate(capacity: max(1, horizons * dates))
         sameSetAsPrevious = .allocate(capacity: max(1, horizons * dates))
         traded = .allocate(capacity: max(1, cells))
-        ranks.initialize(repeating: .nan, count: horizons * cells)
+        centredRanks.initialize(repeating: 0, count: horizons * cells)
         order.initialize(repeating: 0, count: horizons * cells)
         let shared = SharedPointers(
-            returns: returns, ranks: ranks, order: order, tradable: tradable, same: sameSetAsPrevious, traded: traded)
+            returns: returns, ranks: centredRanks, squares: rankSquares, order: order, tradable: tradable,
+            same: sameSetAsPrevious, traded: traded)
         Parallel.forEachChunk(dates) { chunk in
             let scratch = CrossSectionSort.Scratch(capacity: stocks)
             let entries = UnsafeMutablePointer<CrossSectionSort.Entry>.allocate(capacity: max(1, stocks))
@@ -74,12 +79,16 @@ final class CrossSections: @unchecked Sendable {
                         n += 1
                     }
                     scratch.sort(entries, count: n)
+                    var squares = 0
                     CrossSectionSort.forEachTieGroup(entries, count: n) { range, rank in
+                        let centred = Int(rank * 2) - (n + 1)
                         for position in range {
                             rowOrder[position] = entries[position].index
-                            shared.ranks[row + Int(entries[position].index)] = Float(rank)
+                            shared.ranks[row + Int(entries[position].index)] = Int32(centred)
                         }
+                        squares += range.count * centred * centred
                     }
+                    shared.squares[k * dates + date] = squares
                     shared.tradable[k * dates + date] = Int32(n)
                     var same = k > 0 && shared.tradable[(k - 1) * dates + date] == Int32(n)
                     var stock = 0
@@ -95,7 +104,8 @@ final class CrossSections: @unchecked Sendable {
 
     deinit {
         returns.deallocate()
-        ranks.deallocate()
+        centredRanks.deallocate()
+        rankSquares.deallocate()
         order.deallocate()
         tradable.deallocate()
         sameSetAsPrevious.deallocate()
@@ -106,7 +116,8 @@ final class CrossSections: @unchecked Sendable {
     private struct SharedPointers: @unchecked Sendable {
         // @unchecked: every chunk writes the rows of its own dates only.
         let returns: UnsafeMutablePointer<Double>
-        let ranks: UnsafeMutablePointer<Float>
+        let ranks: UnsafeMutablePointer<Int32>
+        let squares: UnsafeMutablePointer<Int>
         let order: UnsafeMutablePointer<UInt32>
         let tradable: UnsafeMutablePointer<Int32>
         let same: UnsafeMutablePointer<UInt8>

@@ -1,166 +1,188 @@
 extension EvaluationPass {
-    /// Everything about one date that needs only that date: coverage, the factor's ranks and
-    /// quantiles within V, IC, RankIC and quantile returns, for every horizon.
+    /// Everything about one date that needs only that date (coverage, the factor's ranks and
+    /// quantiles within V, IC, RankIC and quantile returns, for every horizon), plus turnover and
+    /// rank autocorrelation when date − h was done earlier in the same chunk.
     ///
     /// The factor is sorted once. Horizons whose tradable set equals the previous horizon's
-    /// (all of them, except near the panel's end) share V, and so the ranks and labels.
-    func firstPass(date: Int, factorRow: UnsafeMutablePointer<Double>, _ w: Workspace, _ out: Outputs) {
+    /// (all of them, except near the panel's end) share V, and so the ranks and labels, and are
+    /// walked together, up to `HorizonLanes.width` at a time.
+    func firstPass(
+        date: Int, chunkStart: Int, entries: UnsafeMutablePointer<CrossSectionSort.Entry>, finite: Int,
+        _ w: Workspace, _ out: Outputs
+    ) {
         let stocks = crossSections.stockCount
         let dates = crossSections.dateCount
         let traded = crossSections.traded + date * stocks
-        var finite = 0
         var tradedCount = 0
+        for stock in 0..<stocks { tradedCount &+= Int(traded[stock]) }
         var covered = 0
-        for stock in 0..<stocks {
-            let value = factorRow[stock]
-            let wasTraded = Int(traded[stock])
-            tradedCount += wasTraded
-            if value.isFinite {
-                w.entries[finite] = CrossSectionSort.Entry(value: value, index: UInt32(stock))
-                finite += 1
-                covered += wasTraded
-            } else {
-                factorRow[stock] = .nan  // ±∞ is missing too; later tests need only isNaN
-            }
-        }
+        for i in 0..<finite { covered &+= Int(traded[Int(entries[i].index)]) }
         out.tradedCount[date] = Int32(tradedCount)
         out.coveredCount[date] = Int32(covered)
-        w.sorter.sort(w.entries, count: finite)
+        touchRows(date: date, w)
+        w.sorter.sort(entries, count: finite)
 
+        let horizonCount = horizons.count
         var leader = 0
-        var valid = 0
-        var usable = false
-        var fullCover = false
-        for k in horizons.indices {
-            let slot = k * dates + date
+        while leader < horizonCount {
+            // The horizons leader..<end share V.
+            var end = leader + 1
+            while end < horizonCount && crossSections.sameSetAsPrevious[end * dates + date] != 0 { end += 1 }
+            let slot = leader * dates + date
             let row = slot * stocks
             let returns = crossSections.returns + row
-            if k == 0 || crossSections.sameSetAsPrevious[slot] == 0 {
-                leader = k
-                valid = 0
-                for i in 0..<finite {
-                    let entry = w.entries[i]
-                    if !returns[Int(entry.index)].isNaN {
-                        w.valid[valid] = entry
-                        valid += 1
-                    }
-                }
-                usable = valid >= minimumStocks
-                fullCover = valid == Int(crossSections.tradable[slot])
+            let validEntries = w.valid
+            var valid = 0
+            for i in 0..<finite {
+                let entry = entries[i]
+                validEntries[valid] = entry
+                valid &+= returns[Int(entry.index)].isNaN ? 0 : 1
+            }
+            let usable = valid >= minimumStocks
+            let fullCover = valid == Int(crossSections.tradable[slot])
+            for k in leader..<end {
+                out.leader[k * dates + date] = UInt8(leader)
+                out.counts[k * dates + date] = Int32(valid)
+            }
+            if usable {
                 let packedRow = out.packed + row
                 packedRow.initialize(repeating: 0, count: stocks)
-                if usable { rankAndCut(valid: valid, packedRow: packedRow, w) }
-            }
-            out.leader[slot] = UInt8(leader)
-            out.counts[slot] = Int32(valid)
-            guard usable else { continue }
-            let returnRanks: UnsafePointer<Float>
-            if fullCover {
-                returnRanks = UnsafePointer(crossSections.ranks + row)
+                let rankSquares = rankAndCut(valid: valid, packedRow: packedRow, w)
+                var first = leader
+                while first < end {
+                    let lanes = HorizonLanes(
+                        first: first, count: min(HorizonLanes.width, end - first), date: date, valid: valid,
+                        fullCover: fullCover, packedRow: packedRow, self, w)
+                    correlateAndGroup(lanes, valid: valid, factorRankSquares: rankSquares, w, out)
+                    first += lanes.count
+                }
+                for k in leader..<end {
+                    lagged(
+                        k: k, date: date, chunkStart: chunkStart, valid: valid, factorRankSquares: rankSquares, w,
+                        out)
+                }
             } else {
-                rankReturnsWithinValid(row: row, slot: slot, factorRow: factorRow, w)
-                returnRanks = UnsafePointer(w.returnRanks)
+                for k in leader..<end { markUnusable(k: k, date: date, out) }
             }
-            correlateAndGroup(slot: slot, valid: valid, returns: returns, returnRanks: returnRanks, w, out)
+            leader = end
         }
     }
 
-    /// Average ranks of the factor within V and pandas-`qcut` labels, into the workspace and the
-    /// date's packed row.
-    private func rankAndCut(valid: Int, packedRow: UnsafeMutablePointer<UInt32>, _ w: Workspace) {
-        CrossSectionSort.forEachTieGroup(w.valid, count: valid) { range, rank in
-            for position in range { w.validRanks[position] = rank }
+    /// Reads one word of every cache line of the date's returns and return ranks, in address
+    /// order, before the walks that read them in the factor's order.
+    ///
+    /// The rows come from memory (every factor reads all of them once); read in order, the
+    /// hardware prefetcher streams them in, while reading them at random positions stalls on
+    /// each line in turn.
+    private func touchRows(date: Int, _ w: Workspace) {
+        let stocks = crossSections.stockCount
+        let dates = crossSections.dateCount
+        var sum: UInt64 = 0
+        for k in horizons.indices {
+            let row = (k * dates + date) * stocks
+            let returns = UnsafeRawPointer(crossSections.returns + row)
+            var offset = 0
+            while offset < stocks * 8 {
+                sum &+= returns.load(fromByteOffset: offset, as: UInt64.self)
+                offset += 64
+            }
+            let ranks = UnsafeRawPointer(crossSections.centredRanks + row)
+            offset = 0
+            while offset < stocks * 4 {
+                sum &+= UInt64(ranks.load(fromByteOffset: offset, as: UInt32.self))
+                offset += 64
+            }
         }
-        Statistics.quantileEdges(count: valid, quantiles: quantiles, into: w.edges) { w.valid[$0].value }
+        w.touched = sum
+    }
+
+    /// The entries of a date without enough stocks in V: no statistics at all.
+    private func markUnusable(k: Int, date: Int, _ out: Outputs) {
+        let dates = crossSections.dateCount
+        out.ic[k * dates + date] = .nan
+        out.rankIC[k * dates + date] = .nan
+        out.autocorrelation[k * dates + date] = .nan
+        out.pending[k * dates + date] = 0
+        for q in 0..<quantiles {
+            let index = (k * quantiles + q) * dates + date
+            out.quantileReturns[index] = .nan
+            out.quantileCounts[index] = 0
+            out.turnover[index] = .nan
+        }
+    }
+
+    /// Doubled average ranks of the factor within V and pandas-`qcut` labels, into the
+    /// workspace and the date's packed row. Returns Σ (2 × rank − (n + 1))², the factor's rank
+    /// variance (×4, exact).
+    private func rankAndCut(valid: Int, packedRow: UnsafeMutablePointer<UInt32>, _ w: Workspace) -> Int {
+        let entries = w.valid
+        let ranks = w.validRanks
+        let shift = valid + 1
+        var squares = 0
+        var start = 0
+        while start < valid {
+            let value = entries[start].value
+            var end = start + 1
+            while end < valid && entries[end].value == value { end += 1 }
+            let doubled = start + 1 + end
+            for position in start..<end { ranks[position] = Int32(doubled) }
+            squares &+= (end - start) &* (doubled - shift) &* (doubled - shift)
+            start = end
+        }
+        Statistics.quantileEdges(count: valid, quantiles: quantiles, into: w.edges) { entries[$0].value }
         // Values ascend, so the number of edges strictly below the value only grows, and each
         // quantile is a contiguous range of positions: quantile q ends at `groupEnds[q]`.
+        let edges = w.edges
+        let groupEnds = w.groupEnds
         var below = 0
-        for q in 0...quantiles { w.groupEnds[q] = 0 }
+        for q in 0...quantiles { groupEnds[q] = 0 }
         for i in 0..<valid {
-            let value = w.valid[i].value
-            while below <= quantiles && w.edges[below] < value { below += 1 }
+            let value = entries[i].value
+            while below <= quantiles && edges[below] < value { below += 1 }
             let label = max(1, below)
-            w.groupEnds[label] = i + 1
-            packedRow[Int(w.valid[i].index)] = UInt32(w.validRanks[i] * 2) << 8 | UInt32(label)
+            groupEnds[label] = i + 1
+            packedRow[Int(entries[i].index)] = UInt32(ranks[i]) << 8 | UInt32(label)
         }
-        for q in 1...quantiles { w.groupEnds[q] = max(w.groupEnds[q], w.groupEnds[q - 1]) }
+        for q in 1...quantiles { groupEnds[q] = max(groupEnds[q], groupEnds[q - 1]) }
+        return squares
     }
 
-    /// Ranks of the returns within V when V is smaller than the tradable set: the precomputed
-    /// return order, walked without the stocks that lack a factor value.
-    private func rankReturnsWithinValid(row: Int, slot: Int, factorRow: UnsafePointer<Double>, _ w: Workspace) {
+    /// Centred doubled ranks of horizon k's returns within V when V is smaller than the tradable
+    /// set, into `target`: the precomputed return order, walked without the stocks outside V
+    /// (those that lack a factor value: 0 in the date's packed row). Returns their sum of squares.
+    func rankReturnsWithinValid(
+        k: Int, date: Int, valid: Int, packedRow: UnsafePointer<UInt32>, into target: UnsafeMutablePointer<Int32>,
+        _ w: Workspace
+    ) -> Int {
+        let slot = k * crossSections.dateCount + date
+        let row = slot * crossSections.stockCount
         let order = crossSections.order + row
         let returns = crossSections.returns + row
+        let members = w.tieMembers
+        let shift = valid + 1
+        var squares = 0
         var count = 0
+        var groupStart = 0
+        var groupValue = Double.nan
+        // One walk: V's stocks in return order; a tie group is ranked when the next value differs.
+        func rankGroup() {
+            let centred = groupStart + 1 + count - shift
+            for position in groupStart..<count { target[Int(members[position])] = Int32(centred) }
+            squares &+= (count - groupStart) &* centred &* centred
+        }
         for j in 0..<Int(crossSections.tradable[slot]) {
             let stock = order[j]
-            if !factorRow[Int(stock)].isNaN {
-                w.tieEntries[count] = CrossSectionSort.Entry(value: returns[Int(stock)], index: stock)
-                count += 1
+            guard packedRow[Int(stock)] != 0 else { continue }
+            let value = returns[Int(stock)]
+            if value != groupValue {
+                rankGroup()
+                groupStart = count
+                groupValue = value
             }
+            members[count] = stock
+            count += 1
         }
-        CrossSectionSort.forEachTieGroup(w.tieEntries, count: count) { range, rank in
-            for position in range { w.returnRanks[Int(w.tieEntries[position].index)] = Float(rank) }
-        }
-    }
-
-    /// IC, RankIC and demeaned quantile returns of one horizon on one date.
-    ///
-    /// The factor is centred on its median before summing so the one-pass sums keep their
-    /// precision when the factor's level dwarfs its spread; ranks are centred on (n + 1)/2,
-    /// their exact mean.
-    private func correlateAndGroup(
-        slot: Int, valid: Int, returns: UnsafePointer<Double>, returnRanks: UnsafePointer<Float>, _ w: Workspace,
-        _ out: Outputs
-    ) {
-        let pivot = w.valid[valid / 2].value
-        let middle = Double(valid + 1) / 2
-        var sf = 0.0
-        var sff = 0.0
-        var sr = 0.0
-        var srr = 0.0
-        var sfr = 0.0
-        var sa = 0.0
-        var saa = 0.0
-        var sb = 0.0
-        var sbb = 0.0
-        var sab = 0.0
-        for q in 1...quantiles {
-            var groupSum = 0.0
-            for i in w.groupEnds[q - 1]..<w.groupEnds[q] {
-                let entry = w.valid[i]
-                let stock = Int(entry.index)
-                let f = entry.value - pivot
-                let r = returns[stock]
-                let a = w.validRanks[i] - middle
-                let b = Double(returnRanks[stock]) - middle
-                sf += f
-                sff += f * f
-                groupSum += r
-                srr += r * r
-                sfr += f * r
-                sa += a
-                saa += a * a
-                sb += b
-                sbb += b * b
-                sab += a * b
-            }
-            w.sums[q] = groupSum
-            sr += groupSum
-        }
-        let n = Double(valid)
-        out.ic[slot] = Statistics.correlation(sxy: sfr - sf * sr / n, sxx: sff - sf * sf / n, syy: srr - sr * sr / n)
-        out.rankIC[slot] = Statistics.correlation(
-            sxy: sab - sa * sb / n, sxx: saa - sa * sa / n, syy: sbb - sb * sb / n)
-        let mean = sr / n
-        let dates = crossSections.dateCount
-        let k = slot / dates
-        let date = slot - k * dates
-        for q in 1...quantiles where w.groupEnds[q] > w.groupEnds[q - 1] {
-            let index = (k * quantiles + q - 1) * dates + date
-            let members = w.groupEnds[q] - w.groupEnds[q - 1]
-            out.quantileReturns[index] = w.sums[q] / Double(members) - mean
-            out.quantileCounts[index] = Int32(members)
-        }
+        rankGroup()
+        return squares
     }
 }

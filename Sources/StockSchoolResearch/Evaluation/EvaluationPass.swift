@@ -11,13 +11,20 @@ struct EvaluationPass {
     let minimumStocks: Int
     let factor: UnsafePointer<Double>
 
-    /// Dates transposed at a time: 16 consecutive doubles of a stock are two cache lines.
+    /// Dates gathered at a time: 16 consecutive doubles of a stock are two cache lines.
     static let blockDates = 16
 
     /// Per-date results of the first pass, indexed `k * dates + d` (or `(k * quantiles + q) *
     /// dates + d` for per-quantile values), plus the second pass's inputs and outputs.
+    ///
+    /// Nothing is initialised here: the first pass writes every entry of its dates (which is what
+    /// lets `OutputsPool` hand the same buffers to the next factor without clearing them).
     final class Outputs: @unchecked Sendable {
         // @unchecked: each chunk of a pass writes the entries of its own dates only.
+        let horizons: Int
+        let quantiles: Int
+        let stocks: Int
+        let dates: Int
         let ic: UnsafeMutablePointer<Double>
         let rankIC: UnsafeMutablePointer<Double>
         let counts: UnsafeMutablePointer<Int32>
@@ -28,34 +35,32 @@ struct EvaluationPass {
         let tradedCount: UnsafeMutablePointer<Int32>
         let coveredCount: UnsafeMutablePointer<Int32>
         /// Per leading horizon and date, per stock: (2 × rank) << 8 | quantile, 0 outside V.
+        /// Only leading horizons' rows of usable dates are written (in full) and read.
         let packed: UnsafeMutablePointer<UInt32>
+        /// 1 where turnover and autocorrelation are left to the second pass: d − h lies in an
+        /// earlier chunk, whose rows the first pass could not rely on yet.
+        let pending: UnsafeMutablePointer<UInt8>
         let turnover: UnsafeMutablePointer<Double>
         let autocorrelation: UnsafeMutablePointer<Double>
 
         init(horizons: Int, quantiles: Int, stocks: Int, dates: Int) {
+            self.horizons = horizons
+            self.quantiles = quantiles
+            self.stocks = stocks
+            self.dates = dates
             let perDate = horizons * dates
             ic = .allocate(capacity: perDate)
-            ic.initialize(repeating: .nan, count: perDate)
             rankIC = .allocate(capacity: perDate)
-            rankIC.initialize(repeating: .nan, count: perDate)
             counts = .allocate(capacity: perDate)
-            counts.initialize(repeating: 0, count: perDate)
             quantileReturns = .allocate(capacity: perDate * quantiles)
-            quantileReturns.initialize(repeating: .nan, count: perDate * quantiles)
             quantileCounts = .allocate(capacity: perDate * quantiles)
-            quantileCounts.initialize(repeating: 0, count: perDate * quantiles)
             leader = .allocate(capacity: perDate)
-            leader.initialize(repeating: 0, count: perDate)
             tradedCount = .allocate(capacity: dates)
-            tradedCount.initialize(repeating: 0, count: dates)
             coveredCount = .allocate(capacity: dates)
-            coveredCount.initialize(repeating: 0, count: dates)
-            // Only the leading horizons' rows are written (in full) and read.
             packed = .allocate(capacity: perDate * stocks)
+            pending = .allocate(capacity: perDate)
             turnover = .allocate(capacity: perDate * quantiles)
-            turnover.initialize(repeating: .nan, count: perDate * quantiles)
             autocorrelation = .allocate(capacity: perDate)
-            autocorrelation.initialize(repeating: .nan, count: perDate)
         }
 
         deinit {
@@ -68,6 +73,7 @@ struct EvaluationPass {
             tradedCount.deallocate()
             coveredCount.deallocate()
             packed.deallocate()
+            pending.deallocate()
             turnover.deallocate()
             autocorrelation.deallocate()
         }
@@ -75,29 +81,38 @@ struct EvaluationPass {
 
     /// Buffers one thread of the first pass reuses across its dates.
     final class Workspace {
-        let block: UnsafeMutablePointer<Double>
-        /// The factor's finite values on the date, sorted.
+        /// Per date of a block (`blockDates` rows of `stocks`): the factor's finite values, which
+        /// the first pass sorts in place.
         let entries: UnsafeMutablePointer<CrossSectionSort.Entry>
+        /// Per date of a block: how many entries its row holds.
+        let finiteCounts: UnsafeMutablePointer<Int>
         /// The sorted entries of V (stocks that also have a return).
         let valid: UnsafeMutablePointer<CrossSectionSort.Entry>
-        let validRanks: UnsafeMutablePointer<Double>
-        let returnRanks: UnsafeMutablePointer<Float>
-        let tieEntries: UnsafeMutablePointer<CrossSectionSort.Entry>
+        /// Per position in `valid`: twice the factor's average rank (an integer).
+        let validRanks: UnsafeMutablePointer<Int32>
+        /// Per lane of `HorizonLanes`, per stock: the return's centred doubled rank within V,
+        /// when V is smaller than the tradable set.
+        let returnRanks: UnsafeMutablePointer<Int32>
+        /// V's stocks in order of one horizon's return.
+        let tieMembers: UnsafeMutablePointer<UInt32>
         let edges: UnsafeMutablePointer<Double>
-        let sums: UnsafeMutablePointer<Double>
+        /// Per quantile, the sum of its members' returns in each lane.
+        let sums: UnsafeMutablePointer<SIMD4<Double>>
         /// Per quantile, one past the position of its last member in `valid` (quantiles are
         /// contiguous in sorted order); entry 0 is 0.
         let groupEnds: UnsafeMutablePointer<Int>
         let sorter: CrossSectionSort.Scratch
+        /// What `touchRows` read, kept so that its reads are not optimised away.
+        var touched: UInt64 = 0
 
         init(stocks: Int, quantiles: Int) {
             let capacity = max(1, stocks)
-            block = .allocate(capacity: capacity * EvaluationPass.blockDates)
-            entries = .allocate(capacity: capacity)
+            entries = .allocate(capacity: capacity * EvaluationPass.blockDates)
+            finiteCounts = .allocate(capacity: EvaluationPass.blockDates)
             valid = .allocate(capacity: capacity)
             validRanks = .allocate(capacity: capacity)
-            returnRanks = .allocate(capacity: capacity)
-            tieEntries = .allocate(capacity: capacity)
+            returnRanks = .allocate(capacity: capacity * HorizonLanes.width)
+            tieMembers = .allocate(capacity: capacity)
             edges = .allocate(capacity: quantiles + 1)
             sums = .allocate(capacity: quantiles + 1)
             groupEnds = .allocate(capacity: quantiles + 1)
@@ -105,12 +120,12 @@ struct EvaluationPass {
         }
 
         deinit {
-            block.deallocate()
             entries.deallocate()
+            finiteCounts.deallocate()
             valid.deallocate()
             validRanks.deallocate()
             returnRanks.deallocate()
-            tieEntries.deallocate()
+            tieMembers.deallocate()
             edges.deallocate()
             sums.deallocate()
             groupEnds.deallocate()
@@ -120,20 +135,34 @@ struct EvaluationPass {
     func run(convention: ReturnConvention, dates calendar: [TradeDate]) -> FactorEvaluation {
         let stocks = crossSections.stockCount
         let dates = crossSections.dateCount
-        let outputs = Outputs(horizons: horizons.count, quantiles: quantiles, stocks: stocks, dates: dates)
+        let outputs = OutputsPool.shared.take(
+            horizons: horizons.count, quantiles: quantiles, stocks: stocks, dates: dates)
+        defer { OutputsPool.shared.recycle(outputs) }
         let factor = SharedFactor(base: factor)
         Parallel.forEachChunk(dates) { chunk in
             let workspace = Workspace(stocks: stocks, quantiles: quantiles)
+            let entries = workspace.entries
+            let finite = workspace.finiteCounts
             var blockStart = chunk.lowerBound
             while blockStart < chunk.upperBound {
                 let blockEnd = min(blockStart + Self.blockDates, chunk.upperBound)
                 let width = blockEnd - blockStart
+                // Stock-major in, each date's finite values out: the transpose is the gather.
+                finite.initialize(repeating: 0, count: width)
                 for stock in 0..<stocks {
                     let source = factor.base + stock * dates + blockStart
-                    for j in 0..<width { workspace.block[j * stocks + stock] = source[j] }
+                    for j in 0..<width {
+                        let value = source[j]
+                        let count = finite[j]
+                        entries[j * stocks + count] = CrossSectionSort.Entry(value: value, index: UInt32(stock))
+                        finite[j] = count + (value.isFinite ? 1 : 0)
+                    }
                 }
                 for date in blockStart..<blockEnd {
-                    firstPass(date: date, factorRow: workspace.block + (date - blockStart) * stocks, workspace, outputs)
+                    let j = date - blockStart
+                    firstPass(
+                        date: date, chunkStart: chunk.lowerBound, entries: entries + j * stocks, finite: finite[j],
+                        workspace, outputs)
                 }
                 blockStart = blockEnd
             }

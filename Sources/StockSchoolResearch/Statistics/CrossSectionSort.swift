@@ -11,7 +11,8 @@
 /// Rounding to `Float` is monotone, so the words come out in numeric order except within runs of
 /// values that round to the same `Float`; those runs (rare, and short) are then put in exact
 /// order by comparing the doubles, so the result is exactly the numeric order and equal values
-/// stay equal: ties still tie.
+/// stay equal: ties still tie. A run of exactly equal values (a coarse factor's ties) needs no
+/// sorting, however long, and stays in input order, as the stable passes left it.
 enum CrossSectionSort {
     /// A value and the stock it belongs to.
     struct Entry {
@@ -73,18 +74,15 @@ enum CrossSectionSort {
             guard let entries, count > 1 else { return }
             precondition(count <= capacity, "sort scratch holds \(capacity) values, asked for \(count)")
             if count <= 32 { return CrossSectionSort.insertionSort(entries, count) }
-            var low = entries[0].value
-            var high = low
-            for i in 1..<count {
-                low = min(low, entries[i].value)
-                high = max(high, entries[i].value)
-            }
+            let (low, high) = CrossSectionSort.range(entries, count: count)
             guard low < high else { return }  // all equal: any order is sorted
             // First try 16-bit keys on the value's position within [low, high]: two passes.
             let scale = 65_535 / (high - low)
             if (high - low).isFinite, scale.isFinite, scale > 0 {
+                let words = self.words
                 for i in 0..<count {
-                    words[i] = UInt64((entries[i].value - low) * scale) << 32 | UInt64(i)
+                    // In 0...65_535, so the signed conversion (one instruction) is exact.
+                    words[i] = UInt64(Int((entries[i].value - low) * scale)) << 32 | UInt64(i)
                 }
                 if radixAndFinish(entries, count: count, firstByte: 0, bytes: 2, longestRun: 32) { return }
             }
@@ -99,6 +97,8 @@ enum CrossSectionSort {
         private func radixAndFinish(
             _ entries: UnsafeMutablePointer<Entry>, count: Int, firstByte: Int, bytes: Int, longestRun: Int
         ) -> Bool {
+            let histogram = self.histogram
+            let words = self.words
             histogram.initialize(repeating: 0, count: bytes * 256)
             for i in 0..<count {
                 let key = words[i] >> 32
@@ -125,33 +125,70 @@ enum CrossSectionSort {
                 }
                 swap(&source, &target)
             }
-            var start = 0
-            while start < count {
-                let key = source[start] >> 32
-                var end = start + 1
-                while end < count && source[end] >> 32 == key { end += 1 }
-                if end - start > longestRun { return false }
-                start = end
-            }
-            for i in 0..<count { sorted[i] = entries[Int(source[i] & 0xFFFF_FFFF)] }
-            // Exact order within runs of values that share a key.
-            start = 0
-            while start < count {
-                let key = source[start] >> 32
-                var end = start + 1
-                while end < count && source[end] >> 32 == key { end += 1 }
-                let size = end - start
-                if size > 32 {
-                    var run = UnsafeMutableBufferPointer(start: sorted + start, count: size)
-                    run.sort { $0.value < $1.value }
-                } else if size > 1 {
-                    CrossSectionSort.insertionSort(sorted + start, size)
+            // Entries in key order; each run of equal keys is put in exact order as it ends.
+            let sorted = self.sorted
+            var runStart = 0
+            var runKey = source[0] >> 32
+            for i in 0..<count {
+                let word = source[i]
+                sorted[i] = entries[Int(word & 0xFFFF_FFFF)]
+                if word >> 32 != runKey {
+                    guard CrossSectionSort.order(sorted + runStart, i - runStart, longestRun: longestRun) else {
+                        return false
+                    }
+                    runStart = i
+                    runKey = word >> 32
                 }
-                start = end
+            }
+            guard CrossSectionSort.order(sorted + runStart, count - runStart, longestRun: longestRun) else {
+                return false
             }
             entries.update(from: sorted, count: count)
             return true
         }
+    }
+
+    /// Sorts a run of `count` entries that share a key by their exact values. A run of equal
+    /// values (ties, as in a coarse factor) is left in the order it came, however long; another
+    /// run longer than `longestRun` means the keys were too coarse: false.
+    @inline(__always) static func order(_ run: UnsafeMutablePointer<Entry>, _ count: Int, longestRun: Int) -> Bool {
+        guard count > 1 else { return true }
+        let first = run[0].value
+        var allEqual = true
+        for i in 1..<count where run[i].value != first {
+            allEqual = false
+            break
+        }
+        if allEqual { return true }
+        if count > longestRun { return false }
+        if count > 32 {
+            var buffer = UnsafeMutableBufferPointer(start: run, count: count)
+            buffer.sort { $0.value < $1.value }
+        } else {
+            insertionSort(run, count)
+        }
+        return true
+    }
+
+    /// The smallest and largest of `entries[0..<count]` (count ≥ 1), in four independent
+    /// chains so that the comparisons' latencies overlap. Which of −0 and +0 comes out when both
+    /// occur may differ from a single chain; keys treat them alike.
+    @inline(__always) static func range(_ entries: UnsafePointer<Entry>, count: Int) -> (Double, Double) {
+        var low = SIMD4(repeating: entries[0].value)
+        var high = low
+        var i = 0
+        while i + 4 <= count {
+            let values = SIMD4(entries[i].value, entries[i + 1].value, entries[i + 2].value, entries[i + 3].value)
+            low = pointwiseMin(low, values)
+            high = pointwiseMax(high, values)
+            i += 4
+        }
+        while i < count {
+            low[0] = min(low[0], entries[i].value)
+            high[0] = max(high[0], entries[i].value)
+            i += 1
+        }
+        return (low.min(), high.max())
     }
 
     @inline(__always) static func insertionSort(_ entries: UnsafeMutablePointer<Entry>, _ count: Int) {
