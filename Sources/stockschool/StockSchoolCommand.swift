@@ -10,7 +10,9 @@ struct StockSchoolCommand: AsyncParsableCommand {
         abstract: "A research system for China A-shares: sync market data, compute factors, research and serve.",
         discussion: """
             Quick start (no configuration needed):
-              stockschool demo            create ./data/stockschool.sqlite and fill it with a simulated market
+              stockschool demo            create ./data/stockschool.sqlite, fill it with a simulated market,
+                                          evaluate factors, score and rank stocks, backtest a portfolio
+              stockschool rank            the latest ranking of stocks by score
               stockschool db stats        rows and date coverage of every table
 
             The store is SQLite at ./data/stockschool.sqlite unless --store or
