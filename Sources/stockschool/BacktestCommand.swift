@@ -139,7 +139,7 @@ struct BacktestCommand: AsyncParsableCommand {
             let last = try await Universe.lastDate(store)
             let to = end ?? last
             var from = start ?? to
-            if start == nil { from = try await RunDailyCommand.tradeDate(store, daysBefore: to, count: 244) }
+            if start == nil { from = try await Universe.tradeDate(store, daysBefore: to, count: 244) }
             let job = BacktestJob(
                 signal: signal, settings: settings, start: from, end: to, tsCodes: try Universe.codes(universe),
                 benchmark: benchmark == "none" ? nil : try TSCode(benchmark), cache: FactorScope.cache(configuration))

@@ -73,8 +73,8 @@ struct DemoCommand: AsyncParsableCommand {
         announce: Bool
     ) async throws -> DemoResearch {
         let last = try await Universe.lastDate(store)
-        let first = try await RunDailyCommand.tradeDate(store, daysBefore: last, count: 100_000)
-        let yearAgo = try await RunDailyCommand.tradeDate(store, daysBefore: last, count: 244)
+        let first = try await Universe.firstDate(store)
+        let yearAgo = try await Universe.tradeDate(store, daysBefore: last, count: 244)
         let formulas = try catalog.formulas(set: configuration.scoreSet)
 
         // 1. Which factors predict returns.
@@ -82,18 +82,12 @@ struct DemoCommand: AsyncParsableCommand {
         let evaluation = EvaluationJob(
             factors: FactorJob(factors: formulas, start: first, end: last, cache: cache), horizons: [1, 5, 10, 20])
         var evaluations: [(String, FactorEvaluation)] = []
-        var records: [FactorICRecord] = []
-        var excluded: [Int] = []
-        let run = try await evaluation.run(store: store) { run in
-            excluded = zip(run.suspendedAtEntry, run.limitUpAtEntry).map { $0 + $1 }
-        } consume: { name, result in
-            records += EvaluationJob.records(factor: name, result, excluded: excluded)
-            evaluations.append((name, result))
+        let (run, stored) = try await evaluation.runStoringICs(store: store) { name, result in
+            evaluations.append((name, result.withoutDailySeries))
         }
-        try await store.upsert(records)
         let report = EvaluationReport(
             run: run, evaluations: evaluations, convention: evaluation.convention, quantiles: evaluation.quantiles,
-            seconds: Date().timeIntervalSince(started), stored: records.count)
+            seconds: Date().timeIntervalSince(started), stored: stored)
         if announce {
             print("\n== 1. Evaluate: \(formulas.count) factors of \(configuration.scoreSet) ==")
             report.print(detailed: false)

@@ -103,33 +103,13 @@ struct EvaluateCommand: AsyncParsableCommand {
                 factors: try await scope.job(formulas, store: store, configuration: configuration), horizons: horizons,
                 convention: convention, quantiles: quantiles)
             let bar = ProgressBar(label: "evaluate", unit: "factors")
-            var records: [FactorICRecord] = []
-            var excluded: [Int] = []
-            let run = try await job.run(store: store) { run in
-                excluded = zip(run.suspendedAtEntry, run.limitUpAtEntry).map { $0 + $1 }
-            } consume: { name, evaluation in
-                if !noStore {
-                    records += EvaluationJob.records(factor: name, evaluation, excluded: excluded)
-                }
-                // The report needs the summaries only; the daily series are in `records`.
-                var summary = evaluation
-                for k in summary.horizons.indices {
-                    summary.horizons[k].ic = []
-                    summary.horizons[k].rankIC = []
-                    summary.horizons[k].stockCounts = []
-                    summary.horizons[k].quantileReturns = []
-                    summary.horizons[k].cumulativeQuantileReturns = []
-                    summary.horizons[k].spread = []
-                    summary.horizons[k].rankAutocorrelation = []
-                }
-                evaluations.append((name, summary))
+            let (run, written) = try await job.runStoringICs(store: store, storeICs: !noStore) { name, evaluation in
+                // The report needs the summaries only; the daily series are in factor_ic.
+                evaluations.append((name, evaluation.withoutDailySeries))
                 bar.update(completed: evaluations.count, total: formulas.count, detail: name)
             }
             bar.finish()
-            if !noStore {
-                try await store.upsert(records)
-                stored = records.count
-            }
+            stored = written
             return run
         }
         let order = Dictionary(formulas.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })

@@ -80,7 +80,7 @@ struct RunDailyCommand: AsyncParsableCommand {
             let formulas = try model.formulas(catalog, configuration)
             let scoreJob = try model.job(catalog, configuration, start: latest, end: latest, tsCodes: nil, cache: nil)
             let cache = FactorScope.cache(configuration)
-            let from = try await Self.tradeDate(store, daysBefore: latest, count: evaluationDays)
+            let from = try await Universe.tradeDate(store, daysBefore: latest, count: evaluationDays)
             try await step("factors") {
                 var job = FactorJob(factors: formulas, start: from, end: latest, adjustment: .hfq, cache: cache)
                 job.preprocess = []
@@ -91,19 +91,13 @@ struct RunDailyCommand: AsyncParsableCommand {
                 let job = EvaluationJob(
                     factors: FactorJob(factors: formulas, start: from, end: latest, cache: cache),
                     horizons: [scoreJob.horizon], convention: model.convention)
-                var records: [FactorICRecord] = []
-                var excluded: [Int] = []
                 var best: (String, Double)?
-                try await job.run(store: store) { run in
-                    excluded = zip(run.suspendedAtEntry, run.limitUpAtEntry).map { $0 + $1 }
-                } consume: { name, evaluation in
-                    records += EvaluationJob.records(factor: name, evaluation, excluded: excluded)
+                let (_, stored) = try await job.runStoringICs(store: store) { name, evaluation in
                     let ic = evaluation.horizons[0].rankICSummary.mean
                     if ic.isFinite, abs(ic) > abs(best?.1 ?? 0) { best = (name, ic) }
                 }
-                try await store.upsert(records)
                 let strongest = best.map { ", strongest \($0.0) (mean RankIC \(String(format: "%+.4f", $0.1)))" } ?? ""
-                return ((), "\(Output.grouped(records.count)) daily ICs refreshed\(strongest)")
+                return ((), "\(Output.grouped(stored)) daily ICs refreshed\(strongest)")
             }
             let outcome = try await step("scores") {
                 var job = scoreJob
@@ -123,14 +117,5 @@ struct RunDailyCommand: AsyncParsableCommand {
         }
         print("")
         try ScoreRunner.report(outcome, seconds: steps.first { $0.0 == "scores" }?.1 ?? 0, json: false)
-    }
-
-    /// The trade date `count − 1` trade dates before `date` (or the store's first).
-    static func tradeDate(_ store: any MarketStore, daysBefore date: TradeDate, count: Int) async throws -> TradeDate {
-        let rows = try await store.query(
-            SQLStatement(
-                "SELECT trade_date FROM (SELECT DISTINCT trade_date FROM stock_daily WHERE trade_date <= ? ORDER BY trade_date DESC LIMIT \(count)) AS recent ORDER BY trade_date LIMIT 1",
-                [.integer(Int64(date.rawValue))]))
-        return rows.first?.first?.int.map { TradeDate(unchecked: Int32($0)) } ?? date
     }
 }

@@ -251,4 +251,24 @@ enum Universe {
         }
         return TradeDate(unchecked: Int32(last))
     }
+
+    /// The trade date `count − 1` trade dates before `date` (or the store's first).
+    static func tradeDate(_ store: any MarketStore, daysBefore date: TradeDate, count: Int) async throws -> TradeDate {
+        let rows = try await store.query(
+            SQLStatement(
+                "SELECT trade_date FROM (SELECT DISTINCT trade_date FROM stock_daily WHERE trade_date <= ? ORDER BY trade_date DESC LIMIT \(count)) AS recent ORDER BY trade_date LIMIT 1",
+                [.integer(Int64(date.rawValue))]))
+        return rows.first?.first?.int.map { TradeDate(unchecked: Int32($0)) } ?? date
+    }
+
+    /// The store's first trade date with bars.
+    static func firstDate(_ store: any MarketStore) async throws -> TradeDate {
+        guard
+            let first = try await store.query(SQLStatement("SELECT min(trade_date) FROM stock_daily")).first?.first?.int
+        else {
+            throw CommandFailure(
+                description: "stock_daily is empty; run `stockschool sync` or `stockschool demo` first")
+        }
+        return TradeDate(unchecked: Int32(first))
+    }
 }

@@ -57,3 +57,21 @@ public struct HorizonEvaluation: Codable, Sendable {
     /// Mean of `rankAutocorrelation` over dates with a value.
     public var meanRankAutocorrelation: Double
 }
+
+extension FactorEvaluation {
+    /// The same evaluation with the per-date series dropped and the summaries kept: what a
+    /// report over many factors holds on to (the daily ICs live in `factor_ic`).
+    public var withoutDailySeries: FactorEvaluation {
+        var summary = self
+        for k in summary.horizons.indices {
+            summary.horizons[k].ic = []
+            summary.horizons[k].rankIC = []
+            summary.horizons[k].stockCounts = []
+            summary.horizons[k].quantileReturns = []
+            summary.horizons[k].cumulativeQuantileReturns = []
+            summary.horizons[k].spread = []
+            summary.horizons[k].rankAutocorrelation = []
+        }
+        return summary
+    }
+}

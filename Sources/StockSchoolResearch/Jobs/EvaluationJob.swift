@@ -37,6 +37,25 @@ public struct EvaluationJob: Sendable {
         public let limitUpAtEntry: [Int]
     }
 
+    /// Evaluates every factor like `run`, and writes their daily ICs to `factor_ic` in one
+    /// transaction at the end (unless `storeICs` is false). Returns the run and the rows written.
+    @discardableResult
+    public func runStoringICs(
+        store: any MarketStore, storeICs: Bool = true,
+        consume: (_ name: String, _ evaluation: FactorEvaluation) throws -> Void
+    ) async throws -> (run: Run, stored: Int) {
+        var records: [FactorICRecord] = []
+        var excluded: [Int] = []
+        let run = try await run(store: store) { run in
+            excluded = zip(run.suspendedAtEntry, run.limitUpAtEntry).map { $0 + $1 }
+        } consume: { name, evaluation in
+            if storeICs { records += Self.records(factor: name, evaluation, excluded: excluded) }
+            try consume(name, evaluation)
+        }
+        if storeICs { try await store.upsert(records) }
+        return (run, records.count)
+    }
+
     /// Evaluates every factor, handing each result to `consume` as soon as it is ready;
     /// `prepared` learns the stocks, dates and exclusions first.
     @discardableResult

@@ -76,11 +76,12 @@ public struct ScoreJob: Sendable {
                 dates: shape.dates.count, from: shape.dates.partitionPoint { $0 < start })
             panel = loaded
         } consume: { name, values in
-            guard let analyzer else { return }
-            let ic = weighting == .equal ? [] : try analyzer.evaluate(values).horizons[0].rankIC
-            try model?.add(
-                name, values: values,
-                dailyIC: ic.isEmpty ? Array(repeating: .nan, count: values.count / max(1, panel?.stockCount ?? 1)) : ic)
+            guard let analyzer, let dates = model?.dates else { return }
+            // Equal weights need no ICs: skip evaluating the factor.
+            let ic =
+                weighting == .equal
+                ? [Double](repeating: .nan, count: dates) : try analyzer.evaluate(values).horizons[0].rankIC
+            try model?.add(name, values: values, dailyIC: ic)
         }
         guard let model, let panel else {
             throw StockSchoolError.invalidArgument(name: "--start/--end", reason: "no dates to score")
