@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "StockSchoolSync", targets: ["StockSchoolSync"]),
         .library(name: "StockSchoolFactors", targets: ["StockSchoolFactors"]),
         .library(name: "StockSchoolResearch", targets: ["StockSchoolResearch"]),
+        .library(name: "StockSchoolServer", targets: ["StockSchoolServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -49,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "stockschool",
             dependencies: [
-                "StockSchoolFactors", "StockSchoolResearch",
+                "StockSchoolFactors", "StockSchoolResearch", "StockSchoolServer",
                 "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -69,6 +74,19 @@ let package = Package(
         .target(
             name: "StockSchoolResearch",
             dependencies: ["StockSchoolCore", "StockSchoolStore", "StockSchoolFactors"]
+        ),
+        .target(
+            name: "StockSchoolServer",
+            dependencies: [
+                "StockSchoolCore", "StockSchoolStore", "StockSchoolSync", "StockSchoolFactors", "StockSchoolResearch",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "TechnicalBench",
@@ -100,6 +118,13 @@ let package = Package(
             dependencies: [
                 "StockSchoolResearch", "StockSchoolFactors", "StockSchoolStore", "StockSchoolSync",
                 "StockSchoolTestSupport",
+            ]
+        ),
+        .testTarget(
+            name: "StockSchoolServerTests",
+            dependencies: [
+                "StockSchoolServer", "StockSchoolResearch", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

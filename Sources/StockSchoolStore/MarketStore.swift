@@ -180,6 +180,7 @@ extension MarketStore {
                     run.skipped.isEmpty ? .null : .text(run.skipped.joined(separator: ",")),
                     run.message.map { .text($0) } ?? .null, .integer(run.id),
                 ]))
+        try await bumpGeneration(.sync)
     }
 
     /// Dates already committed for (`source`, `dataset`).

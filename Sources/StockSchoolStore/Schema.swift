@@ -162,7 +162,7 @@ public enum Schema {
     public static let tables: [TableSchema] = [
         stockBasic, tradeCal, stockDaily, adjFactor, dailyBasic, indexDaily,
         syncState, syncRuns, qualityReports, factorIC, scores, scoreWeights, backtestRuns, backtestTrades,
-        schemaMigrations,
+        apiKeys, auditLog, dataGenerations, schemaMigrations,
     ]
 
     public static func table(named name: String) -> TableSchema? {

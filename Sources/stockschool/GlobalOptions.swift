@@ -67,8 +67,9 @@ func withStore<T>(
 /// For commands that write research results: a store created by an older StockSchool gets the
 /// migrations it lacks (forward-only and additive, so this is safe on a store in use).
 func requireCurrentSchema(_ store: any MarketStore) async throws {
-    let version = try await requireSchema(store)
-    if version < Migration.latestVersion { try await store.migrate() }
+    _ = try await requireSchema(store)
+    let applied = Set(try await store.appliedMigrations())
+    if !Migration.all.allSatisfy({ applied.contains($0.version) }) { try await store.migrate() }
 }
 
 /// The store's schema version, or a failure telling the user to create the store first.

@@ -52,7 +52,10 @@ public struct EvaluationJob: Sendable {
             if storeICs { records += Self.records(factor: name, evaluation, excluded: excluded) }
             try consume(name, evaluation)
         }
-        if storeICs { try await store.upsert(records) }
+        if storeICs {
+            try await store.upsert(records)
+            try await store.bumpGeneration(.factors)
+        }
         return (run, records.count)
     }
 

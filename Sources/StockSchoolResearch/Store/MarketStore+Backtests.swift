@@ -42,6 +42,7 @@ extension MarketStore {
         guard let id = rows.first?.first?.int else {
             throw StockSchoolError.storeUnavailable(url: displayURL, reason: "backtest_runs insert returned no id")
         }
+        try await bumpGeneration(.backtests)
         return id
     }
 
@@ -65,6 +66,7 @@ extension MarketStore {
                 "UPDATE backtest_runs SET status = 'succeeded', finished_at = ?, metrics = ?, nav = ?, message = NULL WHERE id = ?",
                 [timestampValue(time), .text(metrics), .text(nav), .integer(id)])
         ])
+        try await bumpGeneration(.backtests)
     }
 
     /// Marks a run failed with the reason.
@@ -74,6 +76,7 @@ extension MarketStore {
                 "UPDATE backtest_runs SET status = 'failed', finished_at = ?, message = ? WHERE id = ?",
                 [timestampValue(time), .text(message), .integer(id)])
         ])
+        try await bumpGeneration(.backtests)
     }
 
     /// Stored runs, newest first, or the one with `id`.

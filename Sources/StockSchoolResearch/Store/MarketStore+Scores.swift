@@ -51,6 +51,7 @@ extension MarketStore {
             ])
         }
         try await upsert(scores, together: weights)
+        try await bumpGeneration(.scores)
         return (written.count, scores.count)
     }
 

@@ -1,0 +1,54 @@
+import Hummingbird
+import Logging
+
+/// Builds the router from the route tables: every `APIRoute` is registered through one function
+/// that checks access, validates the query, and serves GETs through the cache.
+public enum APIRouter {
+    /// Every route, in the order the OpenAPI document lists them.
+    static func routes(_ services: APIServices) -> [APIRoute] {
+        HealthRoutes.routes + MarketRoutes.routes + FactorRoutes.routes + ScoreRoutes.routes
+            + BacktestRoutes.routes + SyncRoutes.routes + [MetricsRoute.route, OpenAPIRoute.route]
+    }
+
+    public static func make(_ services: APIServices) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: services.metrics))
+        router.add(middleware: ErrorMiddleware())
+        for route in routes(services) {
+            let method: HTTPRequest.Method = route.method == .get ? .get : .post
+            router.on(RouterPath(route.path), method: method) { request, context in
+                try await respond(route, request, context, services)
+            }
+        }
+        return router
+    }
+
+    static func respond(
+        _ route: APIRoute, _ request: Request, _ context: APIRequestContext, _ services: APIServices
+    ) async throws -> Response {
+        try AccessCheck.authorize(
+            route.access, principal: context.principal, requireKeyForReads: services.settings.requireKeyForReads)
+        let query = try QueryParameters(request, route: route)
+        let call = RouteCall(request: request, context: context, query: query, services: services, route: route)
+        guard route.method == .get, let cacheClass = route.cache else {
+            return try await route.handler(call).response()
+        }
+        let key = cacheKey(request, generation: services.generations.token)
+        if let bytes = await services.cache.get(key) {
+            return Reply(status: .ok, contentType: JSONWriter.contentType, body: bytes).response(cache: "HIT")
+        }
+        let reply = try await route.handler(call)
+        if reply.status == .ok {
+            let ttl = cacheClass == .data ? services.settings.dataTTL : services.settings.listTTL
+            await services.cache.set(key, reply.body, ttl: ttl)
+        }
+        return reply.response(cache: "MISS")
+    }
+
+    /// The generation, the path and the query with parameters sorted: the same question asked
+    /// with parameters in another order hits the same entry.
+    static func cacheKey(_ request: Request, generation: String) -> String {
+        let query = request.uri.queryParameters.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "&")
+        return "g\(generation):\(request.uri.path)?\(query)"
+    }
+}

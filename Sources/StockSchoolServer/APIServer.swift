@@ -1,0 +1,65 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import StockSchoolStore
+
+/// The HTTP API as a Hummingbird application run by swift-service-lifecycle: SIGTERM and SIGINT
+/// start a graceful shutdown that stops accepting connections and drains in-flight requests.
+public enum APIServer {
+    public static func application(
+        _ services: APIServices, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) async -> some ApplicationProtocol {
+        await services.generations.refresh()
+        let router = APIRouter.make(services)
+        return Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(services.settings.host, port: services.settings.port), serverName: "StockSchool"),
+            services: [services.generations], onServerRunning: onServerRunning, logger: services.logger)
+    }
+
+    /// Runs until SIGTERM/SIGINT (the `serve` command).
+    public static func run(_ services: APIServices) async throws {
+        let app = await application(services) { channel in
+            services.logger.info(
+                "StockSchool API listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+        }
+        try await app.runService()
+    }
+
+    /// Starts the server in the background and returns once it listens (tests, benchmarks).
+    public static func start(_ services: APIServices) async throws -> RunningServer {
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = await application(services) { channel in
+            portContinuation.yield(channel.localAddress?.port ?? 0)
+            portContinuation.finish()
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: services.logger))
+        let task = Task { try await group.run() }
+        var port = 0
+        for await value in portStream {
+            port = value
+            break
+        }
+        guard port > 0 else {
+            task.cancel()
+            throw APIError(.internalServerError, code: "start_failed", message: "the server did not start listening")
+        }
+        return RunningServer(port: port, group: group, task: task)
+    }
+}
+
+/// A server started by `APIServer.start`.
+public struct RunningServer: Sendable {
+    public let port: Int
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    /// Graceful shutdown: stops accepting, drains in-flight requests, then returns.
+    public func shutdown() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+}

@@ -1,0 +1,33 @@
+import Logging
+import StockSchoolCore
+import StockSchoolStore
+
+/// What route handlers share: the store, the cache, settings, metrics and the background jobs.
+/// One per server process; every member is safe to use from many requests at once.
+public final class APIServices: Sendable {
+    public let store: any MarketStore
+    public let cache: any ResponseCache
+    public let settings: ServerSettings
+    public let configuration: StockSchoolConfiguration
+    public let metrics: APIMetrics
+    let storeMetrics: StoreMetrics
+    let generations: GenerationWatcher
+    let logger: Logger
+
+    public init(
+        store: any MarketStore, cache: any ResponseCache, settings: ServerSettings,
+        configuration: StockSchoolConfiguration, logger: Logger = Logger(label: "stockschool.api")
+    ) {
+        let metrics = APIMetrics()
+        let storeMetrics = StoreMetrics(registry: metrics.registry, poolSize: store.dialect == .postgres ? 8 : 5)
+        self.store = InstrumentedStore(base: store, metrics: storeMetrics)
+        self.storeMetrics = storeMetrics
+        self.cache = cache
+        self.settings = settings
+        self.configuration = configuration
+        self.logger = logger
+        self.metrics = metrics
+        self.generations = GenerationWatcher(
+            store: self.store, interval: settings.generationPollInterval, logger: logger)
+    }
+}

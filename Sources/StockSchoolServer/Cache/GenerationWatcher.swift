@@ -1,0 +1,45 @@
+import Logging
+import ServiceLifecycle
+import StockSchoolStore
+import Synchronization
+
+/// Polls `data_generations` so cached responses go stale the moment a sync run or score refresh
+/// commits — in this process or any other (the CLI, the worker, another replica). Cache keys
+/// carry the current token; a bump changes the token, and old entries simply age out.
+final class GenerationWatcher: Service, Sendable {
+    private let store: any MarketStore
+    private let interval: Duration
+    private let logger: Logger
+    private let current = Mutex<String>("")
+
+    init(store: any MarketStore, interval: Duration, logger: Logger) {
+        self.store = store
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// The generations of `DataGeneration.allCases` joined by dots, e.g. `12.4.3.40`.
+    var token: String { current.withLock { $0 } }
+
+    /// Reads the generations once; the server does this before it starts answering.
+    func refresh() async {
+        do {
+            let generations = try await store.generations()
+            let token = DataGeneration.allCases.map { String(generations[$0]?.generation ?? 0) }.joined(separator: ".")
+            let changed = current.withLock { old in
+                defer { old = token }
+                return old != token && !old.isEmpty
+            }
+            if changed { logger.debug("data generation changed", metadata: ["generation": "\(token)"]) }
+        } catch {
+            logger.warning("cannot read data generations", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: interval)
+            await refresh()
+        }
+    }
+}

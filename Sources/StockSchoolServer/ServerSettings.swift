@@ -1,0 +1,34 @@
+import StockSchoolCore
+
+/// The API server's knobs, from configuration (`server.*`, `cache.*`, `api.*`; docs/configuration.md).
+public struct ServerSettings: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// Time-to-live of cached data responses (bars, cross-sections, series): the manual's 300 s.
+    public var dataTTL: Duration = .seconds(300)
+    /// Time-to-live of cached lists and catalogs: the manual's 600 s.
+    public var listTTL: Duration = .seconds(600)
+    /// Longest date range a request may ask for, in calendar days.
+    public var maximumRangeDays: Int = 3660
+    /// Largest request body accepted; larger → 413.
+    public var maximumBodyBytes: Int = 64 * 1024
+    /// Longest formula accepted by `POST /api/v1/factors/evaluate`.
+    public var maximumExpressionLength: Int = 2000
+    /// Most factors one evaluation request may name.
+    public var maximumEvaluationFactors: Int = 20
+    /// An evaluation running longer is abandoned with 503.
+    public var evaluationTimeout: Duration = .seconds(120)
+    /// How often the server looks for committed syncs and score refreshes (cache generations).
+    public var generationPollInterval: Duration = .seconds(1)
+    /// When true, reads need a key too (any role).
+    public var requireKeyForReads: Bool = false
+    /// Sync lag above which `/api/health` reports the sync check as degraded (the manual's 2 h).
+    public var syncLagWarningHours: Double = 2
+
+    public init() {}
+
+    public init(_ configuration: StockSchoolConfiguration) {
+        host = configuration.serverHost
+        port = configuration.serverPort
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import StockSchoolCore
+import StockSchoolServer
+import StockSchoolStore
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP API: data, factors, scores, backtests, health and /metrics.",
+        discussion: """
+            Runs until SIGTERM or Ctrl-C, then stops accepting connections and finishes the
+            requests in flight. Responses are cached in memory, or in Redis when
+            STOCKSCHOOL_REDIS_URL (cache.redis_url) is set. Routes: GET /openapi.json;
+            docs/api.md has curl examples.
+
+            Examples:
+              stockschool serve                          http://127.0.0.1:8080 on ./data/stockschool.sqlite
+              stockschool serve --host 0.0.0.0 --port 9000
+              curl http://127.0.0.1:8080/api/health
+              curl 'http://127.0.0.1:8080/api/v1/stocks/000001.SZ/daily?adj=qfq&start_date=20240102'
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Address to listen on (default 127.0.0.1, or server.host).", valueName: "address"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("Port to listen on (default 8080, or server.port).", valueName: "port"))
+    var port: Int?
+
+    @Flag(help: "Serve every request from the store (to measure it); no cache.")
+    var noCache = false
+
+    func validate() throws {
+        if let port, !(1...65535).contains(port) {
+            throw ValidationError("--port must be 1–65535, got \(port)")
+        }
+    }
+
+    func run() async throws {
+        let configuration = try global.configuration()
+        var settings = ServerSettings(configuration)
+        if let host { settings.host = host }
+        if let port { settings.port = port }
+        let store = try await global.openConfiguredStore(configuration)
+        do {
+            try await requireCurrentSchema(store)
+            let cache = try ServerCache.make(configuration, disabled: noCache)
+            let services = APIServices(store: store, cache: cache, settings: settings, configuration: configuration)
+            try await APIServer.run(services)
+            try await store.close()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+}
