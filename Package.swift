@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "StockSchoolCore", "StockSchoolStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -125,6 +126,7 @@ let package = Package(
             dependencies: [
                 "StockSchoolServer", "StockSchoolResearch", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(
