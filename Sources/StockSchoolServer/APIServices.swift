@@ -12,6 +12,7 @@ public final class APIServices: Sendable {
     public let metrics: APIMetrics
     let storeMetrics: StoreMetrics
     let generations: GenerationWatcher
+    let jobs: BackgroundJobs
     let logger: Logger
 
     public init(
@@ -27,6 +28,7 @@ public final class APIServices: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
+        self.jobs = BackgroundJobs(logger: logger)
         self.generations = GenerationWatcher(
             store: self.store, interval: settings.generationPollInterval, logger: logger)
     }

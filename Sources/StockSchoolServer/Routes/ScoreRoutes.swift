@@ -1,3 +1,7 @@
+import StockSchoolCore
+import StockSchoolResearch
+import StockSchoolStore
+
 /// Composite scores and ranks (`stockschool score`).
 enum ScoreRoutes {
     static let routes: [APIRoute] = [
@@ -8,14 +12,116 @@ enum ScoreRoutes {
                 .query("top", .integer(1...5000), "How many (default 50)."),
                 .query("industry", .string, "Rank within this industry."),
                 .query("score_name", .string, "Score model (default `default`)."),
-            ], cache: .data
-        ) { _ in throw APIError.notImplemented("score routes land with issue 6's score part") },
+            ], cache: .data, handler: ranking),
         APIRoute(
             .get, "/api/v1/stocks/{ts_code}/scores", summary: "One stock's scores and ranks over time.", tag: "scores",
             parameters: [
                 .path("ts_code", .tsCode, "Stock code."), .startDate, .endDate,
                 .query("score_name", .string, "Score model (default `default`)."), .page, .pageSize(default: 1000),
-            ], cache: .data
-        ) { _ in throw APIError.notImplemented("score routes land with issue 6's score part") },
+            ], cache: .data, handler: stockScores),
     ]
+
+    static func ranking(_ call: RouteCall) async throws -> Reply {
+        let q = call.query
+        let name = try q.string("score_name", maxLength: 100) ?? "default"
+        let top = try q.int("top", in: 1...5000) ?? 50
+        let industry = try q.string("industry", maxLength: 100)
+        let store = call.services.store
+        var date = try q.date("trade_date")
+        if date == nil { date = try await store.latestScoreDate(name: name) }
+        guard let date else {
+            throw APIError.notFound(
+                "no scores for model '\(name)'; run `stockschool score` (or `run-daily`) first",
+                details: ["score_name": name])
+        }
+        let records = try await store.ranking(name: name, date: date, industry: industry, limit: top)
+        var countSQL = "SELECT count(*) FROM scores WHERE score_name = ? AND trade_date = ?"
+        var binds: [SQLValue] = [.text(name), .integer(Int64(date.rawValue))]
+        if let industry {
+            countSQL += " AND industry = ?"
+            binds.append(.text(industry))
+        }
+        let total = Int(try await store.query(SQLStatement(countSQL, binds)).first?.first?.int ?? 0)
+        if total == 0, try await store.latestScoreDate(name: name) == nil {
+            throw APIError.notFound(
+                "no scores for model '\(name)'; run `stockschool score` (or `run-daily`) first",
+                details: ["score_name": name])
+        }
+        let names = try await stockNames(store, records.map(\.tsCode))
+        return Reply.list(
+            page: Page(number: 1, size: top), total: total,
+            header: { o in
+                o.field("score_name", name)
+                o.field("trade_date", date.description)
+                if let industry { o.field("industry", industry) }
+            }
+        ) { w in
+            w.array(records) { w, r in
+                w.object { o in
+                    o.field("rank", r.rank)
+                    o.field("ts_code", r.tsCode.description)
+                    o.field("name", names[r.tsCode.description])
+                    o.field("industry", r.industry)
+                    o.field("industry_rank", r.industryRank)
+                    o.field("score", r.score)
+                    o.field("composite", r.composite)
+                }
+            }
+        }
+    }
+
+    static func stockNames(_ store: any MarketStore, _ codes: [TSCode]) async throws -> [String: String] {
+        guard !codes.isEmpty else { return [:] }
+        var names: [String: String] = [:]
+        for chunk in stride(from: 0, to: codes.count, by: 500).map({ Array(codes[$0..<min($0 + 500, codes.count)]) }) {
+            let rows = try await store.query(
+                SQLStatement(
+                    "SELECT ts_code, name FROM stock_basic WHERE ts_code IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))",
+                    chunk.map { .text($0.description) }))
+            for row in rows { if let code = row[0].string, let name = row[1].string { names[code] = name } }
+        }
+        return names
+    }
+
+    static func stockScores(_ call: RouteCall) async throws -> Reply {
+        let code = try QueryParameters.tsCode(try call.path("ts_code"), parameter: "ts_code")
+        let q = call.query
+        let name = try q.string("score_name", maxLength: 100) ?? "default"
+        let (start, end) = try q.dateRange(maximumDays: call.services.settings.maximumRangeDays)
+        let page = try q.page(defaultSize: 1000)
+        var sql = "WHERE score_name = ? AND ts_code = ?"
+        var binds: [SQLValue] = [.text(name), .text(code.description)]
+        if let start {
+            sql += " AND trade_date >= ?"
+            binds.append(.integer(Int64(start.rawValue)))
+        }
+        if let end {
+            sql += " AND trade_date <= ?"
+            binds.append(.integer(Int64(end.rawValue)))
+        }
+        let store = call.services.store
+        let total = Int(
+            try await store.query(SQLStatement("SELECT count(*) FROM scores \(sql)", binds)).first?.first?.int ?? 0)
+        if total == 0, try await !MarketRoutes.stockExists(store, code) {
+            throw APIError.notFound("no stock \(code) in stock_basic", details: ["ts_code": code.description])
+        }
+        let rows = try await store.query(
+            SQLStatement(
+                "SELECT trade_date, score, composite, rank, industry, industry_rank FROM scores \(sql) ORDER BY trade_date LIMIT \(page.size) OFFSET \(page.offset)",
+                binds))
+        return Reply.list(
+            page: page, total: total,
+            header: { o in
+                o.field("ts_code", code.description)
+                o.field("score_name", name)
+            }
+        ) { w in
+            w.rows(
+                rows,
+                columns: [
+                    ("trade_date", .date), ("score", .number), ("composite", .number), ("rank", .integer),
+                    ("industry", .text), ("industry_rank", .integer),
+                ])
+        }
+    }
 }
