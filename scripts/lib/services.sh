@@ -12,13 +12,15 @@ as_root() {
     log "need root to run: $*"; return 1; fi
 }
 
-# Installs Debian packages for whatever is missing: SQLite headers, PostgreSQL, Redis.
+# Installs Debian packages for whatever is missing: SQLite headers, PostgreSQL, Redis, promtool.
 ensure_packages() {
   local missing=()
   [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
   ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  # promtool checks /metrics in the API tests (Debian ships it in the prometheus package).
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
