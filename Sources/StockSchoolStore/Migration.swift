@@ -27,6 +27,9 @@ public struct Migration: Sendable {
             [Schema.factorIC, Schema.scores, Schema.scoreWeights, Schema.backtestRuns, Schema.backtestTrades]
                 .flatMap { $0.createStatements(dialect) }
         },
+        Migration(version: 3, name: "index constituents") { dialect in
+            Schema.indexWeight.createStatements(dialect)
+        },
     ]
 
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }
