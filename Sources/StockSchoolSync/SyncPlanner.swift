@@ -67,7 +67,8 @@ public struct SyncPlanner: Sendable {
         var windows: [SyncPlan.MonthWindow] = []
         if request.datasets.contains(.indexWeight) {
             let done =
-                request.full ? [] : try await store.completedDates(source: source, dataset: Dataset.indexWeight.rawValue)
+                request.full
+                ? [] : try await store.completedDates(source: source, dataset: Dataset.indexWeight.rawValue)
             windows = Self.monthWindows(openDays: openDays, done: done, end: request.end)
         }
         units.sort { ($0.tradeDate, $0.dataset.rawValue) < ($1.tradeDate, $1.dataset.rawValue) }

@@ -155,7 +155,8 @@ struct FactorScope: ParsableArguments {
     ) async throws -> FactorJob {
         let (from, to) = try await range.resolved(in: store)
         var job = FactorJob(
-            factors: factors, start: from, end: to, universe: try Universe.parse(universe), adjustment: range.adj, strict: strict,
+            factors: factors, start: from, end: to, universe: try Universe.parse(universe), adjustment: range.adj,
+            strict: strict,
             cache: noCache ? nil : Self.cache(configuration))
         job.preprocess = try preprocess.map { try Preprocessing.parseList($0) } ?? []
         return job

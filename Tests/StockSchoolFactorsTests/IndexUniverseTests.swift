@@ -40,13 +40,16 @@ import Testing
 
     /// The factor's value per stock and date, computed by a `FactorJob` over `universe`.
     func values(
-        _ store: any MarketStore, universe: StockUniverse, start: TradeDate, end: TradeDate
+        _ store: any MarketStore, universe: StockUniverse, start: TradeDate, end: TradeDate,
+        expression: String = "Mean($close, 3) / Ref($close, 1)"
     ) async throws -> [TSCode: [TradeDate: Double]] {
-        let formula = try FactorJob.formula(expression: "Mean($close, 3) / Ref($close, 1)")
+        let formula = try FactorJob.formula(expression: expression)
         let job = FactorJob(factors: [("F", formula)], start: start, end: end, universe: universe)
         var shape: FactorJob.Shape?
         var out: [TSCode: [TradeDate: Double]] = [:]
-        try await job.run(store: store) { shape = $0 } consume: { _, column in
+        try await job.run(store: store) {
+            shape = $0
+        } consume: { _, column in
             guard let shape else { return }
             for (s, code) in shape.tsCodes.enumerated() {
                 for (k, date) in shape.dates.enumerated() {
@@ -86,6 +89,27 @@ import Testing
             let later = try await values(store, universe: .index(Self.index), start: Self.days[3], end: Self.days[4])
             #expect(Set(later.keys) == [Self.a, Self.b])
             #expect(later.values.allSatisfy { $0.values.allSatisfy { !$0.isNaN } })
+        }
+    }
+
+    /// `CSRank` ranks each date among that date's members (closes rise with the stock's position,
+    /// so B and C rank 1/2 and 2/2 among themselves, 2/4 and 3/4 among all four).
+    @Test func crossSectionsRankAmongTheDaysMembers() async throws {
+        try await TestStore.with(.sqlite) { (store: any MarketStore) async throws in
+            try await store.upsert(Self.bars())
+            try await store.upsert(Self.snapshots)
+            let (start, end) = (Self.days[0], Self.days[7])
+            let ranked = try await values(
+                store, universe: .index(Self.index), start: start, end: end, expression: "CSRank($close)")
+            let all = try await values(store, universe: .all, start: start, end: end, expression: "CSRank($close)")
+            #expect(ranked[Self.a]?[Self.days[3]] == 0.5 && ranked[Self.b]?[Self.days[3]] == 1)
+            #expect(ranked[Self.b]?[Self.days[6]] == 0.5 && ranked[Self.c]?[Self.days[6]] == 1)
+            #expect(ranked[Self.a]?[Self.days[6]]?.isNaN == true)
+            #expect(all[Self.b]?[Self.days[6]] == 0.5 && all[Self.c]?[Self.days[6]] == 0.75)
+            // A time series over ranks reads the ranks of the days it spans, each among its members.
+            let smoothed = try await values(
+                store, universe: .index(Self.index), start: start, end: end, expression: "Mean(CSRank($close), 2)")
+            #expect(smoothed[Self.b]?[Self.days[5]] == 0.75)  // (1 + 0.5) / 2
         }
     }
 

@@ -73,8 +73,9 @@ public struct FactorJob: Sendable {
     /// Loads the panel (only the fields the formulas read, from far enough before `start` for
     /// every window to be warm — see `Formula.warmup`) and evaluates, streaming each factor to
     /// `consume` trimmed to `start…end` (stock-major, one value per stock and date of the shape).
-    /// An index universe masks each value to the members of its date before preprocessing, so
-    /// cross-sectional steps see only that day's members.
+    /// An index universe masks each value to the members of its date before preprocessing, and
+    /// cross-sectional operators rank among each date's members, so every cross-section — in a
+    /// formula or a preprocessing step — sees only that day's members.
     @discardableResult
     public func run(
         store: any MarketStore, prepared: (Shape) async throws -> Void = { _ in },
@@ -85,7 +86,9 @@ public struct FactorJob: Sendable {
         try await prepared(shape)
         let preprocessor = try await preprocessor(for: panel, skip: skip, store: store)
         let mask = membership?.mask(tsCodes: shape.tsCodes, dates: shape.dates)
-        try FactorEvaluator(panel: panel, strict: strict).evaluate(graph, skip: skip) { name, values in
+        var evaluator = FactorEvaluator(panel: panel, strict: strict)
+        evaluator.crossSectionMask = membership?.mask(tsCodes: panel.tsCodes, dates: panel.dates)
+        try evaluator.evaluate(graph, skip: skip) { name, values in
             if mask == nil, preprocessor == nil { return try consume(name, values) }
             var column = mask?.apply(values) ?? Array(values)
             if let preprocessor { column = preprocessor.apply(column) }
@@ -117,7 +120,8 @@ public struct FactorJob: Sendable {
 
     /// The panel (only the fields the formulas read, from far enough before `start` for every
     /// window to be warm — see `Formula.warmup`), how many of its first dates are warm-up, the
-    /// factors' graph, and for an index universe its membership over `start…end`.
+    /// factors' graph, and for an index universe its membership over the panel's dates (warm-up
+    /// included, for cross-sectional operators).
     func prepare(
         store: any MarketStore
     ) async throws -> (FactorPanel, skip: Int, FactorGraph, membership: IndexMembership?) {
@@ -132,7 +136,7 @@ public struct FactorJob: Sendable {
                     [.integer(Int64(start.rawValue))]))
             if let first = earlier.last?.first?.int { loadFrom = TradeDate(unchecked: Int32(first)) }
         }
-        let (tsCodes, membership) = try await universe.resolve(store: store, start: start, end: end)
+        let (tsCodes, membership) = try await universe.resolve(store: store, start: loadFrom, end: end)
         var needed = (fields.isEmpty ? ["close"] : fields).union(extraFields)
         if preprocess.contains(.neutralize) { needed.insert("total_mv") }
         let panel: FactorPanel

@@ -35,7 +35,8 @@ public struct IndexMembership: Sendable, Equatable {
     public init(indexCode: TSCode, rows: [IndexWeight]) {
         let byDate = Dictionary(grouping: rows.filter { $0.indexCode == indexCode }, by: \.tradeDate)
         self.init(
-            indexCode: indexCode, snapshots: byDate.map { Snapshot(date: $0.key, members: Set($0.value.map(\.conCode))) })
+            indexCode: indexCode,
+            snapshots: byDate.map { Snapshot(date: $0.key, members: Set($0.value.map(\.conCode))) })
     }
 
     /// The position of the snapshot in force on `date`, `nil` before the first.

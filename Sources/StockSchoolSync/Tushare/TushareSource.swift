@@ -66,7 +66,9 @@ public struct TushareSource: DataSource {
     public func indexWeight(indexCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexWeight] {
         let table = try await client.call(
             "index_weight",
-            params: ["index_code": indexCode.description, "start_date": start.description, "end_date": end.description],
+            params: [
+                "index_code": indexCode.description, "start_date": start.description, "end_date": end.description,
+            ],
             fields: TushareAPI.indexWeightFields)
         let rows = try TushareAPI.indexWeights(table)
         if let stray = rows.first(where: { $0.indexCode != indexCode || $0.tradeDate < start || $0.tradeDate > end }) {

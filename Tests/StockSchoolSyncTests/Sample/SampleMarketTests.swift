@@ -560,7 +560,9 @@ struct SampleMarketTests {
         let byDate = Dictionary(grouping: rows, by: \.tradeDate)
         // The first open day, then the last open day of every month that ends in the range
         // (June 2024 does not: the range stops on the 28th).
-        let monthEnds = snapshot.days.indices.dropLast().filter { snapshot.days[$0 + 1].month != snapshot.days[$0].month }
+        let monthEnds = snapshot.days.indices.dropLast().filter {
+            snapshot.days[$0 + 1].month != snapshot.days[$0].month
+        }
         #expect(byDate.keys.sorted() == [snapshot.days[0]] + monthEnds.map { snapshot.days[$0] })
         var previous: Set<TSCode>?
         var changes = 0
