@@ -76,6 +76,25 @@ import Testing
             "--start", "20230801", "--no-store", "--json",
         ])
         #expect(backtest.status == 0, "\(backtest.stderr)")
+        // Scores exist for each date's members only, and a backtest on them buys only members.
+        let scored = try await run([
+            "score", "--universe", "index:000300.SH", "--factors", "ROC5", "--weighting", "equal", "--start",
+            "20230901", "--end", "20230928",
+        ])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let reopened = try await openStore(url: url)
+        let scores = try await reopened.query(SQLStatement("SELECT trade_date, ts_code FROM scores"))
+        try await reopened.close()
+        #expect(!scores.isEmpty)
+        for row in scores {
+            let (date, code) = (Int32(row[0].int ?? 0), row[1].string ?? "")
+            #expect(members(on: date).contains(code), "scored \(code) on \(date) outside the index")
+        }
+        let onScores = try await run([
+            "backtest", "--score", "default", "--top", "10", "--universe", "index:000300.SH", "--start", "20230904",
+            "--no-store", "--json",
+        ])
+        #expect(onScores.status == 0, "\(onScores.stderr)")
         let bad = try await run(["score", "--universe", "index:XYZ"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("'XYZ'"), "\(bad.stderr)")
