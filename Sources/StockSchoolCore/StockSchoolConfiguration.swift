@@ -59,7 +59,9 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     }
 
     /// The Tushare APIs StockSchool calls, whose per-minute limits `tushare.limits.<api>` sets.
-    public static let tushareAPIs = ["daily", "adj_factor", "daily_basic", "stock_basic", "trade_cal", "index_daily"]
+    public static let tushareAPIs = [
+        "daily", "adj_factor", "daily_basic", "stock_basic", "trade_cal", "index_daily", "index_weight",
+    ]
 
     static let keys: [Key] =
         baseKeys

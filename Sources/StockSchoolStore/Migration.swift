@@ -27,7 +27,9 @@ public struct Migration: Sendable {
             [Schema.factorIC, Schema.scores, Schema.scoreWeights, Schema.backtestRuns, Schema.backtestTrades]
                 .flatMap { $0.createStatements(dialect) }
         },
-        // Version 3 is index constituents (index_weight).
+        Migration(version: 3, name: "index constituents") { dialect in
+            Schema.indexWeight.createStatements(dialect)
+        },
         Migration(version: 4, name: "API keys, audit log and cache generations") { dialect in
             [Schema.apiKeys, Schema.auditLog, Schema.dataGenerations].flatMap { $0.createStatements(dialect) }
         },

@@ -160,7 +160,7 @@ public enum Schema {
 
     /// Every table, in the order `db stats` lists them.
     public static let tables: [TableSchema] = [
-        stockBasic, tradeCal, stockDaily, adjFactor, dailyBasic, indexDaily,
+        stockBasic, tradeCal, stockDaily, adjFactor, dailyBasic, indexDaily, indexWeight,
         syncState, syncRuns, qualityReports, factorIC, scores, scoreWeights, backtestRuns, backtestTrades,
         apiKeys, auditLog, dataGenerations, schemaMigrations,
     ]

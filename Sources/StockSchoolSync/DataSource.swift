@@ -11,4 +11,7 @@ public protocol DataSource: Sendable {
     func adjFactor(tradeDate: TradeDate) async throws -> [AdjFactor]
     func dailyBasic(tradeDate: TradeDate) async throws -> [DailyBasic]
     func indexDaily(tsCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexDailyBar]
+    /// The constituent snapshots of `indexCode` dated `start…end` (calendar days), every row of
+    /// each snapshot.
+    func indexWeight(indexCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexWeight]
 }

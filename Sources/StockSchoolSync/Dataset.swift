@@ -8,6 +8,8 @@ public enum Dataset: String, Sendable, CaseIterable, Codable {
     case adjFactor = "adj_factor"
     case dailyBasic = "daily_basic"
     case indexDaily = "index_daily"
+    /// Index constituents: monthly snapshots, fetched a calendar month per call and index.
+    case indexWeight = "index_weight"
 
     /// The table the dataset lands in (`daily` → `stock_daily`).
     public var table: String {

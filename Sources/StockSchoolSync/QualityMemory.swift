@@ -165,7 +165,7 @@ actor QualityMemory {
         case .adjFactor: day = Day(try await store.read(AdjFactor.self, .crossSection(date)))
         case .dailyBasic:
             day = Day(codes: Set(try await store.read(DailyBasic.self, .crossSection(date)).map(\.tsCode)))
-        case .stockBasic, .tradeCal, .indexDaily: return nil
+        case .stockBasic, .tradeCal, .indexDaily, .indexWeight: return nil
         }
         guard !day.codes.isEmpty else { return nil }
         keepDay(dataset, date, day)

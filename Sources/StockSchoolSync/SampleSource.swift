@@ -30,4 +30,8 @@ public struct SampleSource: DataSource {
     public func indexDaily(tsCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexDailyBar] {
         tsCode == SampleMarket.indexCode ? market.indexDaily(start: start, end: end) : []
     }
+
+    public func indexWeight(indexCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexWeight] {
+        indexCode == SampleMarket.indexCode ? market.indexWeight(start: start, end: end) : []
+    }
 }

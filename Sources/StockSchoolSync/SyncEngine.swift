@@ -8,7 +8,7 @@ public struct SyncRequest: Sendable, Equatable {
     public var end: TradeDate
     /// Refetch units already committed.
     public var full: Bool
-    /// Indices for `index_daily`.
+    /// Indices for `index_daily` and `index_weight`.
     public var indexCodes: [TSCode]
     /// Units fetched at once. Each still commits in its own transaction; the rate limiter paces
     /// the calls, so concurrency only hides network latency.
@@ -166,7 +166,7 @@ public struct SyncEngine: Sendable {
         guard !plan.openDays.isEmpty else { throw SyncError.noTradingDays(start: request.start, end: request.end) }
         let units = plan.units.map { ($0.dataset, $0.tradeDate) }
         let indexMissing = plan.indexDays
-        let total = units.count + (indexMissing.isEmpty ? 0 : 1)
+        let total = units.count + (indexMissing.isEmpty ? 0 : 1) + plan.indexWeightWindows.count
         var completed = 0
         var rows = 0
 
@@ -248,6 +248,30 @@ public struct SyncEngine: Sendable {
                 SyncProgress(
                     completedUnits: completed, totalUnits: total, rows: rows, dataset: .indexDaily, tradeDate: last))
         }
+        for window in plan.indexWeightWindows {
+            // A refused API is not asked again month after month.
+            if skipped.contains(Dataset.indexWeight.rawValue) { break }
+            let label = "index_weight \(window.start)–\(window.end)"
+            _ = try await attempt(.indexWeight, label) {
+                // Every index's rows of the month commit with the month's checkpoints: all or none.
+                var weights: [IndexWeight] = []
+                for code in request.indexCodes {
+                    weights += try await source.indexWeight(indexCode: code, start: window.start, end: window.end)
+                    outcome.calls += 1
+                }
+                var perDate: [TradeDate: Int] = [:]
+                for weight in weights { perDate[weight.tradeDate, default: 0] += 1 }
+                try await store.upsert(
+                    weights, checkpoints: window.days.map { checkpoint(.indexWeight, $0, perDate[$0] ?? 0) })
+                rows += weights.count
+                rowsByDataset[Dataset.indexWeight.rawValue, default: 0] += weights.count
+            }
+            completed += 1
+            progress(
+                SyncProgress(
+                    completedUnits: completed, totalUnits: total, rows: rows, dataset: .indexWeight,
+                    tradeDate: window.days.last ?? window.end))
+        }
         let gaps = try await CalendarGapCheck(store: store, calendar: calendar, runID: runID).run(
             datasets: request.datasets.filter { !skipped.contains($0.rawValue) })
         for gap in gaps {
@@ -319,7 +343,7 @@ struct UnitRunner: Sendable {
             report = quality.check(basics, on: date, runID: runID, at: .now, context: try await context(dataset, date))
             try await store.upsert(basics, checkpoints: [checkpoint(dataset, date, basics.count)], reports: [report])
             (rows, day) = (basics.count, QualityMemory.Day(codes: Set(basics.map(\.tsCode))))
-        case .stockBasic, .tradeCal, .indexDaily:
+        case .stockBasic, .tradeCal, .indexDaily, .indexWeight:
             return .committed(rows: 0, quality: nil)
         }
         await memory.remember(dataset, on: date, day)

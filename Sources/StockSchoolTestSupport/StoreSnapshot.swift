@@ -8,6 +8,7 @@ public struct StoreSnapshot: Equatable, Sendable {
     public let adj: [AdjFactor]
     public let basic: [DailyBasic]
     public let index: [IndexDailyBar]
+    public let indexWeights: [IndexWeight]
     public let stocks: [StockBasic]
     public let calendar: [TradeCalDay]
     /// Sync checkpoints (their count: timestamps and run ids differ between runs by design).
@@ -18,6 +19,7 @@ public struct StoreSnapshot: Equatable, Sendable {
         adj = try await store.read(AdjFactor.self)
         basic = try await store.read(DailyBasic.self)
         index = try await store.read(IndexDailyBar.self)
+        indexWeights = try await store.read(IndexWeight.self)
         stocks = try await store.read(StockBasic.self)
         calendar = try await store.read(TradeCalDay.self)
         checkpoints = try await store.read(SyncCheckpoint.self).count

@@ -362,6 +362,20 @@ public enum FixtureReplies {
             }
             return TushareResponse.Table(
                 fields: dailyFields, items: market.indexDaily(start: start, end: end).map { barRow($0.bar) })
+        case "index_weight":
+            // Like the real API: by index_code, over a trade_date or a start/end range.
+            let fields = ["index_code", "con_code", "trade_date", "weight"]
+            guard params["index_code"] == SampleMarket.indexCode.description else {
+                return TushareResponse.Table(fields: fields, items: [])
+            }
+            return TushareResponse.Table(
+                fields: fields,
+                items: market.indexWeight(start: date ?? start, end: date ?? end).map {
+                    [
+                        .string($0.indexCode.description), .string($0.conCode.description),
+                        .string($0.tradeDate.description), number($0.weight),
+                    ]
+                })
         case "adj_factor":
             return TushareResponse.Table(
                 fields: ["ts_code", "trade_date", "adj_factor"],

@@ -83,7 +83,7 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Last trade date (default: the store's last).", valueName: "yyyymmdd"))
     var end: TradeDate?
 
-    @Option(help: ArgumentHelp("Stocks: all, or ts_codes separated by commas.", valueName: "all|CODE,CODE"))
+    @Option(help: Universe.help)
     var universe = "all"
 
     @Option(
@@ -113,7 +113,7 @@ struct BacktestCommand: AsyncParsableCommand {
         if benchmark != "none", (try? TSCode(benchmark)) == nil {
             throw ValidationError("--benchmark: '\(benchmark)' is not a ts_code like 000300.SH (or none)")
         }
-        _ = try Universe.codes(universe)
+        _ = try Universe.parse(universe)
     }
 
     func run() async throws {
@@ -141,7 +141,7 @@ struct BacktestCommand: AsyncParsableCommand {
             var from = start ?? to
             if start == nil { from = try await Universe.tradeDate(store, daysBefore: to, count: 244) }
             let job = BacktestJob(
-                signal: signal, settings: settings, start: from, end: to, tsCodes: try Universe.codes(universe),
+                signal: signal, settings: settings, start: from, end: to, universe: try Universe.parse(universe),
                 benchmark: benchmark == "none" ? nil : try TSCode(benchmark), cache: FactorScope.cache(configuration))
             if noStore { return (try await job.run(store: store), Int64?.none) }
             let id = try await store.startBacktestRun(

@@ -126,7 +126,7 @@ struct FactorRange: ParsableArguments {
 struct FactorScope: ParsableArguments {
     @OptionGroup var range: FactorRange
 
-    @Option(help: ArgumentHelp("Stocks: all, or ts_codes separated by commas.", valueName: "all|CODE,CODE"))
+    @Option(help: Universe.help)
     var universe = "all"
 
     @Flag(help: "NaN until a rolling window holds all its rows (Qlib fills partial windows from the first row).")
@@ -144,21 +144,19 @@ struct FactorScope: ParsableArguments {
     var noCache = false
 
     func validate() throws {
-        _ = try codes()
+        _ = try Universe.parse(universe)
         if let preprocess {
             do { _ = try Preprocessing.parseList(preprocess) } catch { throw ValidationError("--preprocess: \(error)") }
         }
     }
-
-    /// `nil` for every stock.
-    func codes() throws -> [TSCode]? { try Universe.codes(universe) }
 
     func job(
         _ factors: [(name: String, formula: Formula)], store: any MarketStore, configuration: StockSchoolConfiguration
     ) async throws -> FactorJob {
         let (from, to) = try await range.resolved(in: store)
         var job = FactorJob(
-            factors: factors, start: from, end: to, tsCodes: try codes(), adjustment: range.adj, strict: strict,
+            factors: factors, start: from, end: to, universe: try Universe.parse(universe), adjustment: range.adj,
+            strict: strict,
             cache: noCache ? nil : Self.cache(configuration))
         job.preprocess = try preprocess.map { try Preprocessing.parseList($0) } ?? []
         return job
@@ -307,7 +305,7 @@ struct FactorsShowCommand: AsyncParsableCommand {
             _ = try await requireSchema(store)
             let (from, to) = try await range.resolved(in: store)
             let job = FactorJob(
-                factors: formulas, start: from, end: to, tsCodes: [tsCode],
+                factors: formulas, start: from, end: to, universe: .codes([tsCode]),
                 adjustment: range.adj, cache: FactorScope.cache(configuration))
             return try await job.run(store: store) { _, values in series = Array(values) }
         }

@@ -78,7 +78,7 @@ struct RunDailyCommand: AsyncParsableCommand {
             }
             let latest = try await Universe.lastDate(store)
             let formulas = try model.formulas(catalog, configuration)
-            let scoreJob = try model.job(catalog, configuration, start: latest, end: latest, tsCodes: nil, cache: nil)
+            let scoreJob = try model.job(catalog, configuration, start: latest, end: latest, universe: .all, cache: nil)
             let cache = FactorScope.cache(configuration)
             let from = try await Universe.tradeDate(store, daysBefore: latest, count: evaluationDays)
             try await step("factors") {

@@ -74,13 +74,13 @@ struct ScoreOptions: ParsableArguments {
 
     func job(
         _ catalog: FactorCatalog, _ configuration: StockSchoolConfiguration, start: TradeDate, end: TradeDate,
-        tsCodes: [TSCode]?, cache: PanelCache?
+        universe: StockUniverse, cache: PanelCache?
     ) throws -> ScoreJob {
         ScoreJob(
             name: name, factors: try formulas(catalog, configuration),
             weighting: weighting ?? ScoreWeighting(rawValue: configuration.scoreWeighting) ?? .icir,
             window: window ?? configuration.scoreWindow, horizon: horizon ?? configuration.scoreHorizon,
-            convention: convention, start: start, end: end, tsCodes: tsCodes, cache: cache)
+            convention: convention, start: start, end: end, universe: universe, cache: cache)
     }
 }
 
@@ -114,7 +114,7 @@ struct ScoreCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Last date to score (default: the store's last).", valueName: "yyyymmdd"))
     var end: TradeDate?
 
-    @Option(help: ArgumentHelp("Stocks: all, or ts_codes separated by commas.", valueName: "all|CODE,CODE"))
+    @Option(help: Universe.help)
     var universe = "all"
 
     @Flag(name: .customLong("no-cache"), help: "Load from the store even if the panel cache is current.")
@@ -122,7 +122,7 @@ struct ScoreCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let start, let end, start > end { throw ValidationError("--start \(start) is after --end \(end)") }
-        _ = try Universe.codes(universe)
+        _ = try Universe.parse(universe)
     }
 
     func run() async throws {
@@ -134,7 +134,7 @@ struct ScoreCommand: AsyncParsableCommand {
             let latest = try await Universe.lastDate(store)
             let to = end ?? latest
             let job = try model.job(
-                catalog, configuration, start: start ?? to, end: to, tsCodes: try Universe.codes(universe),
+                catalog, configuration, start: start ?? to, end: to, universe: try Universe.parse(universe),
                 cache: noCache ? nil : FactorScope.cache(configuration))
             return try await ScoreRunner.run(job, store: store, announce: !global.json)
         }
@@ -224,20 +224,16 @@ enum ScoreRunner {
 
 /// The universe and default dates of research commands.
 enum Universe {
-    /// `nil` for every stock.
-    static func codes(_ text: String) throws -> [TSCode]? {
-        if text == "all" { return nil }
-        if text.hasPrefix("index:") {
-            throw ValidationError(
-                "--universe \(text): index universes need index constituents (index_weight), which StockSchool does not sync yet; list the codes instead"
-            )
-        }
-        return try text.split(separator: ",").map { part in
-            let code = part.trimmingCharacters(in: .whitespaces)
-            guard let parsed = try? TSCode(code) else {
-                throw ValidationError("--universe: '\(code)' is not a ts_code like 600000.SH")
-            }
-            return parsed
+    /// `--universe all|index:CODE|CODE,CODE,…` (help text shared by the research commands).
+    static let help = ArgumentHelp(
+        "Stocks: all, an index's members as of each date (index:000300.SH; needs index_weight), or ts_codes separated by commas.",
+        valueName: "all|index:CODE|CODE,CODE")
+
+    static func parse(_ text: String) throws -> StockUniverse {
+        do {
+            return try StockUniverse(parsing: text)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 

@@ -16,8 +16,8 @@ struct SyncCommand: AsyncParsableCommand {
               sample   the simulated A-share market (no token needed); --stocks, --start, --end
                        and --seed define it, and the same values always give the same data.
               csv      Tushare-format CSV files (--path FILE_OR_DIR): daily.csv, adj_factor.csv,
-                       daily_basic.csv, stock_basic.csv, trade_cal.csv, index_daily.csv, with
-                       Tushare's field names in the header. Everything in the files is imported;
+                       daily_basic.csv, stock_basic.csv, trade_cal.csv, index_daily.csv,
+                       index_weight.csv, with Tushare's field names in the header. Everything in the files is imported;
                        one bad cell stops the import, naming file, line and column.
               tushare  Tushare Pro; needs TUSHARE_TOKEN (or tushare.token in stockschool.yaml).
                        --start defaults to 20200102, --end to today (Beijing time). Respects
@@ -44,7 +44,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Comma-separated datasets (default: all): stock_basic, trade_cal, daily, adj_factor, daily_basic, index_daily.",
+            "Comma-separated datasets (default: all): stock_basic, trade_cal, daily, adj_factor, daily_basic, index_daily, index_weight.",
             valueName: "list"))
     var datasets: String?
 
@@ -136,7 +136,7 @@ extension SyncCommand {
             // Everything in the files is imported on every run: upserts make that idempotent.
             let request = SyncRequest(
                 datasets: selected ?? csv.datasets, start: sample.start ?? first, end: sample.end ?? last, full: true,
-                concurrency: concurrency ?? 1)
+                indexCodes: csv.indexCodes, concurrency: concurrency ?? 1)
             return Target(name: csv.name, request: request) { csv }
         default:
             let market = try sample.market(configuration)
@@ -165,7 +165,8 @@ extension SyncCommand {
                     units: Dictionary(
                         uniqueKeysWithValues: byDataset.map { ($0.key.rawValue, $0.value.map(\.tradeDate.description)) }
                     ),
-                    indexDays: plan.indexDays.map(\.description)))
+                    indexDays: plan.indexDays.map(\.description),
+                    indexWeightMonths: plan.indexWeightWindows.map { "\($0.start)-\($0.end)" }))
             return
         }
         print("Plan for \(name), \(start)–\(end):")
@@ -185,9 +186,15 @@ extension SyncCommand {
                 "  \("index_daily".padding(toLength: 12, withPad: " ", startingAt: 0)) \(plan.indexDays.count) missing\(Self.spans(plan.indexDays))"
             )
         }
-        print(
-            plan.isEmpty
-                ? "Nothing to fetch." : "\(plan.units.count + (plan.indexDays.isEmpty ? 0 : 1)) units to fetch.")
+        if selected.contains(.indexWeight) {
+            let months = plan.indexWeightWindows.map { "\($0.start)–\($0.end)" }
+            let shown = months.prefix(4).joined(separator: ", ") + (months.count > 4 ? ", …" : "")
+            print(
+                "  \("index_weight".padding(toLength: 12, withPad: " ", startingAt: 0)) \(months.count) months to fetch\(months.isEmpty ? "" : ": " + shown)"
+            )
+        }
+        let units = plan.units.count + (plan.indexDays.isEmpty ? 0 : 1) + plan.indexWeightWindows.count
+        print(plan.isEmpty ? "Nothing to fetch." : "\(units) units to fetch.")
     }
 
     /// `: 20240102–20240105, 20240110` — runs of consecutive open days; at most 8 shown.
@@ -213,6 +220,8 @@ struct PlanResult: Encodable {
     let calendarKnown: Bool
     let units: [String: [String]]
     let indexDays: [String]
+    /// `index_weight` calls, one per calendar month: `start-end`.
+    let indexWeightMonths: [String]
 }
 
 struct SyncStatusCommand: AsyncParsableCommand {

@@ -91,7 +91,7 @@ import Testing
         (["factors", "compute", "--expr", "Mean($clos,5)", "--summary"], "unknown field '$clos'"),
         (["factors", "compute", "--set", "nosuch", "--summary"], "nosuch"),
         (["factors", "compute", "--set", "alpha158"], "--out"),
-        (["factors", "compute", "--set", "alpha158", "--summary", "--universe", "index:000300.SH"], "index_weight"),
+        (["factors", "compute", "--set", "alpha158", "--summary", "--universe", "index:XYZ"], "'XYZ'"),
         (["factors", "compute", "--set", "alpha158", "--summary", "--universe", "600000.SH,BAD"], "BAD"),
         (["factors", "compute", "--set", "alpha158", "--summary", "--adj", "sideways"], "--adj"),
         (["factors", "compute", "--expr", "Ref($close,-1)", "--summary"], "looks 1 rows ahead"),

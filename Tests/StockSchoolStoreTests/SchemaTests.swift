@@ -17,7 +17,7 @@ import Testing
         let names = Set(Schema.tables.map(\.name))
         for name in [
             "stock_basic", "trade_cal", "stock_daily", "adj_factor", "daily_basic", "index_daily", "sync_state",
-            "sync_runs", "quality_reports", "schema_migrations",
+            "sync_runs", "quality_reports", "schema_migrations", "index_weight",
         ] {
             #expect(names.contains(name))
         }

@@ -27,13 +27,54 @@ import Testing
     @Test(arguments: TestBackend.available)
     func migratesFromEmptyAndRerunsAsANoOp(_ backend: TestBackend) async throws {
         try await TestStore.with(backend, migrate: false) { (store: any MarketStore) async throws in
-            #expect(try await store.migrate() == [1, 2])
+            #expect(try await store.migrate() == [1, 2, 3, 4])
             #expect(try await store.migrate() == [])
-            #expect(try await store.appliedMigrations() == [1, 2])
+            #expect(try await store.appliedMigrations() == [1, 2, 3, 4])
             let stats = try await store.stats()
             #expect(stats.map(\.table) == Schema.tables.map(\.name))
-            #expect(stats.first { $0.table == "schema_migrations" }?.rows == 2)
+            #expect(stats.first { $0.table == "schema_migrations" }?.rows == 3)
             #expect(stats.filter { $0.table != "schema_migrations" }.allSatisfy { $0.rows == 0 })
+        }
+    }
+
+    /// A store created before index constituents existed gains `index_weight` from migration 3
+    /// alone, and the table keeps snapshots by index, date and constituent.
+    @Test(arguments: TestBackend.available)
+    func migrationThreeAddsIndexConstituentsToAVersionTwoStore(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            try await store.upsert(Self.bars)
+            // Back to version 2: as a store migrated by the previous release.
+            try await store.execute(atomically: [
+                SQLStatement("DROP TABLE index_weight"),
+                SQLStatement("DELETE FROM schema_migrations WHERE version = 3"),
+            ])
+            #expect(try await store.tableExists("index_weight") == false)
+            #expect(try await store.migrate() == [3])
+            #expect(Migration.all.first { $0.version == 3 }?.name == "index constituents")
+            #expect(try await store.tableExists("index_weight"))
+            // Existing rows are untouched.
+            #expect(try await store.read(DailyBar.self).count == Self.bars.count)
+
+            let index = TSCode(literal: "000300.SH")
+            let rows = [
+                IndexWeight(indexCode: index, conCode: Self.pf, tradeDate: Self.d1, weight: 0.8123),
+                IndexWeight(indexCode: index, conCode: Self.cyb, tradeDate: Self.d1, weight: nil),
+                IndexWeight(indexCode: index, conCode: Self.pf, tradeDate: Self.d3, weight: 0.8),
+            ]
+            try await store.upsert(rows)
+            try await store.upsert([IndexWeight(indexCode: index, conCode: Self.pf, tradeDate: Self.d3, weight: 0.9)])
+            let stored = try await store.read(IndexWeight.self)
+            // Key order (index_code, trade_date, con_code); the upsert replaced the weight.
+            #expect(stored.map(\.conCode) == [Self.cyb, Self.pf, Self.pf])
+            #expect(stored.map(\.weight) == [nil, 0.8123, 0.9])
+            // By constituent (the con_code index), and by date.
+            #expect(try await store.read(IndexWeight.self, RecordFilter(tsCode: Self.pf)).count == 2)
+            #expect(try await store.read(IndexWeight.self, .crossSection(Self.d3)).count == 1)
+            await #expect(throws: StockSchoolError.self) {
+                try await store.upsert([
+                    IndexWeight(indexCode: index, conCode: Self.pf, tradeDate: Self.d2, weight: .infinity)
+                ])
+            }
         }
     }
 

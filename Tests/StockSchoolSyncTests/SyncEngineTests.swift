@@ -20,7 +20,8 @@ import Testing
         try await TestStore.with(backend) { (store: any MarketStore) async throws in
             let report = try await SyncEngine(source: source, store: store).run(Self.request())
             let days = market.calendar.count
-            #expect(report.units == 3 * days + 1)
+            // index_weight: one call per month (January–March) and the look-back December.
+            #expect(report.units == 3 * days + 1 + 4)
             #expect(report.rowsByDataset["daily"] == market.rowCounts.daily)
             #expect(report.rowsByDataset["adj_factor"] == market.rowCounts.adjFactor)
             #expect(report.rowsByDataset["daily_basic"] == market.rowCounts.dailyBasic)
@@ -28,9 +29,13 @@ import Testing
             #expect(snapshot.daily.count == market.rowCounts.daily)
             #expect(snapshot.stocks == market.stockBasic)
             #expect(snapshot.index.count == days)
-            // One checkpoint per per-date dataset per open day, plus index_daily per day, plus the
-            // two reference datasets.
-            #expect(try await store.read(SyncCheckpoint.self).count == 4 * days + 2)
+            let weights = market.indexWeight(start: market.configuration.start, end: market.configuration.end)
+            #expect(!weights.isEmpty)
+            #expect(snapshot.indexWeights == weights)
+            #expect(report.rowsByDataset["index_weight"] == weights.count)
+            // One checkpoint per per-date dataset per open day, plus index_daily and index_weight
+            // per day, plus the two reference datasets.
+            #expect(try await store.read(SyncCheckpoint.self).count == 5 * days + 2)
             // The simulated market obeys the rules the quality check enforces.
             // One quality report per per-date dataset per open day, plus one for trade_cal.
             #expect(report.qualityReports == 3 * days + 1)
@@ -126,6 +131,9 @@ import Testing
         func indexDaily(tsCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexDailyBar] {
             try await inner.indexDaily(tsCode: tsCode, start: start, end: end)
         }
+        func indexWeight(indexCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexWeight] {
+            try await inner.indexWeight(indexCode: indexCode, start: start, end: end)
+        }
     }
 
     /// Each day's `pre_close` check needs that day's `adj_factor`; fetched concurrently it
@@ -185,6 +193,10 @@ import Testing
         func indexDaily(tsCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexDailyBar] {
             try tick()
             return try await inner.indexDaily(tsCode: tsCode, start: start, end: end)
+        }
+        func indexWeight(indexCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexWeight] {
+            try tick()
+            return try await inner.indexWeight(indexCode: indexCode, start: start, end: end)
         }
     }
 

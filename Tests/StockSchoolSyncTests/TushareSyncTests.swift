@@ -55,25 +55,30 @@ import Testing
             let report = try await SyncEngine(source: source(fixture), store: store).run(Self.request())
             #expect(report.status == .succeeded)
             let days = market.calendar.count
-            // One call per dataset per trade date, plus 3 stock_basic (L, D, P), trade_cal and index_daily.
+            // One call per dataset per trade date, plus 3 stock_basic (L, D, P), trade_cal and
+            // index_daily, and index_weight for March and the look-back February.
             #expect(fixture.callCount("daily") == days)
             #expect(fixture.callCount("adj_factor") == days)
             #expect(fixture.callCount("daily_basic") == days)
             #expect(fixture.callCount("stock_basic") == 3)
-            #expect(fixture.calls.count == 3 * days + 5)
+            #expect(fixture.callCount("index_weight") == 2)
+            #expect(fixture.calls.count == 3 * days + 7)
             #expect(try await store.read(DailyBar.self).count == market.rowCounts.daily)
             #expect(try await store.read(StockBasic.self) == market.stockBasic)
             let direct = try await TestStore.with(.sqlite) { (other: any MarketStore) async throws in
                 try await SyncEngine(source: SampleSource(Self.configuration), store: other).run(Self.request())
                 return (
                     try await other.read(DailyBar.self), try await other.read(DailyBasic.self),
-                    try await other.read(AdjFactor.self), try await other.read(IndexDailyBar.self)
+                    try await other.read(AdjFactor.self), try await other.read(IndexDailyBar.self),
+                    try await other.read(IndexWeight.self)
                 )
             }
             #expect(try await store.read(DailyBar.self) == direct.0)
             #expect(try await store.read(DailyBasic.self) == direct.1)
             #expect(try await store.read(AdjFactor.self) == direct.2)
             #expect(try await store.read(IndexDailyBar.self) == direct.3)
+            #expect(try await store.read(IndexWeight.self) == direct.4)
+            #expect(!direct.4.isEmpty)
         }
     }
 
@@ -86,7 +91,7 @@ import Testing
             request.concurrency = 6
             let report = try await SyncEngine(source: source(fixture), store: store).run(request)
             #expect(report.status == .succeeded)
-            #expect(report.units == 3 * market.calendar.count + 1)
+            #expect(report.units == 3 * market.calendar.count + 1 + 2)
             let direct = try await TestStore.with(.sqlite) { (other: any MarketStore) async throws in
                 try await SyncEngine(source: SampleSource(Self.configuration), store: other).run(Self.request())
                 return (try await other.read(DailyBar.self), try await other.read(SyncCheckpoint.self).count)
@@ -147,6 +152,60 @@ import Testing
             #expect(try await store.read(AdjFactor.self).count == market.rowCounts.adjFactor)
             let runs = try await store.query(SQLStatement("SELECT status, skipped FROM sync_runs"))
             #expect(runs == [[.text("partial"), .text("daily_basic")]])
+        }
+    }
+
+    /// `index_weight` is fetched a calendar month per call, plus the month before the range so
+    /// the snapshot in force on its first day is known; a second run fetches nothing.
+    @Test func indexWeightComesMonthByMonthWithTheSnapshotInForceAtTheStart() async throws {
+        let configuration = SampleMarketConfiguration(
+            stocks: 12, start: TradeDate(unchecked: 2023_11_01), end: TradeDate(unchecked: 2024_03_29), seed: 5)
+        let market = try SampleMarket(configuration)
+        let fixture = try await TushareFixture.start(market: market)
+        do {
+            try await checkMonthByMonth(fixture, market, configuration)
+        } catch {
+            try? await fixture.stop()
+            throw error
+        }
+        try await fixture.stop()
+    }
+
+    func checkMonthByMonth(
+        _ fixture: TushareFixture, _ market: SampleMarket, _ configuration: SampleMarketConfiguration
+    ) async throws {
+        try await TestStore.with(.sqlite) { (store: any MarketStore) async throws in
+            let start = TradeDate(unchecked: 2024_01_03)
+            let request = SyncRequest(datasets: [.tradeCal, .indexWeight], start: start, end: configuration.end)
+            let report = try await SyncEngine(source: source(fixture), store: store).run(request)
+            #expect(report.status == .succeeded)
+            // December (look-back), January, February, March.
+            #expect(fixture.callCount("index_weight") == 4)
+            let stored = try await store.read(IndexWeight.self)
+            #expect(
+                Set(stored.map(\.tradeDate)) == Set([20231229, 20240131, 20240229].map { TradeDate(unchecked: $0) }))
+            #expect(
+                Set(stored) == Set(market.indexWeight(start: TradeDate(unchecked: 2023_12_01), end: configuration.end)))
+            let perSnapshot = Dictionary(grouping: stored, by: \.tradeDate).mapValues {
+                $0.compactMap(\.weight).reduce(0, +)
+            }
+            #expect(perSnapshot.values.allSatisfy { abs($0 - 100) < 0.01 })
+            // Checkpoints for every open day of the range: nothing is fetched again.
+            let again = try await SyncEngine(source: source(fixture), store: store).run(request)
+            #expect(again.units == 0)
+            #expect(fixture.callCount("index_weight") == 4)
+        }
+    }
+
+    @Test func indexWeightWithoutPermissionIsSkippedAfterOneCall() async throws {
+        try await withFixture { fixture, market, store in
+            fixture.deny("index_weight")
+            let report = try await SyncEngine(source: source(fixture), store: store).run(Self.request())
+            #expect(report.status == .partial)
+            #expect(report.skipped == ["index_weight"])
+            #expect(fixture.callCount("index_weight") == 1)
+            #expect(try await store.read(IndexWeight.self).isEmpty)
+            #expect(try await store.read(DailyBar.self).count == market.rowCounts.daily)
         }
     }
 

@@ -34,14 +34,20 @@ enum CrossSectionKernels {
     }
 
     /// Applies `kernel` to every date's cross-section of a stock-major column, dates in parallel.
+    /// With `among` (stock-major flags), a date's cross-section is only its flagged stocks; the
+    /// others are NaN.
     static func apply(
         _ op: FormulaOperator, _ values: UnsafeBufferPointer<Double>, stocks: Int, dates: Int,
-        into out: UnsafeMutableBufferPointer<Double>
+        into out: UnsafeMutableBufferPointer<Double>, among: [Bool]? = nil
     ) {
         Parallel.forEachChunk(dates, minimumChunk: 8) { range in
             var column = [Double](repeating: .nan, count: stocks)
             for d in range {
-                for s in 0..<stocks { column[s] = values[s * dates + d] }
+                if let among {
+                    for s in 0..<stocks { column[s] = among[s * dates + d] ? values[s * dates + d] : .nan }
+                } else {
+                    for s in 0..<stocks { column[s] = values[s * dates + d] }
+                }
                 if op == .csRank { rank(&column) } else { zScore(&column) }
                 for s in 0..<stocks { out[s * dates + d] = column[s] }
             }

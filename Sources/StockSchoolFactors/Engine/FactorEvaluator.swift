@@ -20,6 +20,10 @@ public struct FactorEvaluator: Sendable {
     /// Computes rolling statistics that share their state in one sweep (`FusedRolling`); off
     /// only to check that fusing changes nothing.
     let fuse: Bool
+    /// The stocks each date's cross-sectional operators (`CSRank`, `CSZScore`) rank among, over
+    /// the whole panel (warm-up dates included); `nil` = every stock. An index universe sets it,
+    /// so a rank on date t is among that date's members only.
+    public var crossSectionMask: UniverseMask?
 
     /// An eighth of the machine's memory, between 512 MiB and 4 GiB: enough for a window group of
     /// Alpha158 (29 factors) on 5,000 stocks × 2,500 days (100 MB each) on a 24 GB machine.
@@ -49,6 +53,7 @@ public struct FactorEvaluator: Sendable {
     ) throws {
         let skip = Swift.min(Swift.max(0, skip), panel.dateCount)
         var run = GraphRun(graph: graph, panel: panel, strict: strict, fuse: fuse, skip: skip)
+        run.mask = crossSectionMask
         let perOutput = Swift.max(1, panel.stockCount * (panel.dateCount - skip) * MemoryLayout<Double>.stride)
         for batch in Self.batches(graph, size: Swift.max(1, memoryBudget / perOutput)) {
             let outputs = batch.map { graph.outputs[$0] }
@@ -69,6 +74,7 @@ public struct FactorEvaluator: Sendable {
     ) throws -> [FactorSummary] {
         let skip = Swift.min(Swift.max(0, skip), panel.dateCount)
         var run = GraphRun(graph: graph, panel: panel, strict: strict, fuse: fuse, skip: skip)
+        run.mask = crossSectionMask
         var targets: [Int: EvaluationPass.Target] = [:]
         var summaries: [Int: SummaryColumn] = [:]
         for output in graph.outputs where summaries[output.node] == nil {
@@ -131,6 +137,8 @@ private struct GraphRun {
     let skip: Int
     /// Result columns of an earlier batch, reused (their pages are already mapped).
     var spare: [PanelColumn] = []
+    /// See `FactorEvaluator.crossSectionMask`.
+    var mask: UniverseMask?
 
     init(graph: FactorGraph, panel: FactorPanel, strict: Bool, fuse: Bool, skip: Int) {
         self.skip = skip
@@ -257,7 +265,8 @@ private struct GraphRun {
         }
         let out = PanelColumn(count: panel.cellCount)
         CrossSectionKernels.apply(
-            op, input.values, stocks: panel.stockCount, dates: panel.dateCount, into: out.buffer)
+            op, input.values, stocks: panel.stockCount, dates: panel.dateCount, into: out.buffer,
+            among: mask?.member)
         crossSections[node] = out
         return out
     }

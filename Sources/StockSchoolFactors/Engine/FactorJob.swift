@@ -7,8 +7,9 @@ public struct FactorJob: Sendable {
     public var factors: [(name: String, formula: Formula)]
     public var start: TradeDate
     public var end: TradeDate
-    /// `nil` = every stock with a bar in the range.
-    public var tsCodes: [TSCode]?
+    /// The stocks: all, a list, or an index's members as of each date (values of a stock on a
+    /// date it is not a member are NaN).
+    public var universe: StockUniverse
     public var adjustment: PriceAdjustment
     public var strict: Bool
     /// Where loaded panels are kept for the next run; `nil` loads from the store every time.
@@ -20,14 +21,14 @@ public struct FactorJob: Sendable {
     public var extraFields: Set<String> = []
 
     public init(
-        factors: [(name: String, formula: Formula)], start: TradeDate, end: TradeDate, tsCodes: [TSCode]? = nil,
+        factors: [(name: String, formula: Formula)], start: TradeDate, end: TradeDate, universe: StockUniverse = .all,
         adjustment: PriceAdjustment = .qfq, strict: Bool = false, cache: PanelCache? = nil
     ) {
         self.cache = cache
         self.factors = factors
         self.start = start
         self.end = end
-        self.tsCodes = tsCodes
+        self.universe = universe
         self.adjustment = adjustment
         self.strict = strict
     }
@@ -72,18 +73,26 @@ public struct FactorJob: Sendable {
     /// Loads the panel (only the fields the formulas read, from far enough before `start` for
     /// every window to be warm — see `Formula.warmup`) and evaluates, streaming each factor to
     /// `consume` trimmed to `start…end` (stock-major, one value per stock and date of the shape).
+    /// An index universe masks each value to the members of its date before preprocessing, and
+    /// cross-sectional operators rank among each date's members, so every cross-section — in a
+    /// formula or a preprocessing step — sees only that day's members.
     @discardableResult
     public func run(
         store: any MarketStore, prepared: (Shape) async throws -> Void = { _ in },
         consume: (_ name: String, _ values: UnsafeBufferPointer<Double>) throws -> Void
     ) async throws -> Shape {
-        let (panel, skip, graph) = try await prepare(store: store)
+        let (panel, skip, graph, membership) = try await prepare(store: store)
         let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]), panel: panel, first: skip)
         try await prepared(shape)
         let preprocessor = try await preprocessor(for: panel, skip: skip, store: store)
-        try FactorEvaluator(panel: panel, strict: strict).evaluate(graph, skip: skip) { name, values in
-            guard let preprocessor else { return try consume(name, values) }
-            try preprocessor.apply(Array(values)).withUnsafeBufferPointer { try consume(name, $0) }
+        let mask = membership?.mask(tsCodes: shape.tsCodes, dates: shape.dates)
+        var evaluator = FactorEvaluator(panel: panel, strict: strict)
+        evaluator.crossSectionMask = membership?.mask(tsCodes: panel.tsCodes, dates: panel.dates)
+        try evaluator.evaluate(graph, skip: skip) { name, values in
+            if mask == nil, preprocessor == nil { return try consume(name, values) }
+            var column = mask?.apply(values) ?? Array(values)
+            if let preprocessor { column = preprocessor.apply(column) }
+            try column.withUnsafeBufferPointer { try consume(name, $0) }
         }
         return shape
     }
@@ -93,7 +102,7 @@ public struct FactorJob: Sendable {
     public func summarize(
         store: any MarketStore, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) async throws -> (Shape, [FactorSummary]) {
-        guard preprocess.isEmpty else {
+        guard preprocess.isEmpty, universe.isFixed else {
             var summaries: [FactorSummary] = []
             let shape = try await run(store: store) { name, values in
                 summaries.append(FactorSummary(name: name, values: values))
@@ -102,7 +111,7 @@ public struct FactorJob: Sendable {
             let order = Dictionary(factors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
             return (shape, summaries.sorted { order[$0.name, default: 0] < order[$1.name, default: 0] })
         }
-        let (panel, skip, graph) = try await prepare(store: store)
+        let (panel, skip, graph, _) = try await prepare(store: store)
         let shape = Shape(tsCodes: panel.tsCodes, dates: Array(panel.dates[skip...]), panel: panel, first: skip)
         let summaries = try FactorEvaluator(panel: panel, strict: strict).summarize(
             graph, skip: skip, progress: progress)
@@ -110,9 +119,12 @@ public struct FactorJob: Sendable {
     }
 
     /// The panel (only the fields the formulas read, from far enough before `start` for every
-    /// window to be warm — see `Formula.warmup`), how many of its first dates are warm-up, and
-    /// the factors' graph.
-    func prepare(store: any MarketStore) async throws -> (FactorPanel, skip: Int, FactorGraph) {
+    /// window to be warm — see `Formula.warmup`), how many of its first dates are warm-up, the
+    /// factors' graph, and for an index universe its membership over the panel's dates (warm-up
+    /// included, for cross-sectional operators).
+    func prepare(
+        store: any MarketStore
+    ) async throws -> (FactorPanel, skip: Int, FactorGraph, membership: IndexMembership?) {
         for factor in factors { try Self.rejectLookahead("formula \(factor.name)", factor.formula) }
         let fields = factors.reduce(into: Set<String>()) { $0.formUnion($1.formula.fields) }
         let warmup = factors.map(\.formula.warmup).max() ?? 0
@@ -124,6 +136,7 @@ public struct FactorJob: Sendable {
                     [.integer(Int64(start.rawValue))]))
             if let first = earlier.last?.first?.int { loadFrom = TradeDate(unchecked: Int32(first)) }
         }
+        let (tsCodes, membership) = try await universe.resolve(store: store, start: loadFrom, end: end)
         var needed = (fields.isEmpty ? ["close"] : fields).union(extraFields)
         if preprocess.contains(.neutralize) { needed.insert("total_mv") }
         let panel: FactorPanel
@@ -138,7 +151,7 @@ public struct FactorJob: Sendable {
         }
         var graph = FactorGraph()
         for factor in factors { graph.add(factor.name, factor.formula) }
-        return (panel, panel.dates.partitionPoint { $0 < start }, graph)
+        return (panel, panel.dates.partitionPoint { $0 < start }, graph, membership)
     }
 
     /// Each stock's last `all - skip` dates of a stock-major column with `all` dates per stock.

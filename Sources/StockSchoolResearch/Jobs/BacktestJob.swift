@@ -25,19 +25,21 @@ public struct BacktestJob: Sendable {
     public var settings: BacktestSettings
     public var start: TradeDate
     public var end: TradeDate
-    public var tsCodes: [TSCode]?
+    /// The stocks that may be bought; with an index universe, a stock only while it is a member
+    /// (a held stock that leaves has no signal and is sold at the next rebalance).
+    public var universe: StockUniverse
     public var benchmark: TSCode?
     public var cache: PanelCache?
 
     public init(
-        signal: Signal, settings: BacktestSettings, start: TradeDate, end: TradeDate, tsCodes: [TSCode]? = nil,
+        signal: Signal, settings: BacktestSettings, start: TradeDate, end: TradeDate, universe: StockUniverse = .all,
         benchmark: TSCode? = TradingPanelLoader.defaultBenchmark, cache: PanelCache? = nil
     ) {
         self.signal = signal
         self.settings = settings
         self.start = start
         self.end = end
-        self.tsCodes = tsCodes
+        self.universe = universe
         self.benchmark = benchmark
         self.cache = cache
     }
@@ -48,7 +50,7 @@ public struct BacktestJob: Sendable {
             let signal: String
             let start: String
             let end: String
-            let universe: [String]?
+            let universe: String
             let benchmark: String?
             let settings: BacktestSettings
         }
@@ -56,7 +58,7 @@ public struct BacktestJob: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let parameters = Parameters(
             signal: signal.description, start: start.description, end: end.description,
-            universe: tsCodes?.map(\.description), benchmark: benchmark?.description, settings: settings)
+            universe: universe.description, benchmark: benchmark?.description, settings: settings)
         return (try? encoder.encode(parameters)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
@@ -72,9 +74,12 @@ public struct BacktestJob: Sendable {
         let scores: [Double]
         switch signal {
         case .score(let name):
+            let (tsCodes, membership) = try await universe.resolve(store: store, start: from, end: end)
             panel = try await TradingPanelLoader.load(
                 store: store, start: from, end: end, tsCodes: tsCodes, benchmark: benchmark)
-            scores = try await store.scorePanel(name: name, tsCodes: panel.tsCodes, dates: panel.dates)
+            var stored = try await store.scorePanel(name: name, tsCodes: panel.tsCodes, dates: panel.dates)
+            membership?.mask(tsCodes: panel.tsCodes, dates: panel.dates).apply(to: &stored)
+            scores = stored
             guard scores.contains(where: { !$0.isNaN }) else {
                 throw StockSchoolError.invalidArgument(
                     name: "--score",
@@ -86,7 +91,7 @@ public struct BacktestJob: Sendable {
             var loaded: TradingPanel?
             var values: [Double] = []
             var job = FactorJob(
-                factors: [(name, formula)], start: from, end: end, tsCodes: tsCodes, adjustment: .hfq, cache: cache)
+                factors: [(name, formula)], start: from, end: end, universe: universe, adjustment: .hfq, cache: cache)
             job.extraFields = TradingPanelLoader.factorPanelFields
             try await job.run(store: store) { shape in
                 loaded = try await TradingPanelLoader.load(from: shape, store: store, benchmark: benchmark)

@@ -13,13 +13,15 @@ public struct ScoreJob: Sendable {
     public var convention: ReturnConvention
     public var start: TradeDate
     public var end: TradeDate
-    public var tsCodes: [TSCode]?
+    /// The stocks scored; an index universe scores each date's members only, and their ICs behind
+    /// the weights come from the members of each past date.
+    public var universe: StockUniverse
     public var cache: PanelCache?
 
     public init(
         name: String, factors: [(name: String, formula: Formula)], weighting: ScoreWeighting = .icir,
         window: Int = 60, horizon: Int = 5, convention: ReturnConvention = .next, start: TradeDate,
-        end: TradeDate, tsCodes: [TSCode]? = nil, cache: PanelCache? = nil
+        end: TradeDate, universe: StockUniverse = .all, cache: PanelCache? = nil
     ) {
         self.name = name
         self.factors = factors
@@ -29,7 +31,7 @@ public struct ScoreJob: Sendable {
         self.convention = convention
         self.start = start
         self.end = end
-        self.tsCodes = tsCodes
+        self.universe = universe
         self.cache = cache
     }
 
@@ -61,7 +63,7 @@ public struct ScoreJob: Sendable {
                     [.integer(Int64(start.rawValue))]))
             if let first = earlier.last?.first?.int { from = TradeDate(unchecked: Int32(first)) }
         }
-        var job = FactorJob(factors: factors, start: from, end: end, tsCodes: tsCodes, adjustment: .hfq, cache: cache)
+        var job = FactorJob(factors: factors, start: from, end: end, universe: universe, adjustment: .hfq, cache: cache)
         job.preprocess = []
         job.extraFields = TradingPanelLoader.factorPanelFields
         var analyzer: FactorAnalyzer?

@@ -4,7 +4,8 @@ import StockSchoolCore
 /// Tushare-format CSV files as a `DataSource` (`sync --source csv --path FILE_OR_DIR`).
 ///
 /// Files are named by dataset — `daily.csv` (or `stock_daily.csv`), `adj_factor.csv`,
-/// `daily_basic.csv`, `stock_basic.csv`, `trade_cal.csv`, `index_daily.csv` — with Tushare's field
+/// `daily_basic.csv`, `stock_basic.csv`, `trade_cal.csv`, `index_daily.csv`, `index_weight.csv` —
+/// with Tushare's field
 /// names in the header, in any order. Every file is read and checked before anything is written:
 /// one bad cell stops the import with its file, line and column, and the store is untouched.
 public struct CSVSource: DataSource {
@@ -13,16 +14,21 @@ public struct CSVSource: DataSource {
     public let datasets: [Dataset]
     public let firstDate: TradeDate?
     public let lastDate: TradeDate?
+    /// The indices in `index_daily.csv` and `index_weight.csv` (the simulated CSI 300 when there
+    /// are none), so every index in the files is imported.
+    public let indexCodes: [TSCode]
     let stocks: [StockBasic]
     let calendar: [TradeCalDay]
     let bars: [TradeDate: [DailyBar]]
     let factors: [TradeDate: [AdjFactor]]
     let basics: [TradeDate: [DailyBasic]]
     let index: [DailyBar]
+    let weights: [IndexWeight]
 
     static let fileNames: [String: Dataset] = [
         "daily": .daily, "stock_daily": .daily, "adj_factor": .adjFactor, "daily_basic": .dailyBasic,
         "stock_basic": .stockBasic, "trade_cal": .tradeCal, "index_daily": .indexDaily,
+        "index_weight": .indexWeight,
     ]
 
     public init(path: String) throws {
@@ -48,6 +54,7 @@ public struct CSVSource: DataSource {
         var factors: [AdjFactor] = []
         var basics: [DailyBasic] = []
         var index: [DailyBar] = []
+        var weights: [IndexWeight] = []
         var datasets: [Dataset] = []
         for file in files {
             let display = (file as NSString).lastPathComponent
@@ -72,6 +79,10 @@ public struct CSVSource: DataSource {
                 bars += try Self.checked(display) { () throws(TushareError) in try TushareAPI.bars(origin, table) }
             case .indexDaily:
                 index += try Self.checked(display) { () throws(TushareError) in try TushareAPI.bars(origin, table) }
+            case .indexWeight:
+                weights += try Self.checked(display) { () throws(TushareError) in
+                    try TushareAPI.indexWeights(table, origin: origin)
+                }
             case .adjFactor:
                 factors += try Self.checked(display) { () throws(TushareError) in
                     try TushareAPI.adjFactors(table, origin: origin)
@@ -110,6 +121,9 @@ public struct CSVSource: DataSource {
         self.factors = Dictionary(grouping: factors, by: \.tradeDate)
         self.basics = Dictionary(grouping: basics, by: \.tradeDate)
         self.index = index
+        self.weights = weights
+        let codes = Set(index.map(\.tsCode) + weights.map(\.indexCode)).sorted()
+        self.indexCodes = codes.isEmpty ? [SampleMarket.indexCode] : codes
     }
 
     /// Runs a table decoder, reporting a bad cell as a CSV error (its message already names the
@@ -137,5 +151,9 @@ public struct CSVSource: DataSource {
 
     public func indexDaily(tsCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexDailyBar] {
         index.filter { $0.tsCode == tsCode && $0.tradeDate >= start && $0.tradeDate <= end }.map(IndexDailyBar.init)
+    }
+
+    public func indexWeight(indexCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexWeight] {
+        weights.filter { $0.indexCode == indexCode && $0.tradeDate >= start && $0.tradeDate <= end }
     }
 }

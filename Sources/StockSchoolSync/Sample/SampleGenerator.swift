@@ -83,8 +83,11 @@ struct SampleReportSchedule: Sendable {
     let pointByDay: [Int32]
 }
 
-/// The 000300.SH series, one value per open day.
+/// The 000300.SH series, one value per open day, and the constituents it was computed from.
 struct SampleIndexSeries: Sendable {
+    /// One entry per rebalance, in day order: the day it took effect and the members chosen
+    /// (stock positions, sorted). A member delisted later stops counting from its delisting.
+    var constituents: [(day: Int, stocks: [Int])] = []
     var open: [Double]
     var high: [Double]
     var low: [Double]
@@ -788,6 +791,7 @@ enum SampleGenerator {
                 }
                 ranked.sort { $0.cap != $1.cap ? $0.cap > $1.cap : $0.stock < $1.stock }
                 members = ranked.prefix(SampleMarket.indexSize).map(\.stock).sorted()
+                series.constituents.append((d, members))
             }
             var weights = 0.0
             var openSum = 0.0

@@ -36,6 +36,7 @@ public actor RateLimiter {
         "stock_basic": .perMinute(50),
         "trade_cal": .perMinute(100),
         "index_daily": .perMinute(200),
+        "index_weight": .perMinute(200),
     ]
 
     /// The defaults with per-minute overrides from the configuration (`tushare.limits.<api>`;

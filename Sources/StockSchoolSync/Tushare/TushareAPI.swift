@@ -16,6 +16,7 @@ enum TushareAPI {
         "curr_type", "list_status", "list_date", "delist_date", "is_hs", "act_name", "act_ent_type",
     ]
     static let tradeCalFields = ["exchange", "cal_date", "is_open", "pretrade_date"]
+    static let indexWeightFields = ["index_code", "con_code", "trade_date", "weight"]
 
     /// The reader's fields for `names`, in order.
     static func fields(_ r: TushareTableReader, _ names: [String]) -> [TushareTableReader.Field] {
@@ -152,6 +153,31 @@ enum TushareAPI {
                 TradeCalDay(
                     exchange: try r.requiredText(i, "exchange"), calDate: try r.requiredDate(i, "cal_date"),
                     isOpen: open == "1", pretradeDate: try r.date(i, "pretrade_date")))
+        }
+        return rows
+    }
+
+    /// `index_weight` rows; a weight must be a finite percentage in [0, 100] when present.
+    static func indexWeights(
+        _ table: TushareResponse.Table, origin: TushareTableReader.Origin = .api("index_weight")
+    ) throws(TushareError) -> [IndexWeight] {
+        let r = try TushareTableReader(origin: origin, table: table, required: indexWeightFields)
+        let (index, constituent, date, weight) = (
+            r.field("index_code"), r.field("con_code"), r.field("trade_date"), r.field("weight")
+        )
+        var rows: [IndexWeight] = []
+        rows.reserveCapacity(r.rowCount)
+        for i in 0..<r.rowCount {
+            let value = try r.double(i, weight)
+            if let value, !(0...100).contains(value) {
+                throw .malformedPayload(
+                    api: origin.api,
+                    reason: "\(TushareTableReader.place(origin, row: i)) weight: \(value) is not a percentage in 0…100")
+            }
+            rows.append(
+                IndexWeight(
+                    indexCode: try r.code(i, index), conCode: try r.code(i, constituent),
+                    tradeDate: try r.requiredDate(i, date), weight: value))
         }
         return rows
     }

@@ -2,7 +2,8 @@ import StockSchoolCore
 
 /// Tushare Pro as a `DataSource`: one call per dataset per trade date for the whole market
 /// (`daily`, `adj_factor`, `daily_basic`), `stock_basic` once per list status so delisted and
-/// paused names are kept, `trade_cal` for the SSE, and `index_daily` by index code and range.
+/// paused names are kept, `trade_cal` for the SSE, and `index_daily` and `index_weight` by index
+/// code and range.
 /// Every reply is validated before it is returned.
 public struct TushareSource: DataSource {
     public let client: TushareClient
@@ -58,6 +59,23 @@ public struct TushareSource: DataSource {
                 api: "index_daily", reason: "row \(stray.tsCode) \(stray.tradeDate) is outside the request")
         }
         return bars.map(IndexDailyBar.init)
+    }
+
+    /// One call per index and window: the sync engine asks a calendar month at a time, which
+    /// keeps even a 5,000-member index's month under the 6,000-row cap of one reply.
+    public func indexWeight(indexCode: TSCode, start: TradeDate, end: TradeDate) async throws -> [IndexWeight] {
+        let table = try await client.call(
+            "index_weight",
+            params: [
+                "index_code": indexCode.description, "start_date": start.description, "end_date": end.description,
+            ],
+            fields: TushareAPI.indexWeightFields)
+        let rows = try TushareAPI.indexWeights(table)
+        if let stray = rows.first(where: { $0.indexCode != indexCode || $0.tradeDate < start || $0.tradeDate > end }) {
+            throw TushareError.malformedPayload(
+                api: "index_weight", reason: "row \(stray.indexCode) \(stray.tradeDate) is outside the request")
+        }
+        return rows
     }
 
     /// A by-date call must return that date only: anything else would be written under the wrong

@@ -489,6 +489,8 @@ struct SampleMarketTests {
             var members: [TSCode] = []
             var lastClose: [TSCode: Double] = [:]
             var lastFloat: [TSCode: Double] = [:]
+            let published = Dictionary(
+                grouping: market.indexWeight(start: snapshot.days.first!, end: snapshot.days.last!), by: \.tradeDate)
             for (d, bar) in bars.enumerated() {
                 if d > 0 { #expect(bar.preClose == bars[d - 1].close) }
                 #expect(bar.low <= min(bar.open, bar.close) && max(bar.open, bar.close) <= bar.high)
@@ -507,6 +509,10 @@ struct SampleMarketTests {
                     }
                     ranked.sort { $0.cap != $1.cap ? $0.cap > $1.cap : $0.code < $1.code }
                     members = ranked.prefix(300).map(\.code).sorted()
+                }
+                // index_weight publishes exactly the members the level is computed from.
+                if let rows = published[snapshot.days[d]] {
+                    #expect(Set(rows.map(\.conCode)) == Set(members.filter(listed.contains)), "day \(d)")
                 }
                 var weights = 0.0
                 var sums = (open: 0.0, high: 0.0, low: 0.0, close: 0.0)
@@ -545,6 +551,44 @@ struct SampleMarketTests {
             #expect(bars.map(\.close).allSatisfy { $0 > 500 && $0 < 20_000 })
         }
     }
+
+    @Test("index_weight: a snapshot on the first day and every month end, of at most 300 listed non-ST members")
+    func indexWeight() throws {
+        let snapshot = Fixtures.small
+        let market = snapshot.market
+        let rows = market.indexWeight(start: snapshot.days.first!, end: snapshot.days.last!)
+        let byDate = Dictionary(grouping: rows, by: \.tradeDate)
+        // The first open day, then the last open day of every month that ends in the range
+        // (June 2024 does not: the range stops on the 28th).
+        let monthEnds = snapshot.days.indices.dropLast().filter {
+            snapshot.days[$0 + 1].month != snapshot.days[$0].month
+        }
+        #expect(byDate.keys.sorted() == [snapshot.days[0]] + monthEnds.map { snapshot.days[$0] })
+        var previous: Set<TSCode>?
+        var changes = 0
+        for (date, members) in byDate.sorted(by: { $0.key < $1.key }) {
+            let d = try #require(market.calendar.index(of: date))
+            let listed = Set(snapshot.adj[d].map(\.tsCode))
+            let codes = Set(members.map(\.conCode))
+            #expect(codes.count == members.count)
+            #expect(codes.count <= 300 && codes.count > 250, "\(date): \(codes.count) members")
+            #expect(codes.isSubset(of: listed), "\(date)")
+            #expect(codes.allSatisfy { !snapshot.info[$0]!.isST }, "\(date)")
+            #expect(members.allSatisfy { $0.indexCode == SampleMarket.indexCode })
+            #expect(members.allSatisfy { ($0.weight ?? 0) > 0 })
+            #expect(abs(members.compactMap(\.weight).reduce(0, +) - 100) < 0.01)
+            if let previous, previous != codes { changes += 1 }
+            previous = codes
+        }
+        // The December and June rebalances (and any delisting) change the membership.
+        #expect(changes >= 1)
+        // A range selects whole snapshots.
+        let december = market.indexWeight(start: date(20231201), end: date(20231231))
+        #expect(Set(december.map(\.tradeDate)) == [date(20231229)])
+        #expect(market.indexWeight(start: date(20250101), end: date(20251231)).isEmpty)
+    }
+
+    private func date(_ value: Int) -> TradeDate { Fixtures.date(value) }
 
     // MARK: Determinism
 
