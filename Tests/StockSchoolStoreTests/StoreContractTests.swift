@@ -32,7 +32,7 @@ import Testing
             #expect(try await store.appliedMigrations() == [1, 2, 3, 4])
             let stats = try await store.stats()
             #expect(stats.map(\.table) == Schema.tables.map(\.name))
-            #expect(stats.first { $0.table == "schema_migrations" }?.rows == 3)
+            #expect(stats.first { $0.table == "schema_migrations" }?.rows == 4)
             #expect(stats.filter { $0.table != "schema_migrations" }.allSatisfy { $0.rows == 0 })
         }
     }
