@@ -100,6 +100,16 @@ let package = Package(
             path: "Benchmarks/ResearchBench"
         ),
         .target(
+            name: "StockSchoolServer",
+            dependencies: [
+                "StockSchoolCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "StockSchoolTestSupport",
             dependencies: [
                 "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
@@ -136,6 +146,13 @@ let package = Package(
         .testTarget(
             name: "StockSchoolSyncTests",
             dependencies: ["StockSchoolSync", "StockSchoolStore", "StockSchoolTestSupport"]
+        ),
+        .testTarget(
+            name: "StockSchoolServerTests",
+            dependencies: [
+                "StockSchoolServer", "StockSchoolTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "StockSchoolCLITests",
