@@ -152,6 +152,8 @@ let package = Package(
             dependencies: [
                 "StockSchoolServer", "StockSchoolTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -70,9 +70,9 @@ extension RedisClient {
     /// Start with cursor 0; the iteration is complete when the returned cursor is 0 again. Keys
     /// may repeat between steps (the server guarantees only that every key present throughout
     /// is returned at least once).
-    public func scan(cursor: UInt64, match pattern: String? = nil, count: Int? = nil) async throws -> (
-        cursor: UInt64, keys: [String]
-    ) {
+    public func scan(
+        cursor: UInt64, match pattern: String? = nil, count: Int? = nil
+    ) async throws -> (cursor: UInt64, keys: [String]) {
         var command: [any RedisArgument] = ["SCAN", cursor]
         if let pattern { command += ["MATCH", pattern] }
         if let count { command += ["COUNT", count] }
