@@ -87,6 +87,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -98,16 +99,6 @@ let package = Package(
             name: "ResearchBench",
             dependencies: ["StockSchoolResearch", "StockSchoolCore"],
             path: "Benchmarks/ResearchBench"
-        ),
-        .target(
-            name: "StockSchoolServer",
-            dependencies: [
-                "StockSchoolCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
         ),
         .target(
             name: "StockSchoolTestSupport",
@@ -137,6 +128,9 @@ let package = Package(
                 "StockSchoolServer", "StockSchoolResearch", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -146,15 +140,6 @@ let package = Package(
         .testTarget(
             name: "StockSchoolSyncTests",
             dependencies: ["StockSchoolSync", "StockSchoolStore", "StockSchoolTestSupport"]
-        ),
-        .testTarget(
-            name: "StockSchoolServerTests",
-            dependencies: [
-                "StockSchoolServer", "StockSchoolTestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
         ),
         .testTarget(
             name: "StockSchoolCLITests",
