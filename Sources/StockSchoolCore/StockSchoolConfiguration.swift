@@ -16,6 +16,10 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     public var dataDirectory: String = "./data"
     public var serverHost: String = "127.0.0.1"
     public var serverPort: Int = 8080
+    /// How long the API caches data responses (bars, cross-sections, series) and lists, in
+    /// seconds: the operations manual's 300 and 600.
+    public var cacheDataTTL: Int = 300
+    public var cacheListTTL: Int = 600
     public var tushareToken: String? = nil
     public var tushareAPIURL: String = "http://api.waditu.com/dataapi"
     /// Calls per minute per Tushare API, overriding the entry-tier defaults (0 = no limit), for
@@ -87,6 +91,12 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
         },
         Key(path: "server.port", environment: ["STOCKSCHOOL_SERVER_PORT", "STOCKSCHOOL_PORT"]) { c, v in
             c.serverPort = try integer(v, in: 1...65_535)
+        },
+        Key(path: "cache.data_ttl", environment: ["STOCKSCHOOL_CACHE_DATA_TTL"]) { c, v in
+            c.cacheDataTTL = try integer(v, in: 1...86_400)
+        },
+        Key(path: "cache.list_ttl", environment: ["STOCKSCHOOL_CACHE_LIST_TTL"]) { c, v in
+            c.cacheListTTL = try integer(v, in: 1...86_400)
         },
         Key(path: "tushare.token", environment: ["STOCKSCHOOL_TUSHARE_TOKEN", "TUSHARE_TOKEN"]) { c, v in
             c.tushareToken = v.isEmpty ? nil : v

@@ -30,5 +30,7 @@ public struct ServerSettings: Sendable {
     public init(_ configuration: StockSchoolConfiguration) {
         host = configuration.serverHost
         port = configuration.serverPort
+        dataTTL = .seconds(configuration.cacheDataTTL)
+        listTTL = .seconds(configuration.cacheListTTL)
     }
 }

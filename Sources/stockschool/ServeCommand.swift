@@ -49,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             let cache = try ServerCache.make(configuration, disabled: noCache)
             let services = APIServices(store: store, cache: cache, settings: settings, configuration: configuration)
             try await APIServer.run(services)
+            await (cache as? RedisCache)?.shutdown()
             try await store.close()
         } catch {
             try? await store.close()

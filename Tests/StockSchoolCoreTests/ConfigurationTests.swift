@@ -106,4 +106,16 @@ import Testing
                 yaml: nil, environment: ["STOCKSCHOOL_SAMPLE_START": "20240102", "STOCKSCHOOL_SAMPLE_END": "20230102"])
         }
     }
+
+    /// The manual's cache settings are the defaults; both can be changed, within a day.
+    @Test func cacheLifetimesAreConfigurable() throws {
+        let defaults = try StockSchoolConfiguration.load(yaml: nil, environment: [:])
+        #expect(defaults.cacheDataTTL == 300 && defaults.cacheListTTL == 600)
+        let set = try StockSchoolConfiguration.load(
+            yaml: "cache:\n  data_ttl: 60\n", environment: ["STOCKSCHOOL_CACHE_LIST_TTL": "120"])
+        #expect(set.cacheDataTTL == 60 && set.cacheListTTL == 120)
+        #expect(throws: StockSchoolError.self) {
+            try StockSchoolConfiguration.load(yaml: nil, environment: ["STOCKSCHOOL_CACHE_DATA_TTL": "0"])
+        }
+    }
 }

@@ -116,7 +116,8 @@ struct BacktestRequest: Decodable {
             strategy: drop.map { .topKDropout(k: top, drop: $0) } ?? .topN(top), rebalance: rebalance,
             dealPrice: dealPrice, initialCash: cash, costs: costs)
         return BacktestJob(
-            signal: signal, settings: settings, start: range.0, end: range.1, universe: codes.map { .codes($0) } ?? .all,
+            signal: signal, settings: settings, start: range.0, end: range.1,
+            universe: codes.map { .codes($0) } ?? .all,
             benchmark: benchmarkCode,
             cache: PanelCache(directory: services.configuration.dataDirectory + "/cache/panels"))
     }

@@ -118,7 +118,8 @@ enum FactorRoutes {
             let (start, end) = try await MarketRoutes.range(call, table: "stock_daily", code: code)
             var values: [Double] = []
             let job = FactorJob(
-                factors: [factor], start: start, end: end, universe: .codes([code]), adjustment: adjustment, cache: cache)
+                factors: [factor], start: start, end: end, universe: .codes([code]), adjustment: adjustment,
+                cache: cache)
             let shape = try await job.run(store: call.services.store) { _, column in values = Array(column) }
             guard shape.tsCodes == [code] else {
                 throw APIError.notFound(
