@@ -37,6 +37,8 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     public var scoreWeighting: String = "icir"
     public var scoreWindow: Int = 60
     public var scoreHorizon: Int = 5
+    /// The HTTP API's keys and limits (`api.*`).
+    public var api = APIConfiguration()
 
     /// Where user factors are read from when `factors.file` is not set.
     public static let defaultFactorsFile = "factors.yaml"
@@ -62,7 +64,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     public static let tushareAPIs = ["daily", "adj_factor", "daily_basic", "stock_basic", "trade_cal", "index_daily"]
 
     static let keys: [Key] =
-        baseKeys
+        baseKeys + apiKeys
         + tushareAPIs.map { api in
             Key(path: "tushare.limits.\(api)", environment: ["STOCKSCHOOL_TUSHARE_LIMITS_\(api.uppercased())"]) {
                 c, v in

@@ -16,7 +16,7 @@ public enum APIServer {
             router: router,
             configuration: .init(
                 address: .hostname(services.settings.host, port: services.settings.port), serverName: "StockSchool"),
-            services: [services.generations], onServerRunning: onServerRunning, logger: services.logger)
+            services: [services.generations, services.auditWriter], onServerRunning: onServerRunning, logger: services.logger)
     }
 
     /// Runs until SIGTERM/SIGINT (the `serve` command).

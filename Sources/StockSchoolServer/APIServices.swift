@@ -2,7 +2,8 @@ import Logging
 import StockSchoolCore
 import StockSchoolStore
 
-/// What route handlers share: the store, the cache, settings, metrics and the background jobs.
+/// What route handlers share: the store, the cache, settings, metrics, authentication, rate
+/// limits, the audit writer and the background jobs.
 /// One per server process; every member is safe to use from many requests at once.
 public final class APIServices: Sendable {
     public let store: any MarketStore
@@ -12,6 +13,9 @@ public final class APIServices: Sendable {
     public let metrics: APIMetrics
     let storeMetrics: StoreMetrics
     let generations: GenerationWatcher
+    let authenticator: APIKeyAuthenticator
+    let rateLimiter: RateLimiter
+    let auditWriter: AuditWriter
     let logger: Logger
 
     public init(
@@ -29,5 +33,10 @@ public final class APIServices: Sendable {
         self.metrics = metrics
         self.generations = GenerationWatcher(
             store: self.store, interval: settings.generationPollInterval, logger: logger)
+        self.authenticator = APIKeyAuthenticator(
+            keys: APIKeyStore(self.store), cacheLifetime: settings.keyCacheLifetime,
+            touchInterval: settings.keyTouchInterval, logger: logger)
+        self.rateLimiter = RateLimiter()
+        self.auditWriter = AuditWriter(log: AuditLogStore(self.store), logger: logger)
     }
 }
