@@ -63,7 +63,7 @@ struct APIKeyCreateCommand: AsyncParsableCommand {
         print("Its secret is shown only now; only its hash is stored:\n")
         print("  \(created.secret)\n")
         print(
-            "Send it as: curl -H 'Authorization: Bearer \(created.secret)' http://\(configuration.serverHost):\(configuration.serverPort)/api/v1/stocks"
+            "Send it as: curl -H 'Authorization: Bearer <key>' http://\(configuration.serverHost):\(configuration.serverPort)/api/v1/stocks"
         )
     }
 }
