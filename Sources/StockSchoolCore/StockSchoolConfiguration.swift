@@ -41,6 +41,8 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     public var scoreWeighting: String = "icir"
     public var scoreWindow: Int = 60
     public var scoreHorizon: Int = 5
+    /// The HTTP API's keys and limits (`api.*`).
+    public var api = APIConfiguration()
 
     /// Where user factors are read from when `factors.file` is not set.
     public static let defaultFactorsFile = "factors.yaml"
@@ -68,7 +70,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     ]
 
     static let keys: [Key] =
-        baseKeys
+        baseKeys + apiKeys
         + tushareAPIs.map { api in
             Key(path: "tushare.limits.\(api)", environment: ["STOCKSCHOOL_TUSHARE_LIMITS_\(api.uppercased())"]) {
                 c, v in

@@ -10,13 +10,32 @@ public enum APIRouter {
             + BacktestRoutes.routes + SyncRoutes.routes + [MetricsRoute.route, OpenAPIRoute.route]
     }
 
+    /// The middleware, outermost first:
+    /// 1. metrics, so every answer is counted and timed, refusals (401, 403, 429) and 404s too;
+    /// 2. the error shape, so every failure, Hummingbird's own included, has the API's form;
+    /// 3. audit, around the rest, so a write refused by authentication or the rate limit is
+    ///    recorded with its status like any other;
+    /// 4. authentication, which a per-key limit needs to know the key;
+    /// 5. the rate limit, last before the route, after the caller is known.
+    ///
+    /// 3–5 are attached to the routes (a route group) rather than the router: they then run after
+    /// the route is matched, so the audit trail and the limits know the route template, and an
+    /// unknown path is a plain 404 without a key lookup.
     public static func make(_ services: APIServices) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: services.metrics))
         router.add(middleware: ErrorMiddleware())
+        let routed = router.group()
+            .add(
+                middleware: AuditMiddleware(
+                    writer: services.auditWriter, authenticator: services.authenticator,
+                    maximumBodyBytes: services.settings.maximumBodyBytes)
+            )
+            .add(middleware: AuthenticationMiddleware(authenticator: services.authenticator))
+            .add(middleware: RateLimitMiddleware(limiter: services.rateLimiter, policy: services.settings.rateLimits))
         for route in routes(services) {
             let method: HTTPRequest.Method = route.method == .get ? .get : .post
-            router.on(RouterPath(route.path), method: method) { request, context in
+            routed.on(RouterPath(route.path), method: method) { request, context in
                 try await respond(route, request, context, services)
             }
         }

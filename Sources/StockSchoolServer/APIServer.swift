@@ -12,11 +12,14 @@ public enum APIServer {
     ) async -> some ApplicationProtocol {
         await services.generations.refresh()
         let router = APIRouter.make(services)
+        // Services shut down after the HTTP server has drained its requests, so the audit writer
+        // still records the last writes before it stops.
         return Application(
             router: router,
             configuration: .init(
                 address: .hostname(services.settings.host, port: services.settings.port), serverName: "StockSchool"),
-            services: [services.generations, services.jobs], onServerRunning: onServerRunning, logger: services.logger)
+            services: [services.generations, services.jobs, services.auditWriter], onServerRunning: onServerRunning,
+            logger: services.logger)
     }
 
     /// Runs until SIGTERM/SIGINT (the `serve` command).

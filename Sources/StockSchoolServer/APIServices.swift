@@ -2,7 +2,8 @@ import Logging
 import StockSchoolCore
 import StockSchoolStore
 
-/// What route handlers share: the store, the cache, settings, metrics and the background jobs.
+/// What route handlers share: the store, the cache, settings, metrics, authentication, rate
+/// limits, the audit writer and the background jobs.
 /// One per server process; every member is safe to use from many requests at once.
 public final class APIServices: Sendable {
     public let store: any MarketStore
@@ -13,6 +14,9 @@ public final class APIServices: Sendable {
     let storeMetrics: StoreMetrics
     let generations: GenerationWatcher
     let jobs: BackgroundJobs
+    let authenticator: APIKeyAuthenticator
+    let rateLimiter: RateLimiter
+    let auditWriter: AuditWriter
     let logger: Logger
 
     public init(
@@ -31,5 +35,10 @@ public final class APIServices: Sendable {
         self.jobs = BackgroundJobs(logger: logger)
         self.generations = GenerationWatcher(
             store: self.store, interval: settings.generationPollInterval, logger: logger)
+        self.authenticator = APIKeyAuthenticator(
+            keys: APIKeyStore(self.store), cacheLifetime: settings.keyCacheLifetime,
+            touchInterval: settings.keyTouchInterval, logger: logger)
+        self.rateLimiter = RateLimiter()
+        self.auditWriter = AuditWriter(log: AuditLogStore(self.store), logger: logger)
     }
 }

@@ -20,8 +20,15 @@ public struct ServerSettings: Sendable {
     public var evaluationTimeout: Duration = .seconds(120)
     /// How often the server looks for committed syncs and score refreshes (cache generations).
     public var generationPollInterval: Duration = .seconds(1)
-    /// When true, reads need a key too (any role).
+    /// When true, reads need a key too (any role); `api.require_key_for_reads`.
     public var requireKeyForReads: Bool = false
+    /// Request-rate limits per client address and per key role; `api.rate_limit.*`.
+    public var rateLimits = RateLimitPolicy()
+    /// How long a key lookup is trusted before the store is asked again: the longest a revoked
+    /// key keeps working.
+    public var keyCacheLifetime: Duration = .seconds(5)
+    /// Least time between two writes of a key's `last_used_at`.
+    public var keyTouchInterval: Duration = .seconds(60)
     /// Sync lag above which `/api/health` reports the sync check as degraded (the manual's 2 h).
     public var syncLagWarningHours: Double = 2
 
@@ -32,5 +39,7 @@ public struct ServerSettings: Sendable {
         port = configuration.serverPort
         dataTTL = .seconds(configuration.cacheDataTTL)
         listTTL = .seconds(configuration.cacheListTTL)
+        requireKeyForReads = configuration.api.requireKeyForReads
+        rateLimits = RateLimitPolicy(configuration.api.rateLimits)
     }
 }

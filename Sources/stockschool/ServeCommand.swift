@@ -14,6 +14,10 @@ struct ServeCommand: AsyncParsableCommand {
             STOCKSCHOOL_REDIS_URL (cache.redis_url) is set. Routes: GET /openapi.json;
             docs/api.md has curl examples.
 
+            Writes need an API key (`stockschool apikey create`), sent as
+            `Authorization: Bearer <key>`; docs/api-auth.md has roles, rate limits
+            and the audit trail.
+
             Examples:
               stockschool serve                          http://127.0.0.1:8080 on ./data/stockschool.sqlite
               stockschool serve --host 0.0.0.0 --port 9000

@@ -25,7 +25,7 @@ struct StockSchoolCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, SyncCommand.self, QualityCommand.self, FactorsCommand.self, EvaluateCommand.self,
             ScoreCommand.self, RankCommand.self, BacktestCommand.self, RunDailyCommand.self, DBCommand.self,
-            ServeCommand.self, DemoCommand.self,
+            ServeCommand.self, APIKeyCommand.self, AuditCommand.self, DemoCommand.self,
         ]
     )
 }

@@ -106,8 +106,8 @@ struct SyncRunRequest: Decodable {
             return (
                 "tushare", request,
                 {
-                    let limiter = RateLimiter(
-                        limits: RateLimiter.tushareLimits(overriding: configuration.tushareLimits))
+                    let limiter = StockSchoolSync.RateLimiter(
+                        limits: StockSchoolSync.RateLimiter.tushareLimits(overriding: configuration.tushareLimits))
                     return TushareSource(
                         client: TushareClient(baseURL: configuration.tushareAPIURL, token: token, limiter: limiter))
                 }

@@ -1,0 +1,47 @@
+import StockSchoolCore
+import StockSchoolStore
+
+/// Reads and writes `audit_log`.
+public struct AuditLogStore: Sendable {
+    let store: any MarketStore
+
+    public init(_ store: any MarketStore) {
+        self.store = store
+    }
+
+    func append(_ entry: AuditEntry) async throws {
+        try await store.query(
+            SQLStatement(
+                """
+                INSERT INTO audit_log (at, key_name, role, method, route, path, status, duration_ms, client, details) \
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    store.timestampValue(entry.at), Self.text(entry.keyName), Self.text(entry.role),
+                    .text(entry.method),
+                    .text(entry.route), .text(entry.path), .integer(Int64(entry.status)),
+                    .double(entry.durationMilliseconds), Self.text(entry.client), Self.text(entry.details),
+                ]))
+    }
+
+    /// The newest `limit` entries, newest first.
+    public func recent(limit: Int) async throws -> [AuditEntry] {
+        let rows = try await store.query(
+            SQLStatement(
+                """
+                SELECT \(store.timestampText("at")), key_name, role, method, route, path, status, duration_ms, client, \
+                details FROM audit_log ORDER BY id DESC LIMIT ?
+                """, [.integer(Int64(max(0, limit)))]))
+        return rows.compactMap { row in
+            guard row.count == 10, let at = row[0].string.flatMap(Timestamp.init(iso8601:)), let method = row[3].string,
+                let route = row[4].string, let path = row[5].string, let status = row[6].int
+            else { return nil }
+            return AuditEntry(
+                at: at, keyName: row[1].string, role: row[2].string, method: method, route: route, path: path,
+                status: Int(status), durationMilliseconds: row[7].doubleValue ?? 0, client: row[8].string,
+                details: row[9].string)
+        }
+    }
+
+    private static func text(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
+}
