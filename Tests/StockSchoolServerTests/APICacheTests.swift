@@ -55,6 +55,8 @@ import Testing
         var options = RedisCache.Options()
         options.keyPrefix = TestRedis.uniquePrefix("api")
         options.retryInterval = .milliseconds(200)
+        // A healthy server must never look down on a loaded test machine.
+        options.timeout = .seconds(2)
         let cache = RedisCache(configuration: try RedisConfiguration(url: redis.url()), options: options)
         try await TestServer.with(.sqlite, cache: cache) { server in
             _ = try await server.get(Self.path)

@@ -77,7 +77,9 @@ import Testing
             let (logger, log) = RecordingLogHandler.logger()
             let cache = RedisCache(
                 configuration: try RedisConfiguration(url: server.url()),
-                options: .init(keyPrefix: prefix, timeout: .milliseconds(100), retryInterval: .milliseconds(500)),
+                // Generous timeout and back-off: on a loaded test machine a 100 ms timeout can
+                // fire against a healthy server, which would be a second, real outage.
+                options: .init(keyPrefix: prefix, timeout: .seconds(2), retryInterval: .seconds(2)),
                 logger: logger)
             let value = Array("cached".utf8)
             await cache.set("k", value, ttl: .seconds(60))

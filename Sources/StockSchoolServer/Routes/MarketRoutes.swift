@@ -121,16 +121,19 @@ enum MarketRoutes {
         let page = try q.page(defaultSize: 1000)
         let store = call.services.store
         let (start, end) = try await range(call, table: "stock_daily", code: code)
-        let where_ = "WHERE d.ts_code = ? AND d.trade_date BETWEEN ? AND ?"
-        let binds: [SQLValue] = [
-            .text(code.description), .integer(Int64(start.rawValue)), .integer(Int64(end.rawValue)),
-        ]
-        let total = try await store.query(SQLStatement("SELECT count(*) FROM stock_daily d \(where_)", binds))
-        let rows = try await store.query(
-            SQLStatement(
-                "SELECT d.trade_date, d.open, d.high, d.low, d.close, d.pre_close, d.change, d.pct_chg, d.vol, d.amount, a.adj_factor FROM stock_daily d LEFT JOIN adj_factor a ON a.ts_code = d.ts_code AND a.trade_date = d.trade_date \(where_) ORDER BY d.trade_date LIMIT \(page.size) OFFSET \(page.offset)",
-                binds))
-        if rows.isEmpty, total.first?.first?.int == 0, try await !stockExists(store, code) {
+        let rows = try await bars(store, code: code, start: start, end: end, page: page)
+        let total: Int
+        if page.offset == 0, rows.count < page.size {
+            total = rows.count
+        } else {
+            total = Int(
+                try await store.query(
+                    SQLStatement(
+                        "SELECT count(*) FROM stock_daily WHERE ts_code = ? AND trade_date BETWEEN ? AND ?",
+                        [.text(code.description), .integer(Int64(start.rawValue)), .integer(Int64(end.rawValue))])
+                ).first?.first?.int ?? 0)
+        }
+        if total == 0, try await !stockExists(store, code) {
             throw APIError.notFound("no stock \(code) in stock_basic", details: ["ts_code": code.description])
         }
         // qfq divides by the stock's latest adj_factor, so today's prices are the real ones.
@@ -145,7 +148,7 @@ enum MarketRoutes {
         let codeText = code.description
         var carried: Double?
         return Reply.list(
-            page: page, total: Int(total.first?.first?.int ?? 0),
+            page: page, total: total,
             header: { o in
                 o.field("ts_code", codeText)
                 o.field("adj", adj)
@@ -179,6 +182,33 @@ enum MarketRoutes {
                 }
             }
         }
+    }
+
+    /// One page of a stock's bars with their adj_factor, oldest first.
+    ///
+    /// SQLite keys bars by (trade_date, ts_code), so one stock's bars are a skip-scan over every
+    /// date in the table; naming the range's calendar dates turns that into one primary-key seek
+    /// per date (≈3× faster for a year of a five-year store). A store without a calendar for
+    /// the range (a CSV import) falls back to the plain query. PostgreSQL has a (ts_code,
+    /// trade_date) index and takes the plain query.
+    static func bars(
+        _ store: any MarketStore, code: TSCode, start: TradeDate, end: TradeDate, page: Page
+    ) async throws -> [[SQLValue]] {
+        let select =
+            "SELECT d.trade_date, d.open, d.high, d.low, d.close, d.pre_close, d.change, d.pct_chg, d.vol, d.amount, a.adj_factor FROM stock_daily d LEFT JOIN adj_factor a ON a.ts_code = d.ts_code AND a.trade_date = d.trade_date"
+        let tail = "ORDER BY d.trade_date LIMIT \(page.size) OFFSET \(page.offset)"
+        let binds: [SQLValue] = [
+            .text(code.description), .integer(Int64(start.rawValue)), .integer(Int64(end.rawValue)),
+        ]
+        if store.dialect == .sqlite {
+            let rows = try await store.query(
+                SQLStatement(
+                    "\(select) WHERE d.ts_code = ? AND d.trade_date IN (SELECT cal_date FROM trade_cal WHERE exchange = 'SSE' AND is_open = 1 AND cal_date BETWEEN ? AND ?) \(tail)",
+                    binds))
+            if !rows.isEmpty { return rows }
+        }
+        return try await store.query(
+            SQLStatement("\(select) WHERE d.ts_code = ? AND d.trade_date BETWEEN ? AND ? \(tail)", binds))
     }
 
     static func indexDaily(_ call: RouteCall) async throws -> Reply {
