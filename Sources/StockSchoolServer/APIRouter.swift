@@ -47,15 +47,19 @@ public enum APIRouter {
     ) async throws -> Response {
         try AccessCheck.authorize(
             route.access, principal: context.principal, requireKeyForReads: services.settings.requireKeyForReads)
-        let query = try QueryParameters(request, route: route)
-        let call = RouteCall(request: request, context: context, query: query, services: services, route: route)
         guard route.method == .get, let cacheClass = route.cache else {
+            let query = try QueryParameters(request, route: route)
+            let call = RouteCall(request: request, context: context, query: query, services: services, route: route)
             return try await route.handler(call).response()
         }
+        // A hit is looked up before the query is parsed: only successful answers are cached, so
+        // an entry exists only for a query that was valid when it was stored.
         let key = cacheKey(request, generation: services.generations.token)
         if let bytes = await services.cache.get(key) {
             return Reply(status: .ok, contentType: JSONWriter.contentType, body: bytes).response(cache: "HIT")
         }
+        let query = try QueryParameters(request, route: route)
+        let call = RouteCall(request: request, context: context, query: query, services: services, route: route)
         let reply = try await route.handler(call)
         if reply.status == .ok {
             let ttl = cacheClass == .data ? services.settings.dataTTL : services.settings.listTTL
@@ -64,10 +68,9 @@ public enum APIRouter {
         return reply.response(cache: "MISS")
     }
 
-    /// The generation, the path and the query with parameters sorted: the same question asked
-    /// with parameters in another order hits the same entry.
+    /// The data generation, the path and the raw query string. Parameters in another order are
+    /// another entry (the answer is the same); not parsing the query keeps a hit cheap.
     static func cacheKey(_ request: Request, generation: String) -> String {
-        let query = request.uri.queryParameters.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "&")
-        return "g\(generation):\(request.uri.path)?\(query)"
+        "g\(generation):\(request.uri.path)?\(request.uri.query ?? "")"
     }
 }

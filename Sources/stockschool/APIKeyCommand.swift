@@ -12,7 +12,7 @@ struct APIKeyCommand: AsyncParsableCommand {
             Keys are sent as `Authorization: Bearer <key>`. Roles: reader (reads, when
             api.require_key_for_reads is on), analyst (also evaluations and backtests), admin
             (also syncs). Only a key's SHA-256 is stored: the secret is printed once, at creation.
-            docs/api-auth.md has the details.
+            docs/api.md has the details.
 
             Examples:
               stockschool apikey create --role analyst --name notebook

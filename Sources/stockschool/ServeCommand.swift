@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
             docs/api.md has curl examples.
 
             Writes need an API key (`stockschool apikey create`), sent as
-            `Authorization: Bearer <key>`; docs/api-auth.md has roles, rate limits
+            `Authorization: Bearer <key>`; docs/api.md has roles, rate limits
             and the audit trail.
 
             Examples:

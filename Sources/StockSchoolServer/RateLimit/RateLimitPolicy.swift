@@ -1,7 +1,7 @@
 import StockSchoolCore
 
 /// Which limit applies to a request: the per-address one for anonymous requests, the key's
-/// role's one for requests with a key (configuration `api.rate_limit.*`; docs/api-auth.md).
+/// role's one for requests with a key (configuration `api.rate_limit.*`; docs/api.md).
 public struct RateLimitPolicy: Sendable, Equatable {
     /// Anonymous requests, per client address.
     public var perAddress: APIRateLimit
