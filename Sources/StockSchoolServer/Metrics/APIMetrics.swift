@@ -7,6 +7,7 @@ import Synchronization
 public final class APIMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let inFlight: Gauge
+    private let inFlightCount = Atomic<Int>(0)
     private let series = Mutex<[SeriesKey: Series]>([:])
 
     /// Latency buckets from 1 ms to 10 s: the API's targets are a few ms cached and the alert
@@ -34,10 +35,17 @@ public final class APIMetrics: Sendable {
                 metricName: "http_requests_in_flight", unitName: "", helpText: "Requests being served now."))
     }
 
-    func started() { inFlight.increment() }
+    /// Requests being served now (the gauge's value, readable).
+    var requestsInFlight: Int { inFlightCount.load(ordering: .relaxed) }
+
+    func started() {
+        inFlight.increment()
+        inFlightCount.wrappingAdd(1, ordering: .relaxed)
+    }
 
     func finished(route: String, method: String, status: Int, duration: Duration) {
         inFlight.decrement()
+        inFlightCount.wrappingSubtract(1, ordering: .relaxed)
         let key = SeriesKey(route: route, method: method, status: status)
         let series = self.series.withLock { all in
             if let existing = all[key] { return existing }
