@@ -155,16 +155,12 @@ enum FactorRoutes {
         let convention = try q.choice("convention", of: ["next", "close"]) ?? "next"
         let (start, end) = try q.dateRange(maximumDays: Int.max)
         let page = try q.page(defaultSize: 1000)
-        var sql = "WHERE factor = ? AND convention = ? AND horizon = ?"
-        var binds: [SQLValue] = [.text(name), .text(convention), .integer(Int64(horizon))]
-        if let start {
-            sql += " AND trade_date >= ?"
-            binds.append(.integer(Int64(start.rawValue)))
-        }
-        if let end {
-            sql += " AND trade_date <= ?"
-            binds.append(.integer(Int64(end.rawValue)))
-        }
+        var filter = SQLFilter()
+        filter.add("factor = ?", .text(name))
+        filter.add("convention = ?", .text(convention))
+        filter.add("horizon = ?", .integer(Int64(horizon)))
+        filter.dateBounds("trade_date", from: start, to: end)
+        let (sql, binds) = (filter.clause, filter.binds)
         let store = call.services.store
         let total = Int(
             try await store.query(SQLStatement("SELECT count(*) FROM factor_ic \(sql)", binds)).first?.first?.int ?? 0)

@@ -52,31 +52,22 @@ enum MarketRoutes {
     static func stocks(_ call: RouteCall) async throws -> Reply {
         let q = call.query
         let page = try q.page(defaultSize: 100)
-        var conditions: [String] = []
-        var binds: [SQLValue] = []
-        if let market = try q.string("market") {
-            conditions.append("market = ?")
-            binds.append(.text(market))
-        }
-        if let industry = try q.string("industry") {
-            conditions.append("industry = ?")
-            binds.append(.text(industry))
-        }
+        var where_ = SQLFilter()
+        if let market = try q.string("market") { where_.add("market = ?", .text(market)) }
+        if let industry = try q.string("industry") { where_.add("industry = ?", .text(industry)) }
         if let status = try q.choice("list_status", of: ["L", "D", "P"]) {
-            conditions.append("list_status = ?")
-            binds.append(.text(status))
+            where_.add("list_status = ?", .text(status))
         }
         if let text = try q.string("q", maxLength: 50) {
             // LIKE wildcards in the user's text are matched literally.
             let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_")
             let pattern = SQLValue.text("%\(escaped.lowercased())%")
-            conditions.append(
-                "(lower(ts_code) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\' OR symbol LIKE ? ESCAPE '\\' OR lower(cnspell) LIKE ? ESCAPE '\\')"
-            )
-            binds += [pattern, pattern, pattern, pattern]
+            where_.add(
+                "(lower(ts_code) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\' OR symbol LIKE ? ESCAPE '\\' OR lower(cnspell) LIKE ? ESCAPE '\\')",
+                pattern, pattern, pattern, pattern)
         }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let (filter, binds) = (where_.clause, where_.binds)
         let store = call.services.store
         let total = try await store.query(SQLStatement("SELECT count(*) FROM stock_basic \(filter)", binds))
         let rows = try await store.query(
@@ -270,20 +261,13 @@ enum MarketRoutes {
         let page = try q.page(defaultSize: 1000)
         let exchange = try q.choice("exchange", of: ["SSE", "SZSE", "BSE"]) ?? "SSE"
         let (start, end) = try q.dateRange(maximumDays: call.services.settings.maximumRangeDays)
-        var sql = "WHERE exchange = ?"
-        var binds: [SQLValue] = [.text(exchange)]
-        if let start {
-            sql += " AND cal_date >= ?"
-            binds.append(.integer(Int64(start.rawValue)))
-        }
-        if let end {
-            sql += " AND cal_date <= ?"
-            binds.append(.integer(Int64(end.rawValue)))
-        }
+        var filter = SQLFilter()
+        filter.add("exchange = ?", .text(exchange))
+        filter.dateBounds("cal_date", from: start, to: end)
         if let open = try q.choice("is_open", of: ["0", "1"]) {
-            sql += " AND is_open = ?"
-            binds.append(.integer(open == "1" ? 1 : 0))
+            filter.add("is_open = ?", .integer(open == "1" ? 1 : 0))
         }
+        let (sql, binds) = (filter.clause, filter.binds)
         let store = call.services.store
         let total = try await store.query(SQLStatement("SELECT count(*) FROM trade_cal \(sql)", binds))
         let rows = try await store.query(

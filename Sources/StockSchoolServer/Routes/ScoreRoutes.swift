@@ -89,16 +89,11 @@ enum ScoreRoutes {
         let name = try q.string("score_name", maxLength: 100) ?? "default"
         let (start, end) = try q.dateRange(maximumDays: call.services.settings.maximumRangeDays)
         let page = try q.page(defaultSize: 1000)
-        var sql = "WHERE score_name = ? AND ts_code = ?"
-        var binds: [SQLValue] = [.text(name), .text(code.description)]
-        if let start {
-            sql += " AND trade_date >= ?"
-            binds.append(.integer(Int64(start.rawValue)))
-        }
-        if let end {
-            sql += " AND trade_date <= ?"
-            binds.append(.integer(Int64(end.rawValue)))
-        }
+        var filter = SQLFilter()
+        filter.add("score_name = ?", .text(name))
+        filter.add("ts_code = ?", .text(code.description))
+        filter.dateBounds("trade_date", from: start, to: end)
+        let (sql, binds) = (filter.clause, filter.binds)
         let store = call.services.store
         let total = Int(
             try await store.query(SQLStatement("SELECT count(*) FROM scores \(sql)", binds)).first?.first?.int ?? 0)
