@@ -45,8 +45,9 @@ import Testing
             _ = try await server.get("/api/v1/stocks/999999.SH")
             let again = try await server.get("/api/v1/stocks/999999.SH")
             #expect(again.status == 404 && again.header("X-Cache") == nil)
+            // The one hit seen above is counted (later ones depend on when the poll lands).
             let statistics = server.services.cache.statistics
-            #expect(statistics.hits >= 2)
+            #expect(statistics.hits >= 1 && statistics.misses >= 4)
         }
     }
 
