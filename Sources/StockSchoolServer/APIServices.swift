@@ -1,5 +1,6 @@
 import Logging
 import StockSchoolCore
+import StockSchoolFactors
 import StockSchoolStore
 
 /// What route handlers share: the store, the cache, settings, metrics, authentication, rate
@@ -11,6 +12,8 @@ public final class APIServices: Sendable {
     public let settings: ServerSettings
     public let configuration: StockSchoolConfiguration
     public let metrics: APIMetrics
+    /// Panels cached under the data directory, shared with the CLI.
+    let panelCache: PanelCache
     let storeMetrics: StoreMetrics
     let generations: GenerationWatcher
     let jobs: BackgroundJobs
@@ -30,6 +33,7 @@ public final class APIServices: Sendable {
         self.cache = cache
         self.settings = settings
         self.configuration = configuration
+        self.panelCache = PanelCache(dataDirectory: configuration.dataDirectory)
         self.logger = logger
         self.metrics = metrics
         self.jobs = BackgroundJobs(logger: logger)

@@ -164,7 +164,7 @@ struct FactorScope: ParsableArguments {
 
     /// Panels are cached under the data directory (docs/factors.md).
     static func cache(_ configuration: StockSchoolConfiguration) -> PanelCache {
-        PanelCache(directory: configuration.dataDirectory + "/cache/panels")
+        PanelCache(dataDirectory: configuration.dataDirectory)
     }
 }
 

@@ -20,6 +20,11 @@ public struct PanelCache: Sendable {
         self.directory = URL(fileURLWithPath: directory)
     }
 
+    /// The cache every command and the server share: `<data_dir>/cache/panels`.
+    public init(dataDirectory: String) {
+        self.init(directory: dataDirectory + "/cache/panels")
+    }
+
     struct Header: Codable {
         var version = 1
         var store: String

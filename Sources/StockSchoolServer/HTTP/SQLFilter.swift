@@ -21,3 +21,11 @@ struct SQLFilter {
     /// `WHERE …`, or nothing when there are no conditions.
     var clause: String { conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") }
 }
+
+extension MarketStore {
+    /// Rows of `table` that match `filter` (a list's `total`).
+    func count(_ table: String, _ filter: SQLFilter = SQLFilter()) async throws -> Int {
+        let rows = try await query(SQLStatement("SELECT count(*) FROM \(table) \(filter.clause)", filter.binds))
+        return Int(rows.first?.first?.int ?? 0)
+    }
+}

@@ -111,7 +111,7 @@ struct BacktestRequest: Decodable {
                 return code
             }
         }
-        let range = try await FactorEvaluationRequest(start_date: start_date, end_date: end_date).range(services)
+        let range = try await BodyDates.range(start: start_date, end: end_date, services)
         let settings = BacktestSettings(
             strategy: drop.map { .topKDropout(k: top, drop: $0) } ?? .topN(top), rebalance: rebalance,
             dealPrice: dealPrice, initialCash: cash, costs: costs)
@@ -119,6 +119,6 @@ struct BacktestRequest: Decodable {
             signal: signal, settings: settings, start: range.0, end: range.1,
             universe: codes.map { .codes($0) } ?? .all,
             benchmark: benchmarkCode,
-            cache: PanelCache(directory: services.configuration.dataDirectory + "/cache/panels"))
+            cache: services.panelCache)
     }
 }

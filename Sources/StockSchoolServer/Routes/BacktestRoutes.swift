@@ -61,8 +61,7 @@ enum BacktestRoutes {
     static func list(_ call: RouteCall) async throws -> Reply {
         let page = try call.query.page(defaultSize: 100)
         let store = call.services.store
-        let total = Int(
-            try await store.query(SQLStatement("SELECT count(*) FROM backtest_runs")).first?.first?.int ?? 0)
+        let total = try await store.count("backtest_runs")
         // backtestRuns reads newest first; take the page's slice of the newest `offset + size`.
         let records = try await store.backtestRuns(limit: page.offset + page.size).dropFirst(page.offset)
         return Reply.list(page: page, total: total) { w in

@@ -163,40 +163,11 @@ struct FactorEvaluationRequest: Decodable {
         guard let convention = ReturnConvention(rawValue: convention ?? "next") else {
             throw APIError.invalidBody("must be next or close", field: "convention")
         }
-        let (start, end) = try await range(services)
+        let (start, end) = try await BodyDates.range(start: start_date, end: end_date, services)
         return EvaluationJob(
             factors: FactorJob(
                 factors: formulas, start: start, end: end,
-                cache: PanelCache(directory: services.configuration.dataDirectory + "/cache/panels")),
+                cache: services.panelCache),
             horizons: horizons, convention: convention, quantiles: quantiles)
-    }
-
-    /// start_date…end_date, defaulting to the year up to the store's last bar.
-    func range(_ services: APIServices) async throws -> (TradeDate, TradeDate) {
-        func parse(_ text: String?, _ field: String) throws -> TradeDate? {
-            guard let text else { return nil }
-            guard let date = try? TradeDate(text) else {
-                throw APIError.invalidBody("'\(text)' is not a date like 20240102 (YYYYMMDD)", field: field)
-            }
-            return date
-        }
-        let start = try parse(start_date, "start_date")
-        var end = try parse(end_date, "end_date")
-        if end == nil {
-            let last = try await services.store.query(SQLStatement("SELECT max(trade_date) FROM stock_daily"))
-            guard let value = last.first?.first?.int else {
-                throw APIError.notFound("stock_daily is empty; sync market data first")
-            }
-            end = TradeDate(unchecked: Int32(value))
-        }
-        let to = end ?? TradeDate(unchecked: 2024_01_02)
-        let from = start ?? to.addingDays(-365)
-        guard from <= to else { throw APIError.invalidBody("\(from) is after end_date \(to)", field: "start_date") }
-        guard to.daysSinceEpoch - from.daysSinceEpoch <= services.settings.maximumRangeDays else {
-            throw APIError.invalidBody(
-                "the range \(from)–\(to) is longer than the maximum of \(services.settings.maximumRangeDays) days",
-                field: "end_date")
-        }
-        return (from, to)
     }
 }

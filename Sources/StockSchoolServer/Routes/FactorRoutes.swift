@@ -86,7 +86,7 @@ enum FactorRoutes {
         let page = try q.page(defaultSize: 1000)
         let date = try q.date("trade_date")
         let code = try q.tsCode("ts_code")
-        let cache = PanelCache(directory: call.services.configuration.dataDirectory + "/cache/panels")
+        let cache = call.services.panelCache
         switch (date, code) {
         case (let date?, nil):
             for other in ["start_date", "end_date"] where try q.string(other) != nil {
@@ -99,21 +99,9 @@ enum FactorRoutes {
                 throw APIError.notFound(
                     "no bars on \(date): not a trade date, or not synced", details: ["trade_date": "\(date)"])
             }
-            let rows = zip(shape.tsCodes, values).dropFirst(page.offset).prefix(page.size)
-            return Reply.list(
-                page: page, total: shape.tsCodes.count,
-                header: { o in
-                    o.field("factor", factor.name)
-                    o.field("trade_date", date.description)
-                }
-            ) { w in
-                w.array(rows) { w, row in
-                    w.object { o in
-                        o.field("ts_code", row.0.description)
-                        o.field("value", row.1)
-                    }
-                }
-            }
+            return valuesReply(
+                factor.name, about: ("trade_date", date.description), labelled: "ts_code",
+                shape.tsCodes.map(\.description), values, page: page)
         case (nil, let code?):
             let (start, end) = try await MarketRoutes.range(call, table: "stock_daily", code: code)
             var values: [Double] = []
@@ -125,26 +113,37 @@ enum FactorRoutes {
                 throw APIError.notFound(
                     "no bars for \(code) in \(start)–\(end)", details: ["ts_code": code.description])
             }
-            let rows = zip(shape.dates, values).dropFirst(page.offset).prefix(page.size)
-            return Reply.list(
-                page: page, total: shape.dates.count,
-                header: { o in
-                    o.field("factor", factor.name)
-                    o.field("ts_code", code.description)
-                }
-            ) { w in
-                w.array(rows) { w, row in
-                    w.object { o in
-                        o.field("trade_date", row.0.description)
-                        o.field("value", row.1)
-                    }
-                }
-            }
+            return valuesReply(
+                factor.name, about: ("ts_code", code.description), labelled: "trade_date",
+                shape.dates.map(\.description), values, page: page)
         case (.some, .some):
             throw APIError.invalidParameter(
                 "trade_date", "give trade_date (a cross-section) or ts_code (a series), not both")
         case (nil, nil):
             throw APIError.invalidParameter("trade_date", "give trade_date (a cross-section) or ts_code (a series)")
+        }
+    }
+
+    /// One page of a factor's values, each labelled by the stock (a cross-section) or the date
+    /// (a series): `{factor, <about>, items: [{<label>, value}], page, page_size, total}`.
+    static func valuesReply(
+        _ factor: String, about: (name: String, value: String), labelled label: String, _ labels: [String],
+        _ values: [Double], page: Page
+    ) -> Reply {
+        let rows = zip(labels, values).dropFirst(page.offset).prefix(page.size)
+        return Reply.list(
+            page: page, total: labels.count,
+            header: { o in
+                o.field("factor", factor)
+                o.field(about.name, about.value)
+            }
+        ) { w in
+            w.array(rows) { w, row in
+                w.object { o in
+                    o.field(label, row.0)
+                    o.field("value", row.1)
+                }
+            }
         }
     }
 
@@ -160,10 +159,8 @@ enum FactorRoutes {
         filter.add("convention = ?", .text(convention))
         filter.add("horizon = ?", .integer(Int64(horizon)))
         filter.dateBounds("trade_date", from: start, to: end)
-        let (sql, binds) = (filter.clause, filter.binds)
         let store = call.services.store
-        let total = Int(
-            try await store.query(SQLStatement("SELECT count(*) FROM factor_ic \(sql)", binds)).first?.first?.int ?? 0)
+        let total = try await store.count("factor_ic", filter)
         if total == 0 {
             let any = try await store.query(
                 SQLStatement("SELECT 1 FROM factor_ic WHERE factor = ? LIMIT 1", [.text(name)]))
@@ -174,8 +171,8 @@ enum FactorRoutes {
         }
         let rows = try await store.query(
             SQLStatement(
-                "SELECT trade_date, ic, rank_ic, n, excluded FROM factor_ic \(sql) ORDER BY trade_date LIMIT \(page.size) OFFSET \(page.offset)",
-                binds))
+                "SELECT trade_date, ic, rank_ic, n, excluded FROM factor_ic \(filter.clause) ORDER BY trade_date LIMIT \(page.size) OFFSET \(page.offset)",
+                filter.binds))
         return Reply.list(
             page: page, total: total,
             header: { o in

@@ -96,14 +96,7 @@ enum HealthRoutes {
 
     static func milliseconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
-        return (Double(seconds) * 1000 + Double(attoseconds) / 1e15).rounded(toPlaces: 3)
-    }
-}
-
-extension Double {
-    func rounded(toPlaces places: Int) -> Double {
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        return (self * scale).rounded() / scale
+        // Whole microseconds, in milliseconds.
+        return ((Double(seconds) * 1e6 + Double(attoseconds) / 1e12).rounded()) / 1000
     }
 }

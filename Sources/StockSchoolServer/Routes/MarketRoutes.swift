@@ -67,14 +67,13 @@ enum MarketRoutes {
                 "(lower(ts_code) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\' OR symbol LIKE ? ESCAPE '\\' OR lower(cnspell) LIKE ? ESCAPE '\\')",
                 pattern, pattern, pattern, pattern)
         }
-        let (filter, binds) = (where_.clause, where_.binds)
         let store = call.services.store
-        let total = try await store.query(SQLStatement("SELECT count(*) FROM stock_basic \(filter)", binds))
+        let total = try await store.count("stock_basic", where_)
         let rows = try await store.query(
             SQLStatement(
-                "SELECT \(stockColumns.map(\.name).joined(separator: ", ")) FROM stock_basic \(filter) ORDER BY ts_code LIMIT \(page.size) OFFSET \(page.offset)",
-                binds))
-        return Reply.list(page: page, total: Int(total.first?.first?.int ?? 0)) { $0.rows(rows, columns: stockColumns) }
+                "SELECT \(stockColumns.map(\.name).joined(separator: ", ")) FROM stock_basic \(where_.clause) ORDER BY ts_code LIMIT \(page.size) OFFSET \(page.offset)",
+                where_.binds))
+        return Reply.list(page: page, total: total) { $0.rows(rows, columns: stockColumns) }
     }
 
     static func stock(_ call: RouteCall) async throws -> Reply {
@@ -117,12 +116,10 @@ enum MarketRoutes {
         if page.offset == 0, rows.count < page.size {
             total = rows.count
         } else {
-            total = Int(
-                try await store.query(
-                    SQLStatement(
-                        "SELECT count(*) FROM stock_daily WHERE ts_code = ? AND trade_date BETWEEN ? AND ?",
-                        [.text(code.description), .integer(Int64(start.rawValue)), .integer(Int64(end.rawValue))])
-                ).first?.first?.int ?? 0)
+            var filter = SQLFilter()
+            filter.add("ts_code = ?", .text(code.description))
+            filter.dateBounds("trade_date", from: start, to: end)
+            total = try await store.count("stock_daily", filter)
         }
         if total == 0, try await !stockExists(store, code) {
             throw APIError.notFound("no stock \(code) in stock_basic", details: ["ts_code": code.description])
@@ -207,13 +204,10 @@ enum MarketRoutes {
         let page = try call.query.page(defaultSize: 1000)
         let store = call.services.store
         let (start, end) = try await range(call, table: "index_daily", code: code)
-        let binds: [SQLValue] = [
-            .text(code.description), .integer(Int64(start.rawValue)), .integer(Int64(end.rawValue)),
-        ]
-        let where_ = "WHERE ts_code = ? AND trade_date BETWEEN ? AND ?"
-        let total = Int(
-            try await store.query(SQLStatement("SELECT count(*) FROM index_daily \(where_)", binds)).first?.first?.int
-                ?? 0)
+        var filter = SQLFilter()
+        filter.add("ts_code = ?", .text(code.description))
+        filter.dateBounds("trade_date", from: start, to: end)
+        let total = try await store.count("index_daily", filter)
         guard total > 0 || page.number > 1 else {
             throw APIError.notFound(
                 "no index_daily bars for \(code) in \(start)–\(end); sync index_daily first",
@@ -221,8 +215,8 @@ enum MarketRoutes {
         }
         let rows = try await store.query(
             SQLStatement(
-                "SELECT \(barFields.joined(separator: ", ")) FROM index_daily \(where_) ORDER BY trade_date LIMIT \(page.size) OFFSET \(page.offset)",
-                binds))
+                "SELECT \(barFields.joined(separator: ", ")) FROM index_daily \(filter.clause) ORDER BY trade_date LIMIT \(page.size) OFFSET \(page.offset)",
+                filter.binds))
         let columns = barFields.map { ($0, $0 == "ts_code" ? ColumnKind.text : $0 == "trade_date" ? .date : .number) }
         return Reply.list(page: page, total: total) { $0.rows(rows, columns: columns) }
     }
@@ -267,14 +261,13 @@ enum MarketRoutes {
         if let open = try q.choice("is_open", of: ["0", "1"]) {
             filter.add("is_open = ?", .integer(open == "1" ? 1 : 0))
         }
-        let (sql, binds) = (filter.clause, filter.binds)
         let store = call.services.store
-        let total = try await store.query(SQLStatement("SELECT count(*) FROM trade_cal \(sql)", binds))
+        let total = try await store.count("trade_cal", filter)
         let rows = try await store.query(
             SQLStatement(
-                "SELECT exchange, cal_date, is_open, pretrade_date FROM trade_cal \(sql) ORDER BY cal_date LIMIT \(page.size) OFFSET \(page.offset)",
-                binds))
-        return Reply.list(page: page, total: Int(total.first?.first?.int ?? 0)) {
+                "SELECT exchange, cal_date, is_open, pretrade_date FROM trade_cal \(filter.clause) ORDER BY cal_date LIMIT \(page.size) OFFSET \(page.offset)",
+                filter.binds))
+        return Reply.list(page: page, total: total) {
             $0.rows(
                 rows,
                 columns: [("exchange", .text), ("cal_date", .date), ("is_open", .integer), ("pretrade_date", .date)])

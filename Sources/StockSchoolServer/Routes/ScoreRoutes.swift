@@ -35,13 +35,11 @@ enum ScoreRoutes {
                 details: ["score_name": name])
         }
         let records = try await store.ranking(name: name, date: date, industry: industry, limit: top)
-        var countSQL = "SELECT count(*) FROM scores WHERE score_name = ? AND trade_date = ?"
-        var binds: [SQLValue] = [.text(name), .integer(Int64(date.rawValue))]
-        if let industry {
-            countSQL += " AND industry = ?"
-            binds.append(.text(industry))
-        }
-        let total = Int(try await store.query(SQLStatement(countSQL, binds)).first?.first?.int ?? 0)
+        var filter = SQLFilter()
+        filter.add("score_name = ?", .text(name))
+        filter.add("trade_date = ?", .integer(Int64(date.rawValue)))
+        if let industry { filter.add("industry = ?", .text(industry)) }
+        let total = try await store.count("scores", filter)
         if total == 0, try await store.latestScoreDate(name: name) == nil {
             throw APIError.notFound(
                 "no scores for model '\(name)'; run `stockschool score` (or `run-daily`) first",
@@ -93,17 +91,15 @@ enum ScoreRoutes {
         filter.add("score_name = ?", .text(name))
         filter.add("ts_code = ?", .text(code.description))
         filter.dateBounds("trade_date", from: start, to: end)
-        let (sql, binds) = (filter.clause, filter.binds)
         let store = call.services.store
-        let total = Int(
-            try await store.query(SQLStatement("SELECT count(*) FROM scores \(sql)", binds)).first?.first?.int ?? 0)
+        let total = try await store.count("scores", filter)
         if total == 0, try await !MarketRoutes.stockExists(store, code) {
             throw APIError.notFound("no stock \(code) in stock_basic", details: ["ts_code": code.description])
         }
         let rows = try await store.query(
             SQLStatement(
-                "SELECT trade_date, score, composite, rank, industry, industry_rank FROM scores \(sql) ORDER BY trade_date LIMIT \(page.size) OFFSET \(page.offset)",
-                binds))
+                "SELECT trade_date, score, composite, rank, industry, industry_rank FROM scores \(filter.clause) ORDER BY trade_date LIMIT \(page.size) OFFSET \(page.offset)",
+                filter.binds))
         return Reply.list(
             page: page, total: total,
             header: { o in

@@ -84,15 +84,8 @@ struct SyncRunRequest: Decodable {
                 return dataset
             }
         }
-        func date(_ text: String?, _ field: String) throws -> TradeDate? {
-            guard let text else { return nil }
-            guard let date = try? TradeDate(text) else {
-                throw APIError.invalidBody("'\(text)' is not a date like 20240102 (YYYYMMDD)", field: field)
-            }
-            return date
-        }
-        let start = try date(start_date, "start_date")
-        let end = try date(end_date, "end_date")
+        let start = try BodyDates.parse(start_date, field: "start_date")
+        let end = try BodyDates.parse(end_date, field: "end_date")
         switch source {
         case "tushare":
             guard let token = configuration.tushareToken else {
