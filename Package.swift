@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "StockSchoolSync", targets: ["StockSchoolSync"]),
         .library(name: "StockSchoolFactors", targets: ["StockSchoolFactors"]),
         .library(name: "StockSchoolResearch", targets: ["StockSchoolResearch"]),
+        .library(name: "StockSchoolRedis", targets: ["StockSchoolRedis"]),
+        .library(name: "StockSchoolOps", targets: ["StockSchoolOps"]),
         .library(name: "StockSchoolServer", targets: ["StockSchoolServer"]),
     ],
     dependencies: [
@@ -56,8 +58,8 @@ let package = Package(
         .executableTarget(
             name: "stockschool",
             dependencies: [
-                "StockSchoolFactors", "StockSchoolResearch", "StockSchoolServer",
-                "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
+                "StockSchoolFactors", "StockSchoolResearch", "StockSchoolServer", "StockSchoolOps",
+                "StockSchoolRedis", "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,9 +80,31 @@ let package = Package(
             dependencies: ["StockSchoolCore", "StockSchoolStore", "StockSchoolFactors"]
         ),
         .target(
+            name: "StockSchoolRedis",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "StockSchoolOps",
+            dependencies: [
+                "StockSchoolCore", "StockSchoolStore", "StockSchoolSync", "StockSchoolRedis",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
             name: "StockSchoolServer",
             dependencies: [
                 "StockSchoolCore", "StockSchoolStore", "StockSchoolSync", "StockSchoolFactors", "StockSchoolResearch",
+                "StockSchoolRedis", "StockSchoolOps",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,12 +151,20 @@ let package = Package(
         .testTarget(
             name: "StockSchoolServerTests",
             dependencies: [
-                "StockSchoolServer", "StockSchoolResearch", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
+                "StockSchoolServer", "StockSchoolRedis", "StockSchoolResearch", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "StockSchoolOpsTests",
+            dependencies: [
+                "StockSchoolOps", "StockSchoolRedis", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

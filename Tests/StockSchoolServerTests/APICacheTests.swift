@@ -1,5 +1,6 @@
 import Foundation
 import StockSchoolCore
+import StockSchoolRedis
 import StockSchoolServer
 import StockSchoolStore
 import StockSchoolTestSupport

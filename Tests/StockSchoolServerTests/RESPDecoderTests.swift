@@ -1,4 +1,5 @@
 import NIOCore
+import StockSchoolRedis
 import StockSchoolServer
 import Testing
 

@@ -1,3 +1,4 @@
+import StockSchoolRedis
 import StockSchoolServer
 import Testing
 

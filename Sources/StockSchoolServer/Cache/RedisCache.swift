@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import StockSchoolRedis
 
 /// The cache shared by every API replica, in Redis: keys under a prefix (`stockschool:` unless
 /// told otherwise), values stored with `SET … PX`, so Redis expires them itself.

@@ -1,4 +1,5 @@
 import Logging
+import StockSchoolRedis
 
 /// Chooses the cache backend from configuration: Redis when `STOCKSCHOOL_REDIS_URL` is set, the
 /// in-process `MemoryCache` otherwise (the embedded default).

@@ -1,4 +1,5 @@
 import StockSchoolCore
+import StockSchoolRedis
 
 /// The cache the configuration asks for: Redis when a URL is set, in memory otherwise.
 public enum ServerCache {

@@ -60,7 +60,7 @@ extension RedisError: CustomStringConvertible {
         }
     }
 
-    static func format(_ duration: Duration) -> String {
+    public static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         return milliseconds < 1000 || milliseconds % 1000 != 0 ? "\(milliseconds) ms" : "\(seconds) s"
