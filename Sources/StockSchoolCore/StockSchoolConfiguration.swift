@@ -43,6 +43,9 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     public var scoreHorizon: Int = 5
     /// The HTTP API's keys and limits (`api.*`).
     public var api = APIConfiguration()
+    /// Where logs and backups are, and what the health check and alert engine compare against
+    /// (`log.dir`, `backup.dir`, `health.*`, `alerts.rules_file`, `alerts.interval`).
+    public var ops = OpsConfiguration()
 
     /// Where user factors are read from when `factors.file` is not set.
     public static let defaultFactorsFile = "factors.yaml"
@@ -70,7 +73,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     ]
 
     static let keys: [Key] =
-        baseKeys + apiKeys
+        baseKeys + apiKeys + opsKeys
         + tushareAPIs.map { api in
             Key(path: "tushare.limits.\(api)", environment: ["STOCKSCHOOL_TUSHARE_LIMITS_\(api.uppercased())"]) {
                 c, v in
@@ -240,12 +243,12 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
         return result
     }
 
-    private static func nonEmpty(_ value: String) throws(ValueError) -> String {
+    static func nonEmpty(_ value: String) throws(ValueError) -> String {
         guard !value.isEmpty else { throw ValueError(reason: "must not be empty") }
         return value
     }
 
-    private static func integer(_ value: String, in range: ClosedRange<Int>) throws(ValueError) -> Int {
+    static func integer(_ value: String, in range: ClosedRange<Int>) throws(ValueError) -> Int {
         guard let n = Int(value), range.contains(n) else {
             throw ValueError(reason: "expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(value)'")
         }

@@ -25,7 +25,8 @@ struct StockSchoolCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, SyncCommand.self, QualityCommand.self, FactorsCommand.self, EvaluateCommand.self,
             ScoreCommand.self, RankCommand.self, BacktestCommand.self, RunDailyCommand.self, DBCommand.self,
-            ServeCommand.self, APIKeyCommand.self, AuditCommand.self, DemoCommand.self,
+            ServeCommand.self, APIKeyCommand.self, AuditCommand.self, HealthCommand.self, PerfCommand.self,
+            DemoCommand.self,
         ]
     )
 }
@@ -50,6 +51,8 @@ enum Main {
 
     /// Prints the error the way a user can act on it and maps it to 0/1/2.
     static func report(_ error: any Error) -> Int32 {
+        // A command that already printed its verdict (health: 1 warning, 2 critical).
+        if let exit = error as? ExitCode { return exit.rawValue }
         if let error = error as? StockSchoolError {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             switch error {
