@@ -33,6 +33,10 @@ public struct Migration: Sendable {
         Migration(version: 4, name: "API keys, audit log and cache generations") { dialect in
             [Schema.apiKeys, Schema.auditLog, Schema.dataGenerations].flatMap { $0.createStatements(dialect) }
         },
+        Migration(version: 5, name: "alerts and silences") { dialect in
+            Schema.alerts.createStatements(dialect) + [Schema.alertsActiveIndex]
+                + Schema.alertSilences.createStatements(dialect)
+        },
     ]
 
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

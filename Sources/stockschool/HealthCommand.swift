@@ -46,7 +46,9 @@ struct HealthCommand: AsyncParsableCommand {
         if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             throw ValidationError("--url must be an http:// or https:// URL, got '\(url)'")
         }
-        guard timeout > 0, timeout <= 300 else { throw ValidationError("--timeout must be in (0, 300], got \(timeout)") }
+        guard timeout > 0, timeout <= 300 else {
+            throw ValidationError("--timeout must be in (0, 300], got \(timeout)")
+        }
         if noAPI, url != nil { throw ValidationError("--url and --no-api contradict each other; give one") }
     }
 

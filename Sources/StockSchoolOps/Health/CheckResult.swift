@@ -11,7 +11,9 @@ public struct CheckResult: Sendable, Equatable, Encodable {
     /// The measured figures (`used_percent`, `lag_hours`, `age_hours`, …) for machines.
     public var values: [String: Double]
 
-    public init(name: String, level: OpsLevel, message: String, latencyMS: Double? = nil, values: [String: Double] = [:]) {
+    public init(
+        name: String, level: OpsLevel, message: String, latencyMS: Double? = nil, values: [String: Double] = [:]
+    ) {
         self.name = name
         self.level = level
         self.message = message

@@ -17,6 +17,8 @@ public struct HealthChecker: Sendable {
     public static let qualityWarning = 0.8
     /// Slower than this the API is considered degraded (the manual's p95 alert threshold).
     public static let apiSlowSeconds = 2.0
+    /// The manual's factor calculation failure rate threshold.
+    public static let factorFailureWarning = 0.1
 
     public init(configuration: StockSchoolConfiguration, apiURL: String?) {
         self.configuration = configuration
@@ -34,6 +36,7 @@ public struct HealthChecker: Sendable {
     public func run(now: Timestamp = .now) async -> HealthReport {
         var checks: [CheckResult] = []
         var store: (any MarketStore)?
+        var sync: SyncStatus?
         do {
             let opened = try await DatabaseProbe.open(url: configuration.databaseURL, timeout: timeout)
             store = opened.store
@@ -49,15 +52,19 @@ public struct HealthChecker: Sendable {
         checks += diskChecks()
         checks.append(logCheck(now: now))
         if let store {
-            checks += await syncChecks(store, now: now)
+            let (syncResults, status) = await syncChecks(store, now: now)
+            checks += syncResults
+            sync = status
+            checks.append(await factorCheck(store))
             try? await store.close()
         } else {
             let reason = "not checked: the database is unreachable"
             checks.append(CheckResult(name: "sync", level: .critical, message: reason))
             checks.append(CheckResult(name: "quality", level: .critical, message: reason))
+            checks.append(CheckResult(name: "factors", level: .critical, message: reason))
         }
         checks.append(backupCheck(now: now))
-        return HealthReport(checkedAt: now, checks: checks)
+        return HealthReport(checkedAt: now, checks: checks, sync: sync)
     }
 
     func cacheCheck() async -> CheckResult {
@@ -128,7 +135,9 @@ public struct HealthChecker: Sendable {
             return CheckResult(
                 name: "disk:\(label)", level: level,
                 message: "\(path): \(percent)% used, \(free) free"
-                    + (level == .ok ? "" : " (over \(Int(level == .critical ? configuration.ops.diskCriticalPercent : configuration.ops.diskWarningPercent))%)"),
+                    + (level == .ok
+                        ? ""
+                        : " (over \(Int(level == .critical ? configuration.ops.diskCriticalPercent : configuration.ops.diskWarningPercent))%)"),
                 values: ["used_percent": percent, "available_bytes": usage.availableBytes])
         }
     }
@@ -150,16 +159,18 @@ public struct HealthChecker: Sendable {
             values: ["errors": Double(found.count)])
     }
 
-    func syncChecks(_ store: any MarketStore, now: Timestamp) async -> [CheckResult] {
+    func syncChecks(_ store: any MarketStore, now: Timestamp) async -> ([CheckResult], SyncStatus?) {
         let status: SyncStatus
         do {
             status = try await SyncStatus.load(store: store, now: now)
         } catch {
             let message = "cannot read sync status: \(error)"
-            return [
-                CheckResult(name: "sync", level: .critical, message: message),
-                CheckResult(name: "quality", level: .critical, message: message),
-            ]
+            return (
+                [
+                    CheckResult(name: "sync", level: .critical, message: message),
+                    CheckResult(name: "quality", level: .critical, message: message),
+                ], nil
+            )
         }
         var checks: [CheckResult] = []
         let lagging = status.datasets.filter { ($0.lagHours ?? .infinity) > Self.syncLagWarningHours }
@@ -194,7 +205,28 @@ public struct HealthChecker: Sendable {
         } else {
             checks.append(CheckResult(name: "quality", level: .ok, message: "no quality reports yet"))
         }
-        return checks
+        return (checks, status)
+    }
+
+    /// Factor and score calculations that failed, against all attempted (the manual's factor
+    /// calculation failure rate, alerting over 10%). Counted since the store was created.
+    func factorCheck(_ store: any MarketStore) async -> CheckResult {
+        guard let generations = try? await store.generations() else {
+            return CheckResult(name: "factors", level: .ok, message: "no factor calculations recorded yet")
+        }
+        let kinds = [DataGeneration.factors, .scores].compactMap { generations[$0] }
+        let failures = Double(kinds.map(\.failures).reduce(0, +))
+        let attempts = Double(kinds.map(\.generation).reduce(0, +)) + failures
+        guard attempts > 0 else {
+            return CheckResult(name: "factors", level: .ok, message: "no factor calculations recorded yet")
+        }
+        let rate = failures / attempts
+        let high = rate > Self.factorFailureWarning
+        return CheckResult(
+            name: "factors", level: high ? .warning : .ok,
+            message: "\(Int(failures)) of \(Int(attempts)) factor and score calculations failed"
+                + (high ? " (over 10%)" : ""),
+            values: ["failure_rate": rate, "attempts": attempts, "failures": failures])
     }
 
     func backupCheck(now: Timestamp) -> CheckResult {

@@ -92,7 +92,8 @@ public struct DatabaseActivity: Sendable, Equatable, Encodable {
             ))
         var wal: Double?
         if case .sqlite(let path) = try StoreURL(databaseURL) {
-            wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Double
+            wal =
+                (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Double
                 ?? ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int).map(Double.init)
         }
         return DatabaseActivity(

@@ -47,7 +47,8 @@ public struct PerfChecker: Sendable {
         let (databaseCheck, activity) = await databaseCheck()
         checks.append(databaseCheck)
         if let cache = await cacheCheck() { checks.append(cache) }
-        return PerfReport(checkedAt: now, intervalSeconds: elapsed.rounded(toPlaces: 3), checks: checks, database: activity)
+        return PerfReport(
+            checkedAt: now, intervalSeconds: elapsed.rounded(toPlaces: 3), checks: checks, database: activity)
     }
 
     func scrape() async -> Result<APIRequestFigures, any Error>? {
@@ -84,7 +85,9 @@ public struct PerfChecker: Sendable {
             name: "memory", level: high ? .warning : .ok,
             message:
                 "memory \(percent)% used (\(gib(memory.availableBytes)) of \(gib(memory.totalBytes)) available)\(high ? " (over 85%)" : "")",
-            values: ["used_percent": percent, "total_bytes": memory.totalBytes, "available_bytes": memory.availableBytes])
+            values: [
+                "used_percent": percent, "total_bytes": memory.totalBytes, "available_bytes": memory.availableBytes,
+            ])
     }
 
     func loadCheck() -> CheckResult {
@@ -98,7 +101,9 @@ public struct PerfChecker: Sendable {
             values: ["load1": one, "load5": five, "load15": fifteen, "cores": cores])
     }
 
-    func diskIOCheck(_ start: [ProcStat.DiskCounters], _ end: [ProcStat.DiskCounters], seconds: Double)
+    func diskIOCheck(
+        _ start: [ProcStat.DiskCounters], _ end: [ProcStat.DiskCounters], seconds: Double
+    )
         -> CheckResult
     {
         guard seconds > 0 else { return CheckResult(name: "disk_io", level: .ok, message: "no interval") }
@@ -183,7 +188,8 @@ public struct PerfChecker: Sendable {
                 return (
                     CheckResult(
                         name: "database", level: .ok,
-                        message: "SQLite \(mib(activity.sizeBytes)), WAL \(mib(activity.walBytes)), free pages \(mib(activity.freeBytes))",
+                        message:
+                            "SQLite \(mib(activity.sizeBytes)), WAL \(mib(activity.walBytes)), free pages \(mib(activity.freeBytes))",
                         latencyMS: opened.latency.milliseconds, values: values), activity
                 )
             }
@@ -221,7 +227,8 @@ public struct PerfChecker: Sendable {
                     + (percent.map { ", \($0)% of maxmemory\(high ? " (over 80%)" : "")" } ?? ", no maxmemory set"),
                 latencyMS: answer.latency.milliseconds, values: values)
         } catch {
-            return CheckResult(name: "cache", level: .warning, message: "Redis unreachable (\(probe.displayURL)): \(error)")
+            return CheckResult(
+                name: "cache", level: .warning, message: "Redis unreachable (\(probe.displayURL)): \(error)")
         }
     }
 }

@@ -33,6 +33,7 @@ public struct APIProbe: Sendable {
         let request = HTTPClientRequest(url: baseURL + path)
         let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
         let buffer = try await response.body.collect(upTo: maxBytes)
-        return Answer(status: Int(response.status.code), body: Array(buffer.readableBytesView), latency: clock.now - start)
+        return Answer(
+            status: Int(response.status.code), body: Array(buffer.readableBytesView), latency: clock.now - start)
     }
 }

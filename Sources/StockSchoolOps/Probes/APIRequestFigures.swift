@@ -8,7 +8,8 @@ public struct APIRequestFigures: Sendable, Equatable {
 
     public static func == (lhs: APIRequestFigures, rhs: APIRequestFigures) -> Bool {
         lhs.requests == rhs.requests && lhs.serverErrors == rhs.serverErrors
-            && lhs.buckets.map(\.bound) == rhs.buckets.map(\.bound) && lhs.buckets.map(\.count) == rhs.buckets.map(\.count)
+            && lhs.buckets.map(\.bound) == rhs.buckets.map(\.bound)
+            && lhs.buckets.map(\.count) == rhs.buckets.map(\.count)
     }
 
     public init(requests: Double, serverErrors: Double, buckets: [(bound: Double, count: Double)]) {

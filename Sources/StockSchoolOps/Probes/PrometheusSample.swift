@@ -20,7 +20,9 @@ public struct PrometheusSample: Sendable, Equatable {
         let trimmed = line.drop { $0 == " " }
         guard let first = trimmed.first, first != "#" else { return nil }
         var index = trimmed.startIndex
-        while index < trimmed.endIndex, trimmed[index] != "{", trimmed[index] != " " { index = trimmed.index(after: index) }
+        while index < trimmed.endIndex, trimmed[index] != "{", trimmed[index] != " " {
+            index = trimmed.index(after: index)
+        }
         let name = String(trimmed[..<index])
         var labels: [String: String] = [:]
         if index < trimmed.endIndex, trimmed[index] == "{" {
