@@ -18,7 +18,10 @@ public enum APIServer {
             router: router,
             configuration: .init(
                 address: .hostname(services.settings.host, port: services.settings.port), serverName: "StockSchool"),
-            services: [services.generations, services.jobs, services.auditWriter], onServerRunning: onServerRunning,
+            services: [services.generations, services.jobs, services.auditWriter]
+                + (services.settings.alertInterval.map { [AlertEvaluationService(services: services, interval: $0)] }
+                    ?? []),
+            onServerRunning: onServerRunning,
             logger: services.logger)
     }
 

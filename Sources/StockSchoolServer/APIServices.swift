@@ -1,6 +1,7 @@
 import Logging
 import StockSchoolCore
 import StockSchoolFactors
+import StockSchoolOps
 import StockSchoolStore
 
 /// What route handlers share: the store, the cache, settings, metrics, authentication, rate
@@ -20,12 +21,18 @@ public final class APIServices: Sendable {
     let authenticator: APIKeyAuthenticator
     let rateLimiter: RateLimiter
     let auditWriter: AuditWriter
+    /// The alert engine's counters (`stockschool_alerts_firing`, notifications per channel).
+    public let alertMetrics = AlertMetrics()
+    /// Where alerts go; empty unless `serve` runs the alert engine with channels configured.
+    let alertChannels: [String: any AlertChannel]
     let logger: Logger
 
     public init(
         store: any MarketStore, cache: any ResponseCache, settings: ServerSettings,
-        configuration: StockSchoolConfiguration, logger: Logger = Logger(label: "stockschool.api")
+        configuration: StockSchoolConfiguration, alertChannels: [String: any AlertChannel] = [:],
+        logger: Logger = Logger(label: "stockschool.api")
     ) {
+        self.alertChannels = alertChannels
         let metrics = APIMetrics()
         let storeMetrics = StoreMetrics(registry: metrics.registry, poolSize: store.dialect == .postgres ? 8 : 5)
         self.store = InstrumentedStore(base: store, metrics: storeMetrics)

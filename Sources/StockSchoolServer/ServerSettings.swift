@@ -31,6 +31,9 @@ public struct ServerSettings: Sendable {
     public var keyTouchInterval: Duration = .seconds(60)
     /// Sync lag above which `/api/health` reports the sync check as degraded (the manual's 2 h).
     public var syncLagWarningHours: Double = 2
+    /// Seconds between alert evaluations; `nil` runs no alert engine in this process (`serve
+    /// --no-alerts`, tests).
+    public var alertInterval: Duration? = nil
 
     public init() {}
 
@@ -41,5 +44,6 @@ public struct ServerSettings: Sendable {
         listTTL = .seconds(configuration.cacheListTTL)
         requireKeyForReads = configuration.api.requireKeyForReads
         rateLimits = RateLimitPolicy(configuration.api.rateLimits)
+        alertInterval = .seconds(configuration.ops.alertInterval)
     }
 }

@@ -38,7 +38,7 @@ public final class RedisServerProcess: @unchecked Sendable {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("ss-redis-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let server = RedisServerProcess(port: try await freePort(), password: password, directory: directory)
+        let server = RedisServerProcess(port: try await freeTCPPort(), password: password, directory: directory)
         try await server.restart()
         return server
     }
@@ -107,17 +107,6 @@ public final class RedisServerProcess: @unchecked Sendable {
         } catch {
             return false
         }
-    }
-
-    /// A port nothing listens on: bind port 0, read what the kernel chose, release it.
-    private static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port
-        try await channel.close()
-        guard let port else { throw MissingTestServer(description: "could not find a free port") }
-        return port
     }
 
     private static func findExecutable(_ name: String) -> URL? {

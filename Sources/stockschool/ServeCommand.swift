@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StockSchoolCore
+import StockSchoolOps
 import StockSchoolServer
 import StockSchoolStore
 
@@ -13,6 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
             requests in flight. Responses are cached in memory, or in Redis when
             STOCKSCHOOL_REDIS_URL (cache.redis_url) is set. Routes: GET /openapi.json;
             docs/api.md has curl examples.
+
+            Logs go to standard error and to log.dir/stockschool-serve.log (./logs). The alert
+            engine runs every alerts.interval seconds unless --no-alerts (docs/operations.md).
 
             Writes need an API key (`stockschool apikey create`), sent as
             `Authorization: Bearer <key>`; docs/api.md has roles, rate limits
@@ -36,6 +40,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Serve every request from the store (to measure it); no cache.")
     var noCache = false
 
+    @Flag(
+        name: .customLong("no-alerts"),
+        help: "Do not run the alert engine in this process (another replica or the worker runs it).")
+    var noAlerts = false
+
     func validate() throws {
         if let port, !(1...65535).contains(port) {
             throw ValidationError("--port must be 1–65535, got \(port)")
@@ -47,11 +56,16 @@ struct ServeCommand: AsyncParsableCommand {
         var settings = ServerSettings(configuration)
         if let host { settings.host = host }
         if let port { settings.port = port }
+        if noAlerts { settings.alertInterval = nil }
+        let channels = try alertChannels(configuration)
+        _ = try AlertSetup.rules(configuration)
+        try ProcessLogging.bootstrap(process: "serve", configuration: configuration)
         let store = try await global.openConfiguredStore(configuration)
         do {
             try await requireCurrentSchema(store)
             let cache = try ServerCache.make(configuration, disabled: noCache)
-            let services = APIServices(store: store, cache: cache, settings: settings, configuration: configuration)
+            let services = APIServices(
+                store: store, cache: cache, settings: settings, configuration: configuration, alertChannels: channels)
             try await APIServer.run(services)
             await (cache as? RedisCache)?.shutdown()
             try await store.close()

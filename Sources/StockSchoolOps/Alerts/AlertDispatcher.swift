@@ -24,6 +24,12 @@ public struct AlertDispatcher: Sendable {
         public var notification: AlertNotification
         /// `nil` when sent; the reason otherwise (including "not configured").
         public var error: String?
+
+        /// The route names a channel that has no settings (`alerts.<channel>.*`): nothing was
+        /// attempted, which is a configuration choice rather than a failure.
+        public var isUnconfigured: Bool { error == Self.unconfigured }
+
+        static let unconfigured = "channel not configured"
     }
 
     /// Sends each planned notification to its channel; one channel failing does not stop the others.
@@ -32,7 +38,7 @@ public struct AlertDispatcher: Sendable {
             for (name, notification) in planned {
                 group.addTask {
                     guard let channel = channels[name] else {
-                        return Delivery(channel: name, notification: notification, error: "channel not configured")
+                        return Delivery(channel: name, notification: notification, error: Delivery.unconfigured)
                     }
                     do {
                         try await channel.send(notification)

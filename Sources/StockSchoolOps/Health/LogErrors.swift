@@ -6,7 +6,8 @@ import StockSchoolCore
 public struct LogErrors: Sendable, Equatable {
     public var files: Int
     public var count: Int
-    /// The newest matching line, to show what the problem looks like.
+    /// The last matching line of the most recently written log, to show what the problem
+    /// looks like.
     public var latest: String?
 
     /// How much of each file's end is read: a day of logs of a busy server is far less, and a
@@ -14,7 +15,9 @@ public struct LogErrors: Sendable, Equatable {
     static let tailBytes = 8 << 20
 
     /// Scans `*.log` in `directory` changed within `window` of `now`. Lines that start with an
-    /// ISO 8601 time (as StockSchool's own do) count only when that time is in the window.
+    /// ISO 8601 time (as StockSchool's own do) count only when that time is in the window; a line
+    /// without one (a stack trace's continuation) belongs to the last timed line above it, or to
+    /// the file's modification time when there is none.
     public static func scan(directory: String, now: Timestamp, window: Double = 86_400) -> LogErrors {
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: directory) else {
@@ -31,13 +34,21 @@ public struct LogErrors: Sendable, Equatable {
                 let text = tail(path)
             else { continue }
             result.files += 1
-            for line in text.split(whereSeparator: \.isNewline) where matches(line) {
-                let stamp = line.split(separator: " ", maxSplits: 1).first.flatMap { Timestamp(iso8601: String($0)) }
-                if let stamp, stamp.secondsSinceEpoch < since { continue }
+            var lineTime = modified.timeIntervalSince1970
+            var sawStamp = false
+            for line in text.split(whereSeparator: \.isNewline) {
+                if let stamp = line.split(separator: " ", maxSplits: 1).first.flatMap({ Timestamp(iso8601: String($0)) }
+                ) {
+                    lineTime = stamp.secondsSinceEpoch
+                    sawStamp = true
+                } else if !sawStamp {
+                    lineTime = modified.timeIntervalSince1970
+                }
+                guard matches(line), lineTime >= since else { continue }
                 result.count += 1
-                let time = stamp?.secondsSinceEpoch ?? modified.timeIntervalSince1970
-                if time >= latestTime {
-                    latestTime = time
+                // What `tail` would show: the last match of the most recently written file.
+                if modified.timeIntervalSince1970 >= latestTime {
+                    latestTime = modified.timeIntervalSince1970
                     result.latest = String(line.prefix(300))
                 }
             }

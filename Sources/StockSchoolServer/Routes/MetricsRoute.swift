@@ -1,4 +1,5 @@
 import StockSchoolCore
+import StockSchoolOps
 import StockSchoolStore
 import StockSchoolSync
 
@@ -14,6 +15,8 @@ enum MetricsRoute {
         writeCache(call.services.cache.statistics, into: &text)
         call.services.storeMetrics.write(into: &text)
         await writeBusiness(call.services, into: &text)
+        await writeDependencies(call.services, into: &text)
+        writeAlerts(call.services.alertMetrics, into: &text)
         ProcessMetrics.write(into: &text)
         bytes.append(contentsOf: text.text.utf8)
         return Reply(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: bytes)
@@ -65,8 +68,72 @@ enum MetricsRoute {
             "stockschool_last_factor_calculation_timestamp_seconds", .gauge,
             help: "When factors were last computed and stored (evaluation or score refresh), since the Unix epoch.",
             value: factorTimes.max()?.secondsSinceEpoch)
+        let failures = Double((generations?[.factors]?.failures ?? 0) + (generations?[.scores]?.failures ?? 0))
         text.family(
             "stockschool_factor_calculation_failures_total", .counter, help: "Factor calculations that failed.",
-            value: Double((generations?[.factors]?.failures ?? 0) + (generations?[.scores]?.failures ?? 0)))
+            value: failures)
+        // Every stored evaluation or score refresh bumped a generation; failed ones bumped nothing.
+        let succeeded = Double((generations?[.factors]?.generation ?? 0) + (generations?[.scores]?.generation ?? 0))
+        text.family(
+            "stockschool_factor_calculations_total", .counter,
+            help: "Factor calculations attempted (evaluations stored and score refreshes, failed or not).",
+            value: succeeded + failures)
+    }
+
+    /// Whether the database and the shared cache answer, and how fast: the manual's network
+    /// latency threshold (100 ms) and database connections (80) read these.
+    static func writeDependencies(_ services: APIServices, into text: inout PrometheusText) async {
+        let clock = ContinuousClock()
+        var up: [(labels: [(String, String)], value: Double)] = []
+        var latency: [(labels: [(String, String)], value: Double)] = []
+        let start = clock.now
+        let database = try? await services.store.query(SQLStatement("SELECT 1"))
+        up.append(([("dependency", "database")], database == nil ? 0 : 1))
+        if database != nil { latency.append(([("dependency", "database")], (clock.now - start).seconds)) }
+        var redisMemory: CacheProbe.Memory?
+        if let redis = services.cache as? RedisCache {
+            do {
+                let roundTrip = try await redis.ping()
+                up.append(([("dependency", "cache")], 1))
+                latency.append(([("dependency", "cache")], roundTrip.seconds))
+                redisMemory = try? await CacheProbe.Memory.parse(info: redis.client.info("memory"))
+            } catch {
+                up.append(([("dependency", "cache")], 0))
+            }
+        }
+        text.family("stockschool_dependency_up", .gauge, help: "1 when the dependency answers, else 0.", up)
+        text.family(
+            "stockschool_dependency_latency_seconds", .gauge,
+            help: "Round trip of a ping to the dependency at scrape time (SELECT 1, PING).", latency)
+        if services.store.dialect == .postgres {
+            let rows = try? await services.store.query(SQLStatement("SELECT count(*) FROM pg_stat_activity"))
+            text.family(
+                "stockschool_database_connections", .gauge,
+                help: "PostgreSQL connections (rows of pg_stat_activity), as the manual counts them.",
+                value: rows?.first?.first?.doubleValue)
+        }
+        if let redisMemory {
+            text.family(
+                "stockschool_redis_memory_used_bytes", .gauge, help: "Redis used_memory.", value: redisMemory.usedBytes)
+            text.family(
+                "stockschool_redis_memory_max_bytes", .gauge, help: "Redis maxmemory (0: no limit).",
+                value: redisMemory.maxBytes)
+        }
+    }
+
+    static func writeAlerts(_ metrics: AlertMetrics, into text: inout PrometheusText) {
+        let firing = metrics.firing
+        text.family(
+            "stockschool_alerts_firing", .gauge, help: "Alerts firing after this process's last evaluation, per level.",
+            [OpsLevel.critical, .warning, .info].map { ([("level", $0.rawValue)], Double(firing[$0] ?? 0)) })
+        var samples: [(labels: [(String, String)], value: Double)] = []
+        for (channel, outcomes) in metrics.notifications.sorted(by: { $0.key < $1.key }) {
+            for outcome in ["sent", "failed"] {
+                samples.append(([("channel", channel), ("outcome", outcome)], Double(outcomes[outcome] ?? 0)))
+            }
+        }
+        text.family(
+            "stockschool_alert_notifications_total", .counter,
+            help: "Alert notifications by channel and outcome (sent, failed).", samples)
     }
 }
