@@ -61,6 +61,7 @@ let package = Package(
                 "StockSchoolFactors", "StockSchoolResearch", "StockSchoolServer", "StockSchoolOps",
                 "StockSchoolRedis", "StockSchoolCore", "StockSchoolStore", "StockSchoolSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -90,7 +91,8 @@ let package = Package(
         .target(
             name: "StockSchoolOps",
             dependencies: [
-                "StockSchoolCore", "StockSchoolStore", "StockSchoolSync", "StockSchoolRedis",
+                "StockSchoolCore", "StockSchoolStore", "StockSchoolSync", "StockSchoolFactors", "StockSchoolResearch",
+                "StockSchoolRedis",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -163,6 +165,7 @@ let package = Package(
             name: "StockSchoolOpsTests",
             dependencies: [
                 "StockSchoolOps", "StockSchoolRedis", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
+                "StockSchoolCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -46,6 +46,8 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     /// Where logs and backups are, and what the health check and alert engine compare against
     /// (`log.dir`, `backup.dir`, `health.*`, `alerts.rules_file`, `alerts.interval`).
     public var ops = OpsConfiguration()
+    /// When the worker's daily jobs run and how it retries, leases and reports them (`worker.*`).
+    public var worker = WorkerConfiguration()
 
     /// Where user factors are read from when `factors.file` is not set.
     public static let defaultFactorsFile = "factors.yaml"
@@ -73,7 +75,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     ]
 
     static let keys: [Key] =
-        baseKeys + apiKeys + opsKeys
+        baseKeys + apiKeys + opsKeys + workerKeys
         + tushareAPIs.map { api in
             Key(path: "tushare.limits.\(api)", environment: ["STOCKSCHOOL_TUSHARE_LIMITS_\(api.uppercased())"]) {
                 c, v in

@@ -37,6 +37,10 @@ public struct Migration: Sendable {
             Schema.alerts.createStatements(dialect) + [Schema.alertsActiveIndex]
                 + Schema.alertSilences.createStatements(dialect)
         },
+        Migration(version: 6, name: "worker jobs, units and unit runs") { dialect in
+            Schema.workerJobs.createStatements(dialect) + [Schema.workerJobsScheduleIndex]
+                + Schema.workerUnits.createStatements(dialect) + Schema.workerUnitRuns.createStatements(dialect)
+        },
     ]
 
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -14,15 +14,18 @@ public final class PostgresStore: MarketStore {
     let client: PostgresClient
     let runTask: Task<Void, Never>
     let logger: Logger
+    /// Where the server is, for connections outside the pool (`advisoryLock(key:)`).
+    let location: StoreURL.PostgresLocation
     /// Batches at least this large, and at least as large as the table, take the bulk path
     /// (`replaceRebuildingIndexes`).
     let bulkRebuildThreshold: Int
 
     init(
         client: PostgresClient, runTask: Task<Void, Never>, displayURL: String, logger: Logger,
-        bulkRebuildThreshold: Int
+        location: StoreURL.PostgresLocation, bulkRebuildThreshold: Int
     ) {
         self.client = client
+        self.location = location
         self.runTask = runTask
         self.displayURL = displayURL
         self.logger = logger
@@ -44,7 +47,7 @@ public final class PostgresStore: MarketStore {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runTask = Task { await client.run() }
         let store = PostgresStore(
-            client: client, runTask: runTask, displayURL: displayURL, logger: logger,
+            client: client, runTask: runTask, displayURL: displayURL, logger: logger, location: location,
             bulkRebuildThreshold: bulkRebuildThreshold)
         do {
             try await store.query(SQLStatement("SELECT 1"))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StockSchoolCore
 import StockSchoolFactors
+import StockSchoolOps
 import StockSchoolResearch
 import StockSchoolStore
 import StockSchoolSync
@@ -69,43 +70,24 @@ struct RunDailyCommand: AsyncParsableCommand {
             return value
         }
         let outcome = try await withStore(configuration) { store in
-            let report = try await step("sync") {
+            // A failed sync throws (`sync run N failed; see …`) and the later steps do not run.
+            try await step("sync") {
                 let report = try await syncWithProgress(source: dataSource, store: store, request: target.request)
-                return (report, "run \(report.runID) \(report.status.rawValue), \(Output.grouped(report.rows)) rows")
+                return ((), DailyWorkflow.describe(report))
             }
-            guard report.status != .failed else {
-                throw CommandFailure(description: "sync run \(report.runID) failed; see `stockschool sync status`")
+            // The model's dates are the store's latest, which `dates()` reads after the sync.
+            let today = TradeDate.todayInBeijing
+            let workflow = DailyWorkflow(
+                store: store,
+                model: try model.job(catalog, configuration, start: today, end: today, universe: .all, cache: nil),
+                evaluationDays: evaluationDays, cache: FactorScope.cache(configuration))
+            let dates = try await workflow.dates()
+            try await step("factors") { ((), try await workflow.factors(dates)) }
+            try await step("evaluation") { ((), try await workflow.evaluation(dates)) }
+            return try await step("scores") {
+                let outcome = try await workflow.scores(dates)
+                return (outcome, DailyWorkflow.describe(outcome))
             }
-            let latest = try await Universe.lastDate(store)
-            let formulas = try model.formulas(catalog, configuration)
-            let scoreJob = try model.job(catalog, configuration, start: latest, end: latest, universe: .all, cache: nil)
-            let cache = FactorScope.cache(configuration)
-            let from = try await Universe.tradeDate(store, daysBefore: latest, count: evaluationDays)
-            try await step("factors") {
-                var job = FactorJob(factors: formulas, start: from, end: latest, adjustment: .hfq, cache: cache)
-                job.preprocess = []
-                let (shape, _) = try await job.summarize(store: store)
-                return ((), "\(formulas.count) factors × \(shape.tsCodes.count) stocks × \(shape.dates.count) dates")
-            }
-            try await step("evaluation") {
-                let job = EvaluationJob(
-                    factors: FactorJob(factors: formulas, start: from, end: latest, cache: cache),
-                    horizons: [scoreJob.horizon], convention: model.convention)
-                var best: (String, Double)?
-                let (_, stored) = try await job.runStoringICs(store: store) { name, evaluation in
-                    let ic = evaluation.horizons[0].rankICSummary.mean
-                    if ic.isFinite, abs(ic) > abs(best?.1 ?? 0) { best = (name, ic) }
-                }
-                let strongest = best.map { ", strongest \($0.0) (mean RankIC \(String(format: "%+.4f", $0.1)))" } ?? ""
-                return ((), "\(Output.grouped(stored)) daily ICs refreshed\(strongest)")
-            }
-            let outcome = try await step("scores") {
-                var job = scoreJob
-                job.cache = cache
-                let outcome = try await ScoreRunner.run(job, store: store, announce: false)
-                return (outcome, "\(Output.grouped(outcome.written.rows)) stocks scored on \(latest)")
-            }
-            return outcome
         }
         if global.json {
             struct Step: Encodable {

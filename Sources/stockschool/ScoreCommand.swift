@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StockSchoolCore
 import StockSchoolFactors
+import StockSchoolOps
 import StockSchoolResearch
 import StockSchoolStore
 
@@ -142,28 +143,12 @@ struct ScoreCommand: AsyncParsableCommand {
     }
 }
 
-/// Scoring and saving, shared by `score`, `run-daily` and `demo`.
+/// Scoring and saving (`SavedScores`), and its report, shared by `score`, `run-daily` and `demo`.
 enum ScoreRunner {
-    struct Outcome {
-        let job: ScoreJob
-        let run: ScoreJob.Run
-        let written: (dates: Int, rows: Int)
-        let top: [ScoreRecord]
-        let names: [TSCode: String]
-    }
+    typealias Outcome = SavedScores
 
     static func run(_ job: ScoreJob, store: any MarketStore, announce: Bool) async throws -> Outcome {
-        let run = try await job.run(store: store)
-        let written = try await store.saveScores(
-            name: job.name, weighting: job.weighting, result: run.result, tsCodes: run.tsCodes, dates: run.dates,
-            industries: run.industries)
-        var top: [ScoreRecord] = []
-        if let last = try await store.latestScoreDate(name: job.name), written.dates > 0 {
-            top = try await store.ranking(name: job.name, date: last, limit: 10)
-        }
-        let names = Dictionary(
-            try await store.read(StockBasic.self).map { ($0.tsCode, $0.name) }, uniquingKeysWith: { a, _ in a })
-        return Outcome(job: job, run: run, written: written, top: top, names: names)
+        try await SavedScores.compute(job, store: store)
     }
 
     static func report(_ outcome: Outcome, seconds: Double, json: Bool) throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StockSchoolCore
+import StockSchoolOps
 import StockSchoolSync
 
 /// `stockschool`: one subcommand per job. Commands parse and print; the modules do the work.
@@ -26,7 +27,7 @@ struct StockSchoolCommand: AsyncParsableCommand {
             InitCommand.self, SyncCommand.self, QualityCommand.self, FactorsCommand.self, EvaluateCommand.self,
             ScoreCommand.self, RankCommand.self, BacktestCommand.self, RunDailyCommand.self, DBCommand.self,
             ServeCommand.self, APIKeyCommand.self, AuditCommand.self, HealthCommand.self, PerfCommand.self,
-            AlertsCommand.self,
+            AlertsCommand.self, WorkerCommand.self,
             DemoCommand.self,
         ]
     )
@@ -64,7 +65,7 @@ enum Main {
                 return 1
             }
         }
-        if error is CommandFailure || error is SyncError || error is TushareError {
+        if error is CommandFailure || error is SyncError || error is TushareError || error is WorkflowError {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             return 1
         }

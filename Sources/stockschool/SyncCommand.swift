@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StockSchoolCore
+import StockSchoolOps
 import StockSchoolStore
 import StockSchoolSync
 
@@ -112,22 +113,13 @@ extension SyncCommand {
     func target(_ configuration: StockSchoolConfiguration, _ selected: [Dataset]?) throws -> Target {
         switch source {
         case "tushare":
-            let start = sample.start ?? TradeDate(unchecked: 2020_01_02)
+            let start = sample.start ?? SyncSourceSpec.tushareStart
             let end = sample.end ?? TradeDate.todayInBeijing
             guard start <= end else { throw StockSchoolError.invalidDateRange(start: start, end: end) }
             let request = SyncRequest(
                 datasets: selected ?? Dataset.allCases, start: start, end: end, full: full,
                 concurrency: concurrency ?? 8)
-            return Target(name: "tushare", request: request) {
-                guard let token = configuration.tushareToken else {
-                    throw StockSchoolError.invalidConfiguration(
-                        key: "tushare.token", source: "environment",
-                        reason: "no Tushare token; set TUSHARE_TOKEN (or tushare.token in stockschool.yaml)")
-                }
-                let limiter = RateLimiter(limits: RateLimiter.tushareLimits(overriding: configuration.tushareLimits))
-                return TushareSource(
-                    client: TushareClient(baseURL: configuration.tushareAPIURL, token: token, limiter: limiter))
-            }
+            return Target(name: "tushare", request: request) { try SyncSourceSpec.tushare(configuration) }
         case "csv":
             let csv = try CSVSource(path: path ?? "")
             guard let first = csv.firstDate, let last = csv.lastDate else {
@@ -280,11 +272,11 @@ struct SyncStatusCommand: AsyncParsableCommand {
     }
 }
 
-/// Migrates the store and runs the sync with a progress bar (shared by `sync` and `demo`).
+/// Migrates the store and runs the sync with a progress bar (shared by `sync`, `run-daily` and
+/// `demo`; the worker runs the same `DailyWorkflow.sync` without the bar).
 func syncWithProgress(source: any DataSource, store: any MarketStore, request: SyncRequest) async throws -> SyncReport {
-    try await store.migrate()
     let bar = ProgressBar(label: "sync")
-    let report = try await SyncEngine(source: source, store: store).run(request) { step in
+    let report = try await DailyWorkflow.sync(store: store, source: source, request: request) { step in
         bar.update(
             completed: step.completedUnits, total: step.totalUnits,
             detail: "\(step.dataset.rawValue) \(step.tradeDate.map(\.description) ?? "")")

@@ -19,7 +19,10 @@ import Testing
         // Other tests share the server, so the count moves; what holds: our own store's
         // connection is among them, the states add up, and max_connections is the server's.
         let setting = try await test.store.query(SQLStatement("SHOW max_connections"))
-        #expect(check.level == .ok && measured.backend == "postgres")
+        // Over 80 connections on the server is a warning, and the suite running in parallel can
+        // get there by itself.
+        let expected: OpsLevel = (measured.connections ?? 0) > PerfChecker.databaseConnectionsWarning ? .warning : .ok
+        #expect(check.level == expected && measured.backend == "postgres")
         #expect((measured.connections ?? 0) >= 1)
         #expect(measured.connectionsByState.values.reduce(0, +) == measured.connections)
         #expect((measured.connectionsByState["active"] ?? 0) >= 1)
