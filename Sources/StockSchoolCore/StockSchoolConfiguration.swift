@@ -43,6 +43,8 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     public var scoreHorizon: Int = 5
     /// The HTTP API's keys and limits (`api.*`).
     public var api = APIConfiguration()
+    /// Where alerts go (`alerts.*`): email, Slack, SMS and phone gateways, an Alertmanager webhook.
+    public var alertChannels = AlertChannelConfiguration()
 
     /// Where user factors are read from when `factors.file` is not set.
     public static let defaultFactorsFile = "factors.yaml"
@@ -70,7 +72,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     ]
 
     static let keys: [Key] =
-        baseKeys + apiKeys
+        baseKeys + apiKeys + alertChannelKeys
         + tushareAPIs.map { api in
             Key(path: "tushare.limits.\(api)", environment: ["STOCKSCHOOL_TUSHARE_LIMITS_\(api.uppercased())"]) {
                 c, v in
@@ -201,6 +203,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
                 key: "sample.start", source: "configuration",
                 reason: "sample.start \(configuration.sampleStart) is after sample.end \(configuration.sampleEnd)")
         }
+        try configuration.alertChannels.validate()
         return configuration
     }
 
