@@ -46,6 +46,8 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     /// Where logs and backups are, and what the health check and alert engine compare against
     /// (`log.dir`, `backup.dir`, `health.*`, `alerts.rules_file`, `alerts.interval`).
     public var ops = OpsConfiguration()
+    /// Where alerts go (`alerts.*`): email, Slack, SMS and phone gateways, an Alertmanager webhook.
+    public var alertChannels = AlertChannelConfiguration()
 
     /// Where user factors are read from when `factors.file` is not set.
     public static let defaultFactorsFile = "factors.yaml"
@@ -73,7 +75,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     ]
 
     static let keys: [Key] =
-        baseKeys + apiKeys + opsKeys
+        baseKeys + apiKeys + opsKeys + alertChannelKeys
         + tushareAPIs.map { api in
             Key(path: "tushare.limits.\(api)", environment: ["STOCKSCHOOL_TUSHARE_LIMITS_\(api.uppercased())"]) {
                 c, v in
@@ -204,6 +206,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
                 key: "sample.start", source: "configuration",
                 reason: "sample.start \(configuration.sampleStart) is after sample.end \(configuration.sampleEnd)")
         }
+        try configuration.alertChannels.validate()
         return configuration
     }
 

@@ -62,7 +62,7 @@ struct AlertsCheckCommand: AsyncParsableCommand {
         ).collect()
         let outcome = try await withStore(configuration) { store in
             try await requireCurrentSchema(store)
-            var engine = try AlertSetup.engine(configuration, store: store, channels: try alertChannels(configuration))
+            var engine = try AlertSetup.engine(configuration, store: store, channels: AlertSetup.channels(configuration, metrics: AlertMetrics()))
             engine.rules = rules
             return try await engine.evaluate(collected.signals)
         }
@@ -371,7 +371,7 @@ struct AlertsTestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try global.configuration()
-        let channels = try alertChannels(configuration)
+        let channels = AlertSetup.channels(configuration, metrics: AlertMetrics())
         guard channels[channel] != nil else {
             throw CommandFailure(
                 description:
@@ -382,9 +382,4 @@ struct AlertsTestCommand: AsyncParsableCommand {
         if let error = delivery.error { throw CommandFailure(description: "\(channel): \(error)") }
         print("sent \"\(delivery.notification.title)\" through \(channel)")
     }
-}
-
-/// The configured alert channels, built from `alerts.*` keys.
-func alertChannels(_ configuration: StockSchoolConfiguration) throws -> [String: any AlertChannel] {
-    [:]
 }

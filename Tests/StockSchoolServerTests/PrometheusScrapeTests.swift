@@ -53,7 +53,7 @@ import Testing
             ]
             process.standardOutput = FileHandle.nullDevice
             let log = directory.appendingPathComponent("prometheus.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.standardError = try FileHandle(forWritingTo: log)
             try process.run()
             defer {
