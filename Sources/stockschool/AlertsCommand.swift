@@ -62,7 +62,8 @@ struct AlertsCheckCommand: AsyncParsableCommand {
         ).collect()
         let outcome = try await withStore(configuration) { store in
             try await requireCurrentSchema(store)
-            var engine = try AlertSetup.engine(configuration, store: store, channels: AlertSetup.channels(configuration, metrics: AlertMetrics()))
+            var engine = try AlertSetup.engine(
+                configuration, store: store, channels: AlertSetup.channels(configuration, metrics: AlertMetrics()))
             engine.rules = rules
             return try await engine.evaluate(collected.signals)
         }

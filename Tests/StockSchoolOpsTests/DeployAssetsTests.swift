@@ -13,7 +13,9 @@ import Testing
             ["/usr/bin", "/usr/local/bin"].contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
         }
         guard tools.count == 2 else {
-            if TestEnvironment.isCI { Issue.record("CI=true but promtool/amtool are missing (scripts/test.sh installs them)") }
+            if TestEnvironment.isCI {
+                Issue.record("CI=true but promtool/amtool are missing (scripts/test.sh installs them)")
+            }
             return
         }
         let process = Process()

@@ -17,11 +17,14 @@ import Testing
 
     @Test func prometheusScrapesTheAPIAndItsRulesEvaluate() async throws {
         guard let binary = Self.prometheus else {
-            if TestEnvironment.isCI { Issue.record("CI=true but prometheus is not installed (scripts/test.sh installs it)") }
+            if TestEnvironment.isCI {
+                Issue.record("CI=true but prometheus is not installed (scripts/test.sh installs it)")
+            }
             return
         }
         try await TestServer.with(.sqlite) { server in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ss-prom-\(UUID().uuidString.prefix(8))")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "ss-prom-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             // One extra rule that must fire on a healthy server proves the path end to end:
