@@ -6,8 +6,8 @@ import NIOPosix
 /// A real HTTP/1.1 server on 127.0.0.1 (a free port) that records every request — method, path,
 /// headers, body — and answers 200, or a chosen failure status for the first N requests, so a
 /// webhook client's payloads, headers and retries can be checked end to end.
-public final class HTTPSink: Sendable {
-    public struct Options: Sendable {
+public final class HTTPSink: LoopbackTestServer {
+    public struct Options: LoopbackTestServerOptions {
         /// How many requests, from the first, get `failureStatus` instead of 200.
         public var failFirst: Int
         public var failureStatus: Int
@@ -16,6 +16,8 @@ public final class HTTPSink: Sendable {
         public var successBody: String
         /// Wait this long before answering, to test client timeouts.
         public var delay: Duration?
+
+        public init() { self.init(failFirst: 0) }
 
         public init(
             failFirst: Int = 0, failureStatus: Int = 500, failureBody: String = "sink failure",
@@ -60,24 +62,8 @@ public final class HTTPSink: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        guard let port = channel.localAddress?.port else {
-            try? await channel.close()
-            throw MissingTestServer(description: "the HTTP sink did not get a port")
-        }
+        let port = try await boundPort(channel, what: "HTTP sink")
         return HTTPSink(options: options, port: port, channel: channel, recorded: recorded)
-    }
-
-    /// Runs `body` with a fresh sink and always stops it afterwards.
-    public static func with<T>(_ options: Options = Options(), _ body: (HTTPSink) async throws -> T) async throws -> T {
-        let sink = try await start(options)
-        do {
-            let result = try await body(sink)
-            await sink.stop()
-            return result
-        } catch {
-            await sink.stop()
-            throw error
-        }
     }
 
     public func stop() async {

@@ -8,8 +8,8 @@ import NIOSSL
 /// SMTP client end to end: EHLO with STARTTLS and AUTH advertised as configured, STARTTLS or
 /// implicit TLS with a certificate, AUTH PLAIN and LOGIN checked against one user, MAIL, RCPT,
 /// DATA and QUIT. It can be told to refuse AUTH or to answer DATA with an error.
-public final class SMTPSink: Sendable {
-    public struct Options: Sendable {
+public final class SMTPSink: LoopbackTestServer {
+    public struct Options: LoopbackTestServerOptions {
         /// Offer STARTTLS with this certificate (or, with `implicitTLS`, speak TLS from the start).
         public var certificates: TestCertificates?
         public var implicitTLS: Bool
@@ -25,6 +25,8 @@ public final class SMTPSink: Sendable {
         public var eightBitMIME: Bool
         /// `false`: answer EHLO with 502, like a server that only knows HELO.
         public var ehlo: Bool
+
+        public init() { self.init(certificates: nil) }
 
         public init(
             certificates: TestCertificates? = nil, implicitTLS: Bool = false, username: String? = nil,
@@ -92,24 +94,8 @@ public final class SMTPSink: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        guard let port = channel.localAddress?.port else {
-            try? await channel.close()
-            throw MissingTestServer(description: "the SMTP sink did not get a port")
-        }
+        let port = try await boundPort(channel, what: "SMTP sink")
         return SMTPSink(options: options, port: port, channel: channel, state: state)
-    }
-
-    /// Runs `body` with a fresh sink and always stops it afterwards.
-    public static func with<T>(_ options: Options = Options(), _ body: (SMTPSink) async throws -> T) async throws -> T {
-        let sink = try await start(options)
-        do {
-            let result = try await body(sink)
-            await sink.stop()
-            return result
-        } catch {
-            await sink.stop()
-            throw error
-        }
     }
 
     public func stop() async {
