@@ -46,6 +46,8 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     /// Where logs and backups are, and what the health check and alert engine compare against
     /// (`log.dir`, `backup.dir`, `health.*`, `alerts.rules_file`, `alerts.interval`).
     public var ops = OpsConfiguration()
+    /// Where alerts go (`alerts.*`): email, Slack, SMS and phone gateways, an Alertmanager webhook.
+    public var alertChannels = AlertChannelConfiguration()
     /// When the worker's daily jobs run and how it retries, leases and reports them (`worker.*`).
     public var worker = WorkerConfiguration()
 
@@ -75,7 +77,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
     ]
 
     static let keys: [Key] =
-        baseKeys + apiKeys + opsKeys + workerKeys
+        baseKeys + apiKeys + opsKeys + alertChannelKeys + workerKeys
         + tushareAPIs.map { api in
             Key(path: "tushare.limits.\(api)", environment: ["STOCKSCHOOL_TUSHARE_LIMITS_\(api.uppercased())"]) {
                 c, v in
@@ -206,6 +208,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
                 key: "sample.start", source: "configuration",
                 reason: "sample.start \(configuration.sampleStart) is after sample.end \(configuration.sampleEnd)")
         }
+        try configuration.alertChannels.validate()
         return configuration
     }
 

@@ -22,7 +22,7 @@ public final class APIServices: Sendable {
     let rateLimiter: RateLimiter
     let auditWriter: AuditWriter
     /// The alert engine's counters (`stockschool_alerts_firing`, notifications per channel).
-    public let alertMetrics = AlertMetrics()
+    public let alertMetrics: AlertMetrics
     /// Where alerts go; empty unless `serve` runs the alert engine with channels configured.
     let alertChannels: [String: any AlertChannel]
     let logger: Logger
@@ -30,9 +30,10 @@ public final class APIServices: Sendable {
     public init(
         store: any MarketStore, cache: any ResponseCache, settings: ServerSettings,
         configuration: StockSchoolConfiguration, alertChannels: [String: any AlertChannel] = [:],
-        logger: Logger = Logger(label: "stockschool.api")
+        alertMetrics: AlertMetrics = AlertMetrics(), logger: Logger = Logger(label: "stockschool.api")
     ) {
         self.alertChannels = alertChannels
+        self.alertMetrics = alertMetrics
         let metrics = APIMetrics()
         let storeMetrics = StoreMetrics(registry: metrics.registry, poolSize: store.dialect == .postgres ? 8 : 5)
         self.store = InstrumentedStore(base: store, metrics: storeMetrics)

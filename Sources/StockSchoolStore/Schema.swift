@@ -162,7 +162,7 @@ public enum Schema {
     public static let tables: [TableSchema] = [
         stockBasic, tradeCal, stockDaily, adjFactor, dailyBasic, indexDaily, indexWeight,
         syncState, syncRuns, qualityReports, factorIC, scores, scoreWeights, backtestRuns, backtestTrades,
-        apiKeys, auditLog, dataGenerations, schemaMigrations,
+        apiKeys, auditLog, dataGenerations, alerts, alertSilences, schemaMigrations,
     ]
 
     public static func table(named name: String) -> TableSchema? {

@@ -41,57 +41,35 @@ struct AlertsCheckCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-
-    @Option(help: ArgumentHelp("The API to probe (default: as `health`).", valueName: "url"))
-    var url: String?
-
-    @Flag(name: .customLong("no-api"), help: "Do not probe the API.")
-    var noAPI = false
-
-    func validate() throws {
-        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-            throw ValidationError("--url must be an http:// or https:// URL, got '\(url)'")
-        }
-    }
+    @OptionGroup var probe: APIProbeOptions
 
     func run() async throws {
         let configuration = try global.configuration()
         let rules = try AlertSetup.rules(configuration)
         let collected = await SignalCollector(
-            configuration: configuration, apiURL: noAPI ? nil : url ?? HealthChecker.defaultAPIURL(configuration)
+            configuration: configuration, apiURL: probe.apiURL(configuration)
         ).collect()
         let outcome = try await withStore(configuration) { store in
             try await requireCurrentSchema(store)
-            var engine = try AlertSetup.engine(configuration, store: store, channels: try alertChannels(configuration))
+            var engine = try AlertSetup.engine(
+                configuration, store: store, channels: AlertSetup.channels(configuration, metrics: AlertMetrics()))
             engine.rules = rules
             return try await engine.evaluate(collected.signals)
         }
         if global.json {
-            struct Item: Encodable {
-                let alertname: String
-                let level: String
-                let status: String
-                let summary: String
-                let labels: [String: String]
-                let value: Double?
-            }
             struct Sent: Encodable {
                 let channel: String
                 let title: String
                 let error: String?
             }
             struct Report: Encodable {
-                let firing: [Item]
-                let pending: [Item]
-                let resolved: [Item]
+                let firing: [AlertJSON]
+                let pending: [AlertJSON]
+                let resolved: [AlertJSON]
                 let silenced: [String]
                 let notifications: [Sent]
             }
-            let item = { (a: Alert) in
-                Item(
-                    alertname: a.name, level: a.level.rawValue, status: a.status.rawValue, summary: a.summary,
-                    labels: a.labels, value: a.value)
-            }
+            let item = { (alert: Alert) in AlertJSON(alert) }
             try Output.json(
                 Report(
                     firing: outcome.firing.map(item), pending: outcome.pending.map(item),
@@ -157,30 +135,8 @@ struct AlertsListCommand: AsyncParsableCommand {
             return try await AlertStore(store).recent(limit: limit, status: status.flatMap(AlertStatus.init(rawValue:)))
         }
         if global.json {
-            struct Item: Encodable {
-                let id: Int64
-                let alertname: String
-                let level: String
-                let status: String
-                let summary: String
-                let labels: [String: String]
-                let value: Double?
-                let starts_at: String
-                let ends_at: String?
-                let notifications: Int64
-                let silenced: Bool
-            }
-            struct Items: Encodable { let items: [Item] }
-            try Output.json(
-                Items(
-                    items: records.map {
-                        Item(
-                            id: $0.id, alertname: $0.alert.name, level: $0.alert.level.rawValue,
-                            status: $0.alert.status.rawValue, summary: $0.alert.summary, labels: $0.alert.labels,
-                            value: $0.alert.value, starts_at: Timestamp($0.alert.startsAt).iso8601,
-                            ends_at: $0.alert.endsAt.map { Timestamp($0).iso8601 }, notifications: $0.notifications,
-                            silenced: $0.silenced)
-                    }))
+            struct Items: Encodable { let items: [AlertJSON] }
+            try Output.json(Items(items: records.map(AlertJSON.init(record:))))
             return
         }
         guard !records.isEmpty else {
@@ -371,7 +327,7 @@ struct AlertsTestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try global.configuration()
-        let channels = try alertChannels(configuration)
+        let channels = AlertSetup.channels(configuration, metrics: AlertMetrics())
         guard channels[channel] != nil else {
             throw CommandFailure(
                 description:
@@ -384,7 +340,33 @@ struct AlertsTestCommand: AsyncParsableCommand {
     }
 }
 
-/// The configured alert channels, built from `alerts.*` keys.
-func alertChannels(_ configuration: StockSchoolConfiguration) throws -> [String: any AlertChannel] {
-    [:]
+/// An alert as `alerts check --json` and `alerts list --json` print it.
+struct AlertJSON: Encodable {
+    let id: Int64?
+    let alertname: String
+    let level: String
+    let status: String
+    let summary: String
+    let labels: [String: String]
+    let value: Double?
+    let starts_at: String
+    let ends_at: String?
+    let notifications: Int64?
+    let silenced: Bool?
+
+    init(_ alert: Alert, record: AlertRecord? = nil) {
+        id = record?.id
+        alertname = alert.name
+        level = alert.level.rawValue
+        status = alert.status.rawValue
+        summary = alert.summary
+        labels = alert.labels
+        value = alert.value
+        starts_at = Timestamp(alert.startsAt).iso8601
+        ends_at = alert.endsAt.map { Timestamp($0).iso8601 }
+        notifications = record?.notifications
+        silenced = record?.silenced
+    }
+
+    init(record: AlertRecord) { self.init(record.alert, record: record) }
 }

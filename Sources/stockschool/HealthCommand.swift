@@ -30,32 +30,21 @@ struct HealthCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-
-    @Option(
-        help: ArgumentHelp(
-            "The API to probe (default: health.api_url, else http://<server.host>:<server.port>).", valueName: "url"))
-    var url: String?
-
-    @Flag(name: .customLong("no-api"), help: "Skip the API probe.")
-    var noAPI = false
+    @OptionGroup var probe: APIProbeOptions
 
     @Option(help: ArgumentHelp("Seconds each probe may take.", valueName: "seconds"))
     var timeout = 5.0
 
     func validate() throws {
-        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-            throw ValidationError("--url must be an http:// or https:// URL, got '\(url)'")
-        }
         guard timeout > 0, timeout <= 300 else {
             throw ValidationError("--timeout must be in (0, 300], got \(timeout)")
         }
-        if noAPI, url != nil { throw ValidationError("--url and --no-api contradict each other; give one") }
     }
 
     func run() async throws {
         let configuration = try global.configuration()
         var checker = HealthChecker(
-            configuration: configuration, apiURL: noAPI ? nil : url ?? HealthChecker.defaultAPIURL(configuration))
+            configuration: configuration, apiURL: probe.apiURL(configuration))
         checker.timeout = .milliseconds(Int64(timeout * 1000))
         let report = await checker.run()
         if global.json {

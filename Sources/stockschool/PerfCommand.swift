@@ -29,33 +29,21 @@ struct PerfCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-
-    @Option(
-        help: ArgumentHelp(
-            "The API whose /metrics is read (default: health.api_url, else http://<server.host>:<server.port>).",
-            valueName: "url"))
-    var url: String?
-
-    @Flag(name: .customLong("no-api"), help: "Skip the API figures.")
-    var noAPI = false
+    @OptionGroup var probe: APIProbeOptions
 
     @Option(help: ArgumentHelp("Seconds to measure rates over.", valueName: "seconds"))
     var interval = 1.0
 
     func validate() throws {
-        if let url, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-            throw ValidationError("--url must be an http:// or https:// URL, got '\(url)'")
-        }
         guard interval >= 0.1, interval <= 600 else {
             throw ValidationError("--interval must be between 0.1 and 600 seconds, got \(interval)")
         }
-        if noAPI, url != nil { throw ValidationError("--url and --no-api contradict each other; give one") }
     }
 
     func run() async throws {
         let configuration = try global.configuration()
         var checker = PerfChecker(
-            configuration: configuration, apiURL: noAPI ? nil : url ?? HealthChecker.defaultAPIURL(configuration))
+            configuration: configuration, apiURL: probe.apiURL(configuration))
         checker.interval = .milliseconds(Int64(interval * 1000))
         let report = await checker.run()
         if global.json {

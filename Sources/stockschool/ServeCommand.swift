@@ -57,7 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { settings.host = host }
         if let port { settings.port = port }
         if noAlerts { settings.alertInterval = nil }
-        let channels = try alertChannels(configuration)
+        let alertMetrics = AlertMetrics()
+        let channels = AlertSetup.channels(configuration, metrics: alertMetrics)
         _ = try AlertSetup.rules(configuration)
         try ProcessLogging.bootstrap(process: "serve", configuration: configuration)
         let store = try await global.openConfiguredStore(configuration)
@@ -65,7 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
             try await requireCurrentSchema(store)
             let cache = try ServerCache.make(configuration, disabled: noCache)
             let services = APIServices(
-                store: store, cache: cache, settings: settings, configuration: configuration, alertChannels: channels)
+                store: store, cache: cache, settings: settings, configuration: configuration, alertChannels: channels,
+                alertMetrics: alertMetrics)
             try await APIServer.run(services)
             await (cache as? RedisCache)?.shutdown()
             try await store.close()

@@ -84,7 +84,8 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try global.configuration()
-        let channels = try alertChannels(configuration)
+        let alertMetrics = AlertMetrics()
+        let channels = AlertSetup.channels(configuration, metrics: alertMetrics)
         // Bad rules stop the worker here, not at its first evaluation a minute later.
         if !noAlerts { _ = try AlertSetup.rules(configuration) }
         try ProcessLogging.bootstrap(process: "worker", configuration: configuration)
@@ -100,7 +101,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 noAlerts || once != nil
                 ? nil
                 : try WorkerAlerts.pass(
-                    configuration, store: store, channels: channels,
+                    configuration, store: store, channels: channels, metrics: alertMetrics,
                     apiURL: HealthChecker.defaultAPIURL(configuration))
             let worker = try Worker.configured(
                 configuration, store: store, id: id ?? Worker.defaultID, source: source, alerts: alerts,

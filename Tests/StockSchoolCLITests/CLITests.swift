@@ -141,9 +141,10 @@ import Testing
         let stats = try await Self.run(["db", "stats", "--json", "--store", url], in: directory)
         #expect(stats.status == 0, "\(stats.stderr)")
         let decoded = try JSONDecoder().decode(Stats.self, from: Data(stats.stdout.utf8))
-        #expect(decoded.tables.count == 19)
-        // API keys and the audit log are the API's own: `demo` leaves them empty.
-        for table in decoded.tables where !["api_keys", "audit_log"].contains(table.table) {
+        #expect(decoded.tables.count == 21)
+        // API keys and the audit log are the API's own, alerts the alert engine's: `demo`
+        // leaves them empty.
+        for table in decoded.tables where !["api_keys", "audit_log", "alerts", "alert_silences"].contains(table.table) {
             #expect(table.rows > 0, "\(table.table) is empty after demo")
         }
         let daily = try #require(decoded.tables.first { $0.table == "stock_daily" })

@@ -21,6 +21,9 @@ ensure_packages() {
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
   # promtool checks /metrics in the API tests (Debian ships it in the prometheus package).
   command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  # deploy/check.sh (run by the ops tests) needs amtool and PyYAML.
+  command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+  python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

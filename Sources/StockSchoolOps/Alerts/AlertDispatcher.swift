@@ -3,7 +3,8 @@ import StockSchoolCore
 import StockSchoolStore
 
 /// Sends notifications to channels by name, concurrently; one channel failing does not stop
-/// the others, and every outcome is counted in the metrics and logged when it failed.
+/// the others, and a failure is logged. (Attempts are counted by the channels themselves, see
+/// `AlertSetup.channels`.)
 public struct AlertDispatcher: Sendable {
     public var channels: [String: any AlertChannel]
     public var metrics: AlertMetrics
@@ -42,10 +43,8 @@ public struct AlertDispatcher: Sendable {
                     }
                     do {
                         try await channel.send(notification)
-                        metrics.sendAttempt(channel: name, succeeded: true)
                         return Delivery(channel: name, notification: notification, error: nil)
                     } catch {
-                        metrics.sendAttempt(channel: name, succeeded: false)
                         logger.error(
                             "alert notification failed",
                             metadata: ["channel": "\(name)", "title": "\(notification.title)", "error": "\(error)"])

@@ -10,6 +10,18 @@ public enum AlertSetup {
         return try AlertRuleSet.load(path: path)
     }
 
+    /// The configured channels (`alerts.<channel>.*`), each retried with backoff; every attempt,
+    /// failed or not, is counted in `metrics` (`stockschool_alert_notifications_total`).
+    public static func channels(
+        _ configuration: StockSchoolConfiguration, metrics: AlertMetrics, policy: RetryPolicy = RetryPolicy()
+    ) -> [String: any AlertChannel] {
+        ChannelFactory.make(configuration).mapValues { channel in
+            RetryingChannel(channel, policy: policy) { name, succeeded, _ in
+                metrics.sendAttempt(channel: name, succeeded: succeeded)
+            }
+        }
+    }
+
     public static func engine(
         _ configuration: StockSchoolConfiguration, store: any MarketStore, metrics: AlertMetrics = AlertMetrics(),
         channels: [String: any AlertChannel]? = nil, logger: Logger = Logger(label: "stockschool.alerts")

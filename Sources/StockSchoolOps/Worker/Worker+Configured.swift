@@ -41,9 +41,9 @@ extension Worker {
 public enum WorkerAlerts {
     public static func pass(
         _ configuration: StockSchoolConfiguration, store: any MarketStore, channels: [String: any AlertChannel],
-        apiURL: String?
+        metrics: AlertMetrics = AlertMetrics(), apiURL: String?
     ) throws -> Worker.AlertPass {
-        let engine = try AlertSetup.engine(configuration, store: store, channels: channels)
+        let engine = try AlertSetup.engine(configuration, store: store, metrics: metrics, channels: channels)
         let collector = SignalCollector(configuration: configuration, apiURL: apiURL)
         return {
             let collected = await collector.collect()
