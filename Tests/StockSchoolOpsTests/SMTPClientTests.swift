@@ -15,7 +15,7 @@ import Testing
     ) -> SMTPSettings {
         SMTPSettings(
             host: sink.host, port: sink.port, tls: tls, username: username, password: password, caFile: caFile,
-            timeout: .seconds(5))
+            timeout: .seconds(30))
     }
 
     @Test func plainDeliveryCarriesEnvelopeHeadersAndChineseBody() async throws {

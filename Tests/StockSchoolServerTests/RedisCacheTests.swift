@@ -9,7 +9,7 @@ import Testing
     func makeCache(prefix: String) throws -> RedisCache {
         RedisCache(
             configuration: try RedisConfiguration(url: try TestRedis.url()),
-            options: .init(keyPrefix: prefix, timeout: .seconds(2)))
+            options: .init(keyPrefix: prefix, timeout: .seconds(10)))
     }
 
     @Test func missThenHitUnderThePrefixWithTTL() async throws {
