@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Checks the monitoring assets in deploy/: Prometheus config and alert rules (with their unit
-# tests), Alertmanager config and routing, Grafana provisioning and dashboards. Runs every check,
-# prints what each found, and exits 1 if any failed (2 if a tool is missing).
+# Checks the production assets in deploy/: Prometheus config and alert rules (with their unit
+# tests), Alertmanager config and routing, Grafana provisioning and dashboards, the compose file
+# (docker-compose config and its topology) and the nginx configuration (nginx -t). Runs every
+# check, prints what each found, and exits 1 if any failed (2 if a tool is missing).
 #
 #   deploy/check.sh
 #
-# Needs promtool and amtool (Debian: apt-get install prometheus prometheus-alertmanager) and
-# python3 with PyYAML (python3-yaml). Nothing is started and nothing leaves this directory.
+# Needs promtool and amtool (Debian: apt-get install prometheus prometheus-alertmanager),
+# docker-compose, nginx and openssl (apt-get install docker-compose nginx openssl; no Docker
+# engine needed) and python3 with PyYAML (python3-yaml). Nothing is started and nothing leaves
+# this directory (nginx -t runs on a copy in a scratch directory).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-for tool in promtool amtool python3; do
+PATH=$PATH:/usr/sbin  # nginx
+for tool in promtool amtool python3 docker-compose nginx openssl; do
     command -v "$tool" >/dev/null || { echo "check.sh: $tool not found (see the header of $0)" >&2; exit 2; }
 done
 python3 -c 'import yaml' 2>/dev/null || { echo "check.sh: python3 has no yaml module (apt-get install python3-yaml)" >&2; exit 2; }
@@ -350,6 +354,235 @@ if out.returncode != 0:
     print(text)
     sys.exit(1)
 print(f"  {len(rules)} queries parse")
+EOF
+
+# ------------------------------------------------------------------- Compose topology and nginx
+# The production compose file, resolved by docker-compose itself with the committed example
+# environment (placeholder secrets). Nothing is started: this machine has no Docker engine.
+check "docker-compose config (deploy/docker-compose.prod.yml with .env.example)" \
+    docker-compose --env-file .env.example -f docker-compose.prod.yml config -q
+
+check "docker-compose config refuses to run without the required secrets" bash -c '
+    : > "$CHECK_WORK/empty.env"
+    if out=$(env -i PATH="$PATH" docker-compose --env-file "$CHECK_WORK/empty.env" -f docker-compose.prod.yml config -q 2>&1); then
+        echo "  FAIL config passed with no POSTGRES_PASSWORD, REDIS_PASSWORD, GRAFANA_ADMIN_PASSWORD"; exit 1
+    fi
+    case $out in
+        *"Missing mandatory value"*"in deploy/.env"*) echo "  ok   without secrets: ${out##*: }" ;;
+        *) echo "  FAIL config failed, but not for a missing secret: $out"; exit 1 ;;
+    esac'
+
+check "compose topology (ports, postgres, redis, healthchecks, names Prometheus and nginx use)" python3 - <<'EOF'
+# Reads the file as docker-compose resolves it (anchors merged, variables from .env.example).
+import glob, ipaddress, os, re, subprocess, sys, yaml
+
+out = subprocess.run(["docker-compose", "--env-file", ".env.example", "-f", "docker-compose.prod.yml", "config"],
+                     capture_output=True, text=True)
+if out.returncode != 0:
+    print(out.stderr)
+    sys.exit(1)
+compose = yaml.safe_load(out.stdout)
+services = compose["services"]
+raw = open("docker-compose.prod.yml").read()
+bad = False
+
+def fail(message):
+    global bad
+    print("  FAIL " + message)
+    bad = True
+
+def ok(message):
+    print("  ok   " + message)
+
+def command(name):
+    c = services[name].get("command") or []
+    return c.split() if isinstance(c, str) else [str(x) for x in c]
+
+# 1. Published ports: nginx 80/443 on all interfaces; grafana and prometheus on 127.0.0.1 only.
+LOOPBACK_ONLY = {"grafana", "prometheus"}
+for name, svc in sorted(services.items()):
+    for p in svc.get("ports", []):
+        if isinstance(p, dict):
+            host_ip, published = p.get("host_ip", ""), p.get("published")
+        else:
+            parts = str(p).split("/")[0].split(":")
+            host_ip, published = (parts[0] if len(parts) == 3 else ""), (parts[-2] if len(parts) > 1 else parts[0])
+        where = f"{name} publishes {p}"
+        if name == "nginx" and str(published) in ("80", "443"):
+            ok(where)
+        elif name in LOOPBACK_ONLY and host_ip and ipaddress.ip_address(host_ip).is_loopback:
+            ok(where + " (loopback only)")
+        else:
+            fail(where + ": only nginx publishes ports (grafana/prometheus on 127.0.0.1)")
+published = {n for n, s in services.items() if s.get("ports")}
+if "nginx" not in published:
+    fail("nginx publishes no ports")
+
+# 2. The manual's service names and its commands' variables.
+for name in ("postgres", "redis", "api", "api-2", "worker", "migrate", "nginx", "prometheus", "alertmanager",
+             "grafana", "node-exporter", "postgres-exporter", "redis-exporter"):
+    if name not in services:
+        fail(f"no service {name}")
+pg = services.get("postgres", {})
+for var in ("POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"):
+    if not pg.get("environment", {}).get(var):
+        fail(f"postgres: {var} not set (the manual's psql -U $POSTGRES_USER -d $POSTGRES_DB)")
+
+# 3. PostgreSQL: pg_stat_statements preloaded and created, 200 connections.
+pg_cmd = " ".join(command("postgres"))
+for want in ("shared_preload_libraries=pg_stat_statements", "max_connections=200"):
+    (ok if want in pg_cmd else fail)(f"postgres command has {want}")
+init = [v for v in pg.get("volumes", []) if str(v).split(":")[1:2] == ["/docker-entrypoint-initdb.d"]]
+scripts = "".join(open(f).read() for f in glob.glob("postgres/init/*.sql"))
+(ok if init and re.search(r"CREATE EXTENSION IF NOT EXISTS pg_stat_statements", scripts) else fail)(
+    "postgres/init/*.sql mounted at /docker-entrypoint-initdb.d creates pg_stat_statements")
+
+# 4. Redis: a password, a memory cap with LRU eviction.
+rc = command("redis")
+def arg(flag):
+    return rc[rc.index(flag) + 1] if flag in rc and rc.index(flag) + 1 < len(rc) else ""
+(ok if arg("--requirepass") else fail)("redis --requirepass set")
+(ok if "${REDIS_PASSWORD:?" in raw else fail)("REDIS_PASSWORD is required (${REDIS_PASSWORD:?…})")
+(ok if arg("--maxmemory") == "512mb" and arg("--maxmemory-policy") == "allkeys-lru" else fail)(
+    f"redis --maxmemory {arg('--maxmemory')} --maxmemory-policy {arg('--maxmemory-policy')}")
+
+# 5. The stockschool services: commands, healthchecks, image.
+api_services = sorted(n for n in services if command(n)[:1] == ["serve"])
+if api_services != ["api", "api-2"]:
+    fail(f"services running `serve`: {api_services}, expected api and api-2")
+for name in api_services:
+    c = command(name)
+    (ok if "--no-alerts" in c and c[c.index("--host") + 1:c.index("--host") + 2] == ["0.0.0.0"] else fail)(
+        f"{name}: {' '.join(c)}")
+wc, wenv = command("worker"), services["worker"].get("environment", {})
+(ok if wc[:1] == ["worker"] and "9091" in wc and wenv.get("STOCKSCHOOL_WORKER_METRICS_HOST") == "0.0.0.0" else fail)(
+    f"worker: {' '.join(wc)}, metrics host {wenv.get('STOCKSCHOOL_WORKER_METRICS_HOST')}")
+(ok if command("migrate") == ["init"] else fail)(f"migrate: {' '.join(command('migrate'))}")
+for name in api_services + ["worker", "postgres", "redis"]:
+    hc = services[name].get("healthcheck", {})
+    (ok if hc.get("test") and not hc.get("disable") else fail)(f"{name} healthcheck: {hc.get('test')}")
+for name in api_services + ["worker", "migrate"]:
+    s = services[name]
+    if not s.get("image", "").startswith("stockschool:") or s.get("build", {}).get("dockerfile") != "deploy/Dockerfile":
+        fail(f"{name}: image {s.get('image')} not built from deploy/Dockerfile")
+    env = s.get("environment", {})
+    if not str(env.get("STOCKSCHOOL_DATABASE_URL", "")).startswith("postgres://") or \
+       not str(env.get("STOCKSCHOOL_REDIS_URL", "")).startswith("redis://:"):
+        fail(f"{name}: STOCKSCHOOL_DATABASE_URL / STOCKSCHOOL_REDIS_URL (with password) not set")
+    deps = s.get("depends_on", {})
+    if deps.get("postgres", {}).get("condition") != "service_healthy":
+        fail(f"{name}: does not wait for postgres to be healthy")
+    if name != "migrate" and deps.get("migrate", {}).get("condition") != "service_completed_successfully":
+        fail(f"{name}: does not wait for migrate")
+
+# 6. Every STOCKSCHOOL_* variable is one docs/configuration.md documents (no typo'd names). A row
+# may shorten a name (`STOCKSCHOOL_ALERTS_SMS_AUTH_HEADER`, `…_PHONE_AUTH_HEADER`): the short
+# form replaces as many trailing words of a full name in the same row.
+documented = set()
+for row in open("../docs/configuration.md").read().splitlines():
+    full = re.findall(r"STOCKSCHOOL_[A-Z0-9_]*[A-Z0-9]", row)
+    documented.update(full)
+    for short in re.findall(r"…_([A-Z0-9_]*[A-Z0-9])", row):
+        n = short.count("_") + 1
+        documented.update("_".join(f.split("_")[:-n] + [short]) for f in full if f.count("_") >= n + 1)
+for name, s in sorted(services.items()):
+    for var in s.get("environment", {}) or {}:
+        if var.startswith("STOCKSCHOOL_") and var not in documented:
+            fail(f"{name}: {var} is not in docs/configuration.md")
+
+# 7. Named volumes for the state that must survive a container.
+for svc, path in (("postgres", "/var/lib/postgresql/data"), ("redis", "/data"), ("grafana", "/var/lib/grafana"),
+                  ("prometheus", "/prometheus")):
+    vols = [str(v).split(":") for v in services.get(svc, {}).get("volumes", [])]
+    (ok if any(v[1:2] == [path] and v[0] in (compose.get("volumes") or {}) for v in vols) else fail)(
+        f"{svc}: named volume at {path}")
+
+# 8. Prometheus scrapes, and nginx proxies to, services this file defines.
+prom = yaml.safe_load(open("prometheus/prometheus.yml"))
+targets = {job["job_name"]: [t for sc in job.get("static_configs", []) for t in sc["targets"]]
+           for job in prom["scrape_configs"]}
+targets["alertmanager"] = [t for am in prom["alerting"]["alertmanagers"] for sc in am["static_configs"] for t in sc["targets"]]
+for job, ts in sorted(targets.items()):
+    for t in ts:
+        host = t.rsplit(":", 1)[0]
+        if host != "localhost" and host not in services:
+            fail(f"prometheus.yml {job}: target {t} is no compose service")
+if sorted(targets.get("stockschool-api", [])) != sorted(f"{n}:8080" for n in api_services):
+    fail(f"prometheus.yml stockschool-api targets {targets.get('stockschool-api')} are not the API services {api_services}")
+else:
+    ok(f"prometheus scrapes {', '.join(targets['stockschool-api'])} and {', '.join(targets['stockschool-worker'])}")
+upstream = re.findall(r"^\s*server\s+([\w.-]+):(\d+)", open("nginx/stockschool.conf").read(), re.M)
+if sorted(h for h, _ in upstream) != api_services or any(p != "8080" for _, p in upstream):
+    fail(f"nginx upstream {upstream} is not the API services {api_services} on 8080")
+else:
+    ok(f"nginx upstream {', '.join(h + ':' + p for h, p in upstream)}")
+
+# 9. .env.example sets every variable the file requires (${VAR:?…}).
+example = dict(l.split("=", 1) for l in open(".env.example").read().splitlines() if "=" in l and not l.startswith("#"))
+for var in sorted(set(re.findall(r"\$\{(\w+):\?", raw))):
+    (ok if example.get(var) else fail)(f".env.example sets required {var}")
+sys.exit(bad)
+EOF
+
+check "nginx -t (deploy/nginx/stockschool.conf)" bash -c '
+    # A copy of the conf in a scratch prefix: upstream hosts api:8080 / api-2:8080 become
+    # 127.0.0.1:8080 / 127.0.0.1:8081 (nginx resolves upstream names when it loads its
+    # configuration, and there is no compose network here), listen 80 / 443 become 18080 / 18443
+    # (nginx -t binds them; a non-root user may not bind below 1024), /etc/nginx/ssl/ and
+    # /var/log/nginx/ become scratch directories with a fresh self-signed certificate.
+    # Everything else is as committed.
+    set -e
+    dir=$CHECK_WORK/nginx
+    mkdir -p "$dir/ssl" "$dir/logs" "$dir/temp"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+        -keyout "$dir/ssl/key.pem" -out "$dir/ssl/cert.pem" 2>/dev/null
+    sed -e "s#\bserver api:8080\b#server 127.0.0.1:8080#" \
+        -e "s#\bserver api-2:8080\b#server 127.0.0.1:8081#" \
+        -e "s#^\( *listen\) 80 #\1 18080 #" -e "s#^\( *listen\) 443 #\1 18443 #" \
+        -e "s#/etc/nginx/ssl/#$dir/ssl/#g" \
+        -e "s#/var/log/nginx/#$dir/logs/#g" nginx/stockschool.conf > "$dir/stockschool.conf"
+    if grep -nE "server +(api|api-2):|listen +(80|443)\b" "$dir/stockschool.conf"; then echo "  substitution missed a host or port"; exit 1; fi
+    cat > "$dir/nginx.conf" <<CONF
+pid $dir/nginx.pid;
+error_log stderr;
+events {}
+http {
+    client_body_temp_path $dir/temp/body;
+    proxy_temp_path $dir/temp/proxy;
+    fastcgi_temp_path $dir/temp/fastcgi;
+    uwsgi_temp_path $dir/temp/uwsgi;
+    scgi_temp_path $dir/temp/scgi;
+    include $dir/stockschool.conf;
+}
+CONF
+    nginx -t -e stderr -p "$dir/" -c "$dir/nginx.conf" 2>&1 | sed "s/^/  /"
+    exit "${PIPESTATUS[0]}"'
+
+check "nginx conf: TLS, redirect, rate limit, retries, /metrics internal, combined log" python3 - <<'EOF'
+import re, sys
+conf = open("nginx/stockschool.conf").read()
+text = re.sub(r"#[^\n]*", "", conf)
+def location(path):
+    m = re.search(r"location\s+(?:=\s+)?" + re.escape(path) + r"\s*\{([^}]*)\}", text)
+    return m.group(1) if m else ""
+checks = [
+    ("HTTP -> HTTPS redirect", re.search(r"listen 80[^;]*;.*?return 301 https://\$host\$request_uri;", text, re.S)),
+    ("TLS on 443 with /etc/nginx/ssl/cert.pem and key.pem", "listen 443 ssl" in text
+     and "ssl_certificate /etc/nginx/ssl/cert.pem;" in text and "ssl_certificate_key /etc/nginx/ssl/key.pem;" in text),
+    ("upstream max_fails, fail_timeout, keepalive", re.search(r"max_fails=\d+ fail_timeout=\d+s", text) and "keepalive" in text),
+    ("limit_req_zone per client address", re.search(r"limit_req_zone \$binary_remote_addr zone=(\w+)", text)),
+    ("/api/ rate-limited with a burst", re.search(r"limit_req zone=\w+ burst=\d+", location("/api/"))),
+    ("proxy_next_upstream error timeout http_502 http_503", "proxy_next_upstream error timeout http_502 http_503;" in text),
+    ("/api/, /monitoring/, /openapi.json, /metrics proxied", all("proxy_pass http://stockschool_api;" in location(p)
+                                                              for p in ("/api/", "/monitoring/", "/openapi.json", "/metrics"))),
+    ("/metrics: internal networks, deny all", "allow 10.0.0.0/8;" in location("/metrics") and "deny all;" in location("/metrics")),
+    ("access log /var/log/nginx/access.log combined (path is field 7)", "access_log /var/log/nginx/access.log combined;" in text),
+]
+bad = False
+for name, result in checks:
+    print(f"  {'ok  ' if result else 'FAIL'} {name}")
+    bad |= not result
+sys.exit(bad)
 EOF
 
 # --------------------------------------------------------------------------------------------

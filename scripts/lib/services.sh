@@ -12,7 +12,8 @@ as_root() {
     log "need root to run: $*"; return 1; fi
 }
 
-# Installs Debian packages for whatever is missing: SQLite headers, PostgreSQL, Redis, promtool.
+# Installs Debian packages for whatever is missing: SQLite headers, PostgreSQL, Redis, promtool,
+# and the tools deploy/check.sh runs.
 ensure_packages() {
   local missing=()
   [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
@@ -24,10 +25,23 @@ ensure_packages() {
   # deploy/check.sh (run by the ops tests) needs amtool and PyYAML.
   command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
   python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
+  # deploy/check.sh also validates the compose file (`docker-compose config`) and the nginx
+  # configuration (`nginx -t` on a copy, with an openssl-generated certificate). Nothing is
+  # started: no Docker engine is needed, and the check runs its own `nginx -t` against a scratch
+  # prefix, never a system nginx. (nginx is in /usr/sbin, often not on a user's PATH.)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  local new_nginx=""
+  [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || { missing+=(nginx); new_nginx=1; }
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  # On a systemd host the nginx package's postinst starts a web server on port 80; the tests only
+  # need the binary, so stop and disable the service we just caused to exist.
+  if [ -n "$new_nginx" ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
+    as_root systemctl disable --now nginx >/dev/null 2>&1 || true
   fi
   # The Debian package starts a cluster on 5432; ours runs apart on its own port, so stop theirs
   # only if we just installed it would be intrusive — leave it alone.
