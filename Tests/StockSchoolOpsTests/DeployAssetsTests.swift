@@ -9,12 +9,17 @@ import Testing
         .deletingLastPathComponent()
 
     @Test func deployCheckPasses() throws {
-        let tools = ["promtool", "amtool"].filter { tool in
-            ["/usr/bin", "/usr/local/bin"].contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
+        let needed = ["promtool", "amtool", "docker-compose", "nginx", "openssl"]
+        let tools = needed.filter { tool in
+            ["/usr/bin", "/usr/local/bin", "/usr/sbin"].contains {
+                FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)")
+            }
         }
-        guard tools.count == 2 else {
+        guard tools.count == needed.count else {
             if TestEnvironment.isCI {
-                Issue.record("CI=true but promtool/amtool are missing (scripts/test.sh installs them)")
+                Issue.record(
+                    "CI=true but \(Set(needed).subtracting(tools).sorted()) are missing (scripts/test.sh installs them)"
+                )
             }
             return
         }
