@@ -111,7 +111,8 @@ import Testing
     }
 
     @Test func slowReceiverTimesOut() async throws {
-        try await HTTPSink.with(HTTPSink.Options(delay: .seconds(3))) { sink in
+        // Far beyond the timeout, so even a machine stalled for seconds cannot see the answer first.
+        try await HTTPSink.with(HTTPSink.Options(delay: .seconds(30))) { sink in
             let channel = WebhookChannel(name: "sms", url: sink.url("/slow"), timeout: .milliseconds(300))
             let error = await #expect(throws: HTTPChannelError.self) {
                 try await channel.send(NotificationFixtures.critical)
