@@ -89,9 +89,17 @@ public final class TestStore: Sendable {
     public static func with<T>(
         _ backend: TestBackend, migrate: Bool = true, _ body: (any MarketStore) async throws -> T
     ) async throws -> T {
+        try await scoped(backend, migrate: migrate) { try await body($0.store) }
+    }
+
+    /// Runs `body` with a fresh test store (its store and its URL, for tests that open more
+    /// connections or start processes on it) and always tears it down.
+    public static func scoped<T>(
+        _ backend: TestBackend, migrate: Bool = true, _ body: (TestStore) async throws -> T
+    ) async throws -> T {
         let test = try await make(backend, migrate: migrate)
         do {
-            let result = try await body(test.store)
+            let result = try await body(test)
             await test.tearDown()
             return result
         } catch {

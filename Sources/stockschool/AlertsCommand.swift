@@ -51,9 +51,9 @@ struct AlertsCheckCommand: AsyncParsableCommand {
         ).collect()
         let outcome = try await withStore(configuration) { store in
             try await requireCurrentSchema(store)
-            var engine = try AlertSetup.engine(
-                configuration, store: store, channels: AlertSetup.channels(configuration, metrics: AlertMetrics()))
-            engine.rules = rules
+            let engine = try AlertSetup.engine(
+                configuration, store: store, rules: rules,
+                channels: AlertSetup.channels(configuration, metrics: AlertMetrics()))
             return try await engine.evaluate(collected.signals)
         }
         if global.json {

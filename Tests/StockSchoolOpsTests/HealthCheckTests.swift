@@ -38,23 +38,24 @@ import Testing
         guard TestRedis.isEnabled else { return }
         let scratch = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let test = try await TestStore.make(backend)
-        defer { Task { await test.tearDown() } }
-        let configuration = Self.configuration(databaseURL: test.url, redisURL: try TestRedis.url(), scratch: scratch)
-        let report = await HealthChecker(configuration: configuration, apiURL: nil).run()
+        try await TestStore.scoped(backend) { test in
+            let configuration = Self.configuration(
+                databaseURL: test.url, redisURL: try TestRedis.url(), scratch: scratch)
+            let report = await HealthChecker(configuration: configuration, apiURL: nil).run()
 
-        let database = try #require(report.check("database"))
-        #expect(database.level == .ok && (database.latencyMS ?? -1) >= 0)
-        let cache = try #require(report.check("cache"))
-        #expect(cache.level == .ok && cache.message.contains("used_memory_human"))
-        #expect((cache.values["used_memory_bytes"] ?? 0) > 0)
-        #expect(report.check("api") == nil)
-        // An empty store: nothing synced is a warning that says what to do.
-        #expect(report.check("sync")?.level == .warning)
-        #expect(report.check("sync")?.message.contains("stockschool sync") == true)
-        // No backups yet.
-        #expect(report.check("backup")?.level == .warning)
-        #expect(report.level == .warning && report.level.exitCode == 1)
+            let database = try #require(report.check("database"))
+            #expect(database.level == .ok && (database.latencyMS ?? -1) >= 0)
+            let cache = try #require(report.check("cache"))
+            #expect(cache.level == .ok && cache.message.contains("used_memory_human"))
+            #expect((cache.values["used_memory_bytes"] ?? 0) > 0)
+            #expect(report.check("api") == nil)
+            // An empty store: nothing synced is a warning that says what to do.
+            #expect(report.check("sync")?.level == .warning)
+            #expect(report.check("sync")?.message.contains("stockschool sync") == true)
+            // No backups yet.
+            #expect(report.check("backup")?.level == .warning)
+            #expect(report.level == .warning && report.level.exitCode == 1)
+        }
     }
 
     @Test func stoppedRedisIsAWarningNotAnOutage() async throws {

@@ -10,25 +10,26 @@ import Testing
 @Suite struct PerfCheckTests {
     @Test func postgresConnectionsAndSizeFromTheServer() async throws {
         guard TestBackend.available.contains(.postgres) else { return }
-        let test = try await TestStore.make(.postgres)
-        defer { Task { await test.tearDown() } }
-        var configuration = StockSchoolConfiguration()
-        configuration.databaseURL = test.url
-        let (check, activity) = await PerfChecker(configuration: configuration, apiURL: nil).databaseCheck()
-        let measured = try #require(activity)
-        // Other tests share the server, so the count moves; what holds: our own store's
-        // connection is among them, the states add up, and max_connections is the server's.
-        let setting = try await test.store.query(SQLStatement("SHOW max_connections"))
-        // Over 80 connections on the server is a warning, and the suite running in parallel can
-        // get there by itself.
-        let expected: OpsLevel = (measured.connections ?? 0) > PerfChecker.databaseConnectionsWarning ? .warning : .ok
-        #expect(check.level == expected && measured.backend == "postgres")
-        #expect((measured.connections ?? 0) >= 1)
-        #expect(measured.connectionsByState.values.reduce(0, +) == measured.connections)
-        #expect((measured.connectionsByState["active"] ?? 0) >= 1)
-        #expect(measured.maxConnections.map(String.init) == setting.first?.first?.string)
-        #expect((measured.sizeBytes ?? 0) > 1_000_000)
-        #expect(measured.slowStatements != nil || measured.note?.contains("pg_stat_statements") == true)
+        try await TestStore.scoped(.postgres) { test in
+            var configuration = StockSchoolConfiguration()
+            configuration.databaseURL = test.url
+            let (check, activity) = await PerfChecker(configuration: configuration, apiURL: nil).databaseCheck()
+            let measured = try #require(activity)
+            // Other tests share the server, so the count moves; what holds: our own store's
+            // connection is among them, the states add up, and max_connections is the server's.
+            let setting = try await test.store.query(SQLStatement("SHOW max_connections"))
+            // Over 80 connections on the server is a warning, and the suite running in parallel can
+            // get there by itself.
+            let expected: OpsLevel =
+                (measured.connections ?? 0) > PerfChecker.databaseConnectionsWarning ? .warning : .ok
+            #expect(check.level == expected && measured.backend == "postgres")
+            #expect((measured.connections ?? 0) >= 1)
+            #expect(measured.connectionsByState.values.reduce(0, +) == measured.connections)
+            #expect((measured.connectionsByState["active"] ?? 0) >= 1)
+            #expect(measured.maxConnections.map(String.init) == setting.first?.first?.string)
+            #expect((measured.sizeBytes ?? 0) > 1_000_000)
+            #expect(measured.slowStatements != nil || measured.note?.contains("pg_stat_statements") == true)
+        }
     }
 
     @Test func redisMemoryAgainstMaxmemory() async throws {
@@ -51,16 +52,16 @@ import Testing
     }
 
     @Test func sqliteSizesFromItsPages() async throws {
-        let test = try await TestStore.make(.sqlite)
-        defer { Task { await test.tearDown() } }
-        var configuration = StockSchoolConfiguration()
-        configuration.databaseURL = test.url
-        let (check, activity) = await PerfChecker(configuration: configuration, apiURL: nil).databaseCheck()
-        #expect(check.level == .ok && activity?.backend == "sqlite")
-        guard case .sqlite(let path) = try StoreURL(test.url) else { return }
-        let fileSize = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
-        // page_count × page_size is the main file's size once the WAL is checkpointed; at most it.
-        #expect((activity?.sizeBytes ?? 0) > 0)
-        #expect((activity?.sizeBytes ?? 0) <= Double(fileSize) + 4096 * 64)
+        try await TestStore.scoped(.sqlite) { test in
+            var configuration = StockSchoolConfiguration()
+            configuration.databaseURL = test.url
+            let (check, activity) = await PerfChecker(configuration: configuration, apiURL: nil).databaseCheck()
+            #expect(check.level == .ok && activity?.backend == "sqlite")
+            guard case .sqlite(let path) = try StoreURL(test.url) else { return }
+            let fileSize = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+            // page_count × page_size is the main file's size once the WAL is checkpointed; at most it.
+            #expect((activity?.sizeBytes ?? 0) > 0)
+            #expect((activity?.sizeBytes ?? 0) <= Double(fileSize) + 4096 * 64)
+        }
     }
 }

@@ -257,8 +257,7 @@ import Testing
 
     @Test(arguments: TestBackend.available)
     func oneLeaderAtATime(backend: TestBackend) async throws {
-        let test = try await TestStore.make(backend)
-        do {
+        try await TestStore.scoped(backend) { test in
             let first = try WorkerLeadership.lock(store: test.store, databaseURL: test.url)
             let store2 = try await openStore(url: test.url)
             let second = try WorkerLeadership.lock(store: store2, databaseURL: test.url)
@@ -270,10 +269,6 @@ import Testing
             #expect(await !first.hold())
             await second.release()
             try await store2.close()
-        } catch {
-            await test.tearDown()
-            throw error
         }
-        await test.tearDown()
     }
 }

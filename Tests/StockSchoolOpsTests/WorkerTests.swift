@@ -25,8 +25,7 @@ import Testing
 
     @Test(arguments: TestBackend.available)
     func runOnceRetriesAFailedUnit(backend: TestBackend) async throws {
-        let test = try await TestStore.make(backend)
-        do {
+        try await TestStore.scoped(backend) { test in
             let failures = Mutex(0)
             let worker = try Self.worker(test.store, url: test.url, id: "w") { unit in
                 if unit.name == "evaluation",
@@ -44,17 +43,12 @@ import Testing
             let units = try await worker.queue.units(jobs: [record.id])
             #expect(units.map(\.attempts) == [1, 2, 1, 1])
             #expect(units.map(\.detail) == ["ok factors", "ok evaluation", "ok scores", "ok quality"])
-        } catch {
-            await test.tearDown()
-            throw error
         }
-        await test.tearDown()
     }
 
     @Test(arguments: TestBackend.available)
     func runOnceReportsARunThatRanOutOfTries(backend: TestBackend) async throws {
-        let test = try await TestStore.make(backend)
-        do {
+        try await TestStore.scoped(backend) { test in
             let worker = try Self.worker(test.store, url: test.url, id: "w", maxAttempts: 2) { unit in
                 if unit.name == "scores" { throw WorkflowError("no ICs") }
                 return "ok"
@@ -64,18 +58,13 @@ import Testing
             #expect(record.error == "scores: no ICs")
             let units = try await worker.queue.units(jobs: [record.id])
             #expect(units.map(\.status) == ["succeeded", "succeeded", "failed", "cancelled"])
-        } catch {
-            await test.tearDown()
-            throw error
         }
-        await test.tearDown()
     }
 
     /// Two workers on one store: one leads and enqueues the due fire time, once; both work.
     @Test(arguments: TestBackend.available)
     func oneOfTwoWorkersLeadsAndTheirRunSucceeds(backend: TestBackend) async throws {
-        let test = try await TestStore.make(backend)
-        do {
+        try await TestStore.scoped(backend) { test in
             let second = try await openStore(url: test.url)
             // Every minute: the latest fire time is at most a minute old, so it is due at once.
             let schedule = WorkerSchedule(entries: [.init(job: .sync, cron: try CronSchedule("* * * * *"))])
@@ -105,18 +94,13 @@ import Testing
             for task in tasks { await task.value }
             #expect(workers.allSatisfy { !$0.isLeader })
             try await second.close()
-        } catch {
-            await test.tearDown()
-            throw error
         }
-        await test.tearDown()
     }
 
     /// Only the leader measures and evaluates the alert rules, so a fleet notifies once.
     @Test(arguments: TestBackend.available)
     func onlyTheLeaderEvaluatesAlerts(backend: TestBackend) async throws {
-        let test = try await TestStore.make(backend)
-        do {
+        try await TestStore.scoped(backend) { test in
             let second = try await openStore(url: test.url)
             let passes = Mutex<[String: Int]>([:])
             func worker(_ store: any MarketStore, _ id: String) throws -> Worker {
@@ -144,17 +128,12 @@ import Testing
             #expect(leader != nil)
             #expect(counted.keys.sorted() == [leader].compactMap { $0 }, "\(counted)")
             try await second.close()
-        } catch {
-            await test.tearDown()
-            throw error
         }
-        await test.tearDown()
     }
 
     @Test(arguments: TestBackend.available)
     func stoppingReleasesTheRunningUnit(backend: TestBackend) async throws {
-        let test = try await TestStore.make(backend)
-        do {
+        try await TestStore.scoped(backend) { test in
             let worker = try Self.worker(test.store, url: test.url, id: "w") { _ in
                 try await Task.sleep(for: .seconds(60))
                 return "never"
@@ -171,11 +150,7 @@ import Testing
             let unit = try #require(try await worker.queue.units(jobs: [job]).first)
             #expect(unit.status == "queued" && unit.attempts == 0)
             #expect(try await worker.queue.runs(jobs: [job]).map(\.outcome) == ["released"])
-        } catch {
-            await test.tearDown()
-            throw error
         }
-        await test.tearDown()
     }
 
     @Test func aNewLeaderCatchesUpOnTheLatestMissedFireTimeOnly() throws {

@@ -22,12 +22,16 @@ public enum AlertSetup {
         }
     }
 
+    /// The engine over `store`; `rules` already loaded (to fail before measuring) are used as
+    /// they are, otherwise they are read from the configuration.
     public static func engine(
-        _ configuration: StockSchoolConfiguration, store: any MarketStore, metrics: AlertMetrics = AlertMetrics(),
-        channels: [String: any AlertChannel]? = nil, logger: Logger = Logger(label: "stockschool.alerts")
+        _ configuration: StockSchoolConfiguration, store: any MarketStore, rules loaded: AlertRuleSet? = nil,
+        metrics: AlertMetrics = AlertMetrics(), channels: [String: any AlertChannel]? = nil,
+        logger: Logger = Logger(label: "stockschool.alerts")
     ) throws -> AlertEngine {
         AlertEngine(
-            rules: try rules(configuration), store: AlertStore(store), channels: channels ?? [:], metrics: metrics,
+            rules: try loaded ?? rules(configuration), store: AlertStore(store), channels: channels ?? [:],
+            metrics: metrics,
             externalURL: HealthChecker.defaultAPIURL(configuration), logger: logger)
     }
 }

@@ -12,6 +12,26 @@ struct AlertEvaluationService: Service {
 
     func run() async throws {
         let logger = services.logger
+        let configuration = services.configuration
+        // Rules and channels are read once: `serve` checked them at start, and a change needs a
+        // restart like every other setting.
+        let engine: AlertEngine
+        do {
+            engine = try AlertSetup.engine(
+                configuration, store: services.store, metrics: services.alertMetrics,
+                channels: services.alertChannels, logger: logger)
+        } catch {
+            logger.error("alert engine not started", metadata: ["error": "\(error)"])
+            return
+        }
+        // The API probes itself through its own listener, as an outside checker would.
+        var own = configuration
+        own.serverHost = services.settings.host
+        own.serverPort = services.settings.port
+        own.ops.healthAPIURL = nil
+        let collector = SignalCollector(
+            configuration: configuration,
+            apiURL: services.settings.port > 0 ? HealthChecker.defaultAPIURL(own) : nil)
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 do {
@@ -19,25 +39,15 @@ struct AlertEvaluationService: Service {
                 } catch {
                     return
                 }
-                await evaluateOnce(logger: logger)
+                await evaluateOnce(engine, collector, logger: logger)
             }
         } onGracefulShutdown: {
         }
     }
 
-    func evaluateOnce(logger: Logger) async {
+    func evaluateOnce(_ engine: AlertEngine, _ collector: SignalCollector, logger: Logger) async {
         do {
-            let configuration = services.configuration
-            let engine = try AlertSetup.engine(
-                configuration, store: services.store, metrics: services.alertMetrics,
-                channels: services.alertChannels, logger: logger)
-            // The API probes itself through its own listener, as an outside checker would.
-            var own = configuration
-            own.serverHost = services.settings.host
-            own.serverPort = services.settings.port
-            own.ops.healthAPIURL = nil
-            let apiURL = services.settings.port > 0 ? HealthChecker.defaultAPIURL(own) : nil
-            let collected = await SignalCollector(configuration: configuration, apiURL: apiURL).collect()
+            let collected = await collector.collect()
             let outcome = try await engine.evaluate(collected.signals)
             for delivery in outcome.deliveries where delivery.error != nil && !delivery.isUnconfigured {
                 logger.warning(
