@@ -1,4 +1,5 @@
 import Foundation
+import StockSchoolCore
 
 /// Standard output helpers: aligned tables for people, JSON for programs.
 enum Output {
@@ -42,15 +43,7 @@ enum Output {
     }
 
     /// `1234567` → `1,234,567`.
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func grouped(_ n: Int) -> String { n.digitsGrouped }
 
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
