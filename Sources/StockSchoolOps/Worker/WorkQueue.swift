@@ -135,20 +135,44 @@ public struct WorkQueue: Sendable {
             ORDER BY u.job_id, u.stage, u.id LIMIT 1\(skipLocked)) \
             RETURNING id, job_id, name, stage, params, attempts
             """
-        guard let row = try await store.query(SQLStatement(sql, binds)).first, row.count == 6,
-            let id = row[0].int, let jobID = row[1].int, let name = row[2].string, let stage = row[3].int,
+        let row: [SQLValue]
+        let runID: Int64
+        if store.dialect == .postgres {
+            // The claim and its history row in one statement: a worker killed right after
+            // claiming still leaves the run that the next claim marks `abandoned`.
+            let atomic = """
+                WITH claimed AS (\(sql)), \
+                run AS (INSERT INTO worker_unit_runs (unit_id, job_id, attempt, worker, started_at) \
+                SELECT id, job_id, attempts, ?, \(now) FROM claimed RETURNING id, unit_id) \
+                SELECT c.id, c.job_id, c.name, c.stage, c.params, c.attempts, r.id FROM claimed c JOIN run r ON r.unit_id = c.id
+                """
+            guard let found = try await store.query(SQLStatement(atomic, binds + [.text(worker)])).first,
+                found.count == 7, let id = found[6].int
+            else { return nil }
+            row = Array(found.prefix(6))
+            runID = id
+        } else {
+            // SQLite runs one worker (docs/operations.md); its claim and history row are two
+            // statements.
+            guard let found = try await store.query(SQLStatement(sql, binds)).first, found.count == 6,
+                let unitID = found[0].int
+            else { return nil }
+            let run = try await store.query(
+                SQLStatement(
+                    "INSERT INTO worker_unit_runs (unit_id, job_id, attempt, worker, started_at) VALUES (?, ?, ?, ?, \(now)) RETURNING id",
+                    [.integer(unitID), found[1], found[5], .text(worker)]))
+            guard let id = run.first?.first?.int else {
+                throw WorkflowError("recording the claim of unit \(unitID) returned no id")
+            }
+            row = found
+            runID = id
+        }
+        guard let id = row[0].int, let jobID = row[1].int, let name = row[2].string, let stage = row[3].int,
             let params = row[4].string, let attempt = row[5].int
         else { return nil }
         let jobName =
             try await store.query(SQLStatement("SELECT job FROM worker_jobs WHERE id = ?", [.integer(jobID)]))
             .first?.first?.string ?? "?"
-        let run = try await store.query(
-            SQLStatement(
-                "INSERT INTO worker_unit_runs (unit_id, job_id, attempt, worker, started_at) VALUES (?, ?, ?, ?, \(now)) RETURNING id",
-                [.integer(id), .integer(jobID), .integer(attempt), .text(worker)]))
-        guard let runID = run.first?.first?.int else {
-            throw WorkflowError("recording the claim of unit \(id) returned no id")
-        }
         try await store.execute(atomically: [
             // The runs of earlier claims that never reported (their worker was killed).
             SQLStatement(
