@@ -4,8 +4,16 @@ public struct OpsConfiguration: Sendable, Equatable {
     /// Where `serve` and `worker` write their logs (`stockschool-serve.log`, …); the manual's
     /// `grep -i "error…" logs/*.log` reads them, and so does `stockschool health`.
     public var logDirectory = "./logs"
-    /// Where backups are written; `nil` is `<data_dir>/backups`.
-    public var backupDirectory: String? = nil
+    /// Where backups are written (the manual's `backups/`), apart from the data directory so that
+    /// replacing or losing one does not touch the other.
+    public var backupDirectory = "./backups"
+    /// Retention for `backup prune`: the newest backup of each of this many most recent days,
+    /// ISO weeks and months that have backups.
+    public var backupKeepDaily = 7
+    public var backupKeepWeekly = 4
+    public var backupKeepMonthly = 6
+    /// `pg_dump --compress` level for PostgreSQL backups (0–9).
+    public var backupCompressionLevel = 1
     /// The API the health check probes; `nil` is `http://<server.host>:<server.port>`.
     public var healthAPIURL: String? = nil
     /// Disk use (percent) above which the health check warns: the manual's daily check (`df -h |
@@ -23,10 +31,6 @@ public struct OpsConfiguration: Sendable, Equatable {
 
     public init() {}
 
-    /// The backup directory for a data directory.
-    public func backupDirectory(dataDirectory: String) -> String {
-        backupDirectory ?? (dataDirectory.hasSuffix("/") ? dataDirectory + "backups" : dataDirectory + "/backups")
-    }
 }
 
 extension StockSchoolConfiguration {
@@ -35,7 +39,19 @@ extension StockSchoolConfiguration {
             c.ops.logDirectory = try nonEmpty(v)
         },
         Key(path: "backup.dir", environment: ["STOCKSCHOOL_BACKUP_DIR"]) { c, v in
-            c.ops.backupDirectory = v.isEmpty ? nil : v
+            c.ops.backupDirectory = try nonEmpty(v)
+        },
+        Key(path: "backup.keep_daily", environment: ["STOCKSCHOOL_BACKUP_KEEP_DAILY"]) { c, v in
+            c.ops.backupKeepDaily = try integer(v, in: 0...3660)
+        },
+        Key(path: "backup.keep_weekly", environment: ["STOCKSCHOOL_BACKUP_KEEP_WEEKLY"]) { c, v in
+            c.ops.backupKeepWeekly = try integer(v, in: 0...520)
+        },
+        Key(path: "backup.keep_monthly", environment: ["STOCKSCHOOL_BACKUP_KEEP_MONTHLY"]) { c, v in
+            c.ops.backupKeepMonthly = try integer(v, in: 0...1200)
+        },
+        Key(path: "backup.compression_level", environment: ["STOCKSCHOOL_BACKUP_COMPRESSION_LEVEL"]) { c, v in
+            c.ops.backupCompressionLevel = try integer(v, in: 0...9)
         },
         Key(path: "health.api_url", environment: ["STOCKSCHOOL_HEALTH_API_URL"]) { c, v in
             guard v.isEmpty || v.hasPrefix("http://") || v.hasPrefix("https://") else {

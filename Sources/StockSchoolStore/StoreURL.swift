@@ -75,3 +75,16 @@ public func openStore(url: String) async throws -> any MarketStore {
         return try await PostgresStore.connect(location, displayURL: StoreURL.masked(url))
     }
 }
+
+extension StoreURL.PostgresLocation {
+    /// `postgres://user:pass@host:port/<database>` for another database on the same server, with
+    /// user and password percent-encoded.
+    public func url(database: String) -> String {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let user = username.addingPercentEncoding(withAllowedCharacters: allowed) ?? username
+        let secret = password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0) } ?? ""
+        let hostPart = host.contains(":") ? "[\(host)]" : host
+        let name = database.addingPercentEncoding(withAllowedCharacters: allowed) ?? database
+        return "postgres://\(user)\(secret)@\(hostPart):\(port)/\(name)\(requireTLS ? "?sslmode=require" : "")"
+    }
+}

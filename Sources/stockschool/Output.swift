@@ -45,6 +45,18 @@ enum Output {
     /// `1234567` → `1,234,567`.
     static func grouped(_ n: Int) -> String { n.digitsGrouped }
 
+    /// `1.2 GiB`, `340.5 MiB`, `12 KiB`, `512 B`.
+    static func bytes(_ n: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(n) B" : String(format: "%.1f ", value) + units[unit]
+    }
+
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

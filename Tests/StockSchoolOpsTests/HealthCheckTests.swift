@@ -148,19 +148,38 @@ import Testing
         let checker = HealthChecker(configuration: configuration, apiURL: nil)
         let backups = scratch.appendingPathComponent("backups")
         #expect(checker.backupCheck(now: .now).level == .warning)
-        try Self.touch(backups.appendingPathComponent("stockschool-20261125.tar.gz"), hoursAgo: 30)
+        try Self.completeBackup("20261125_020000", in: backups, hoursAgo: 30)
         let stale = checker.backupCheck(now: .now)
         #expect(stale.level == .warning)
         #expect(abs((stale.values["age_hours"] ?? 0) - 30) < 0.1)
-        // An unfinished backup does not count as the newest.
-        try Self.touch(backups.appendingPathComponent("stockschool-20261127.tar.gz.partial"), hoursAgo: 0)
+        #expect(stale.message.contains("20261125_020000"))
+        // Unfinished backups do not count as the newest: one still being written, one whose run
+        // died before its manifest, and a file that is not a backup at all.
+        try FileManager.default.createDirectory(
+            at: backups.appendingPathComponent(".20261127_020000.partial"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: backups.appendingPathComponent("20261127_010000"), withIntermediateDirectories: true)
+        try Self.touch(backups.appendingPathComponent("stockschool-20261127.tar.gz"), hoursAgo: 0)
         #expect(checker.backupCheck(now: .now).level == .warning)
-        try Self.touch(backups.appendingPathComponent("stockschool-20261127.tar.gz"), hoursAgo: 2)
+        try Self.completeBackup("20261127_020000", in: backups, hoursAgo: 2)
         let fresh = checker.backupCheck(now: .now)
         #expect(fresh.level == .ok && fresh.values["count"] == 2)
-        try Self.touch(backups.appendingPathComponent("stockschool-20261127.tar.gz"), hoursAgo: 200)
-        try Self.touch(backups.appendingPathComponent("stockschool-20261125.tar.gz"), hoursAgo: 200)
+        try Self.completeBackup("20261127_020000", in: backups, hoursAgo: 200)
+        try Self.completeBackup("20261125_020000", in: backups, hoursAgo: 200)
         #expect(checker.backupCheck(now: .now).level == .critical)
+    }
+
+    /// A backup directory with a minimal valid manifest written `hoursAgo`.
+    static func completeBackup(_ id: String, in backups: URL, hoursAgo: Double) throws {
+        let directory = backups.appendingPathComponent(id)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let manifest = """
+            {"format": 1, "id": "\(id)", "kind": "standard", "createdAt": "2026-11-25T02:00:00Z",
+             "finishedAt": "2026-11-25T02:00:05Z", "stockschoolVersion": "0.8.0", "schemaVersion": 6,
+             "backend": "sqlite", "store": "sqlite:///x", "databaseFile": "database.sqlite",
+             "rowCounts": {"stock_daily": 1}, "files": []}
+            """
+        try touch(directory.appendingPathComponent("manifest.json"), hoursAgo: hoursAgo, contents: manifest)
     }
 
     @Test func diskUseAgreesWithDf() throws {

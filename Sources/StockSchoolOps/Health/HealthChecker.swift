@@ -121,7 +121,7 @@ public struct HealthChecker: Sendable {
     func diskChecks() -> [CheckResult] {
         let paths = [
             ("data", configuration.dataDirectory),
-            ("backup", configuration.ops.backupDirectory(dataDirectory: configuration.dataDirectory)),
+            ("backup", configuration.ops.backupDirectory),
         ]
         return paths.map { label, path in
             guard let usage = DiskUsage.measure(path) else {
@@ -230,7 +230,7 @@ public struct HealthChecker: Sendable {
     }
 
     func backupCheck(now: Timestamp) -> CheckResult {
-        let directory = configuration.ops.backupDirectory(dataDirectory: configuration.dataDirectory)
+        let directory = configuration.ops.backupDirectory
         let maxAge = configuration.ops.backupMaxAgeHours
         guard let found = BackupAge.find(directory: directory, now: now), let newest = found.newest,
             let age = found.ageHours

@@ -1,0 +1,230 @@
+import Foundation
+import StockSchoolCore
+import StockSchoolStore
+
+/// The production store: `pg_dump -Fc` inside a repeatable-read transaction whose exported
+/// snapshot also gives the row counts, so the census and the dump see the same database;
+/// restores with `pg_restore` into a new database on the same server; the swap renames databases.
+struct PostgresBackupBackend: BackupBackend {
+    let location: StoreURL.PostgresLocation
+    let displayURL: String
+    /// `pg_dump -Z`: 0 (none) to 9. Low levels cost little CPU and still shrink the text data ~3×.
+    let compressionLevel: Int
+    let name = "postgres"
+    let dumpFileName = "database.dump"
+
+    /// libpq's variables: the password never appears in a command line.
+    var toolEnvironment: [String: String] {
+        var environment = [
+            "PGHOST": location.host, "PGPORT": String(location.port), "PGUSER": location.username,
+            "PGSSLMODE": location.requireTLS ? "require" : "prefer", "PGCONNECT_TIMEOUT": "10",
+        ]
+        if let password = location.password { environment["PGPASSWORD"] = password }
+        return environment
+    }
+
+    func liveStoreExists() async -> Bool {
+        guard let session = try? await PostgresSession.open(location) else { return false }
+        await session.close()
+        return true
+    }
+
+    func dump(to path: String) async throws -> TableCensus {
+        let pgDump = try ExternalCommand.require("pg_dump", package: "postgresql-client")
+        let session = try await PostgresSession.open(location)
+        do {
+            try await session.query(SQLStatement("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+            let snapshot = try await session.query(SQLStatement("SELECT pg_export_snapshot()")).first?.first?.string
+            guard let snapshot else {
+                throw BackupError.commandFailed(command: "pg_export_snapshot", status: -1, stderr: "")
+            }
+            let census = try await TableCensus.take(dialect: .postgres) { try await session.query($0) }
+            try await ExternalCommand(
+                executable: pgDump,
+                arguments: [
+                    "--format=custom", "--compress=\(compressionLevel)", "--snapshot=\(snapshot)", "--file=\(path)",
+                    "--dbname=\(location.database)",
+                ],
+                environment: toolEnvironment
+            ).run()
+            try await session.query(SQLStatement("COMMIT"))
+            await session.close()
+            return census
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+
+    func checkReadable(dump path: String) async throws {
+        // Converting the archive to SQL reads every data block: a truncated file fails here,
+        // where `pg_restore --list` (which reads only the table of contents) would pass it.
+        let pgRestore = try ExternalCommand.require("pg_restore", package: "postgresql-client")
+        do {
+            try await ExternalCommand(executable: pgRestore, arguments: ["--file=/dev/null", path]).run()
+        } catch let BackupError.commandFailed(_, _, stderr) {
+            throw BackupError.emptyDump(file: "\(path) (\(stderr))")
+        }
+    }
+
+    func restoreScratch(
+        dump path: String, label: String, nearLive: Bool, workDirectory: String
+    ) async throws
+        -> ScratchStore
+    {
+        let pgRestore = try ExternalCommand.require("pg_restore", package: "postgresql-client")
+        let scratch = Self.databaseName(location.database, suffix: "_restore_\(label)")
+        let admin = try await adminSession()
+        do {
+            try await admin.query(SQLStatement("DROP DATABASE IF EXISTS \(quotedIdentifier(scratch))"))
+            try await admin.query(SQLStatement("CREATE DATABASE \(quotedIdentifier(scratch))"))
+        } catch {
+            await admin.close()
+            throw error
+        }
+        await admin.close()
+        let store = ScratchStore(
+            url: location.url(database: scratch), location: scratch,
+            drop: { [self] in await self.dropDatabase(scratch) })
+        do {
+            // Two jobs load tables and build indexes in parallel; --exit-on-error makes the first
+            // failed statement fail the restore instead of a warning at the end.
+            try await ExternalCommand(
+                executable: pgRestore,
+                arguments: [
+                    "--jobs=2", "--no-owner", "--no-privileges", "--exit-on-error", "--dbname=\(scratch)", path,
+                ],
+                environment: toolEnvironment
+            ).run()
+        } catch {
+            await store.drop()
+            throw error
+        }
+        return store
+    }
+
+    func integrityCheck(_ scratch: ScratchStore) async throws -> [String] {
+        var scratchLocation = location
+        scratchLocation.database = scratch.location
+        return try await PostgresSession.with(try await PostgresSession.open(scratchLocation)) { session in
+            try await Self.integrityCheck(session, scratch: scratch)
+        }
+    }
+
+    static func integrityCheck(_ session: PostgresSession, scratch: ScratchStore) async throws -> [String] {
+        var done: [String] = []
+        let invalid = try await session.query(
+            SQLStatement(
+                "SELECT indexrelid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+                    + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+                    + "AND NOT (i.indisvalid AND i.indisready)"))
+        guard invalid.isEmpty else {
+            throw BackupError.integrityFailed(
+                id: scratch.location,
+                reason: "invalid indexes: \(invalid.compactMap { $0.first?.string }.joined(separator: ", "))")
+        }
+        done.append("catalog: every index valid and ready")
+        // amcheck verifies each B-tree's ordering and its agreement with the heap, when the
+        // extension can be created (contrib, in PostgreSQL's own images and Debian's package).
+        if (try? await session.query(SQLStatement("CREATE EXTENSION IF NOT EXISTS amcheck"))) != nil {
+            let indexes = try await session.query(
+                SQLStatement(
+                    "SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                        + "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE a.amname = 'btree' AND n.nspname = current_schema()"))
+            for index in indexes.compactMap({ $0.first?.string }) {
+                do {
+                    try await session.query(SQLStatement("SELECT bt_index_check(?::regclass, true)", [.text(index)]))
+                } catch {
+                    throw BackupError.integrityFailed(id: scratch.location, reason: "amcheck on \(index): \(error)")
+                }
+            }
+            done.append("amcheck: \(indexes.count) B-tree indexes consistent with their tables")
+        } else {
+            done.append("amcheck: not available (CREATE EXTENSION amcheck refused), skipped")
+        }
+        return done
+    }
+
+    func replaceLive(with scratch: ScratchStore, terminateSessions: Bool) async throws {
+        let live = location.database
+        try await PostgresSession.with(try await maintenanceSession()) { admin in
+            try await replace(live: live, with: scratch, terminateSessions: terminateSessions, admin: admin)
+        }
+    }
+
+    func replace(
+        live: String, with scratch: ScratchStore, terminateSessions: Bool, admin: PostgresSession
+    )
+        async throws
+    {
+        let exists =
+            !(try await admin.query(
+                SQLStatement("SELECT 1 FROM pg_database WHERE datname = ?", [.text(live)]))).isEmpty
+        let others = try await admin.query(
+            SQLStatement(
+                "SELECT pid, coalesce(application_name, ''), coalesce(client_addr::text, 'local') "
+                    + "FROM pg_stat_activity WHERE datname IN (?, ?) AND pid <> pg_backend_pid()",
+                [.text(live), .text(scratch.location)]))
+        if !others.isEmpty {
+            let who = others.prefix(5).map { row in
+                "pid \(row[0].int ?? 0) \(row[1].string.map { $0.isEmpty ? "" : "(\($0))" } ?? "") from \(row[2].string ?? "?")"
+            }.joined(separator: ", ")
+            guard terminateSessions else {
+                throw BackupError.storeInUse(
+                    reason: "\(others.count) session(s) connected to \(live): \(who); or pass --terminate-sessions")
+            }
+            try await admin.query(
+                SQLStatement(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN (?, ?) AND pid <> pg_backend_pid()",
+                    [.text(live), .text(scratch.location)]))
+        }
+        let replaced = Self.databaseName(live, suffix: "_replaced")
+        if exists {
+            try await admin.query(SQLStatement("DROP DATABASE IF EXISTS \(quotedIdentifier(replaced))"))
+            try await admin.query(
+                SQLStatement("ALTER DATABASE \(quotedIdentifier(live)) RENAME TO \(quotedIdentifier(replaced))"))
+        }
+        do {
+            try await admin.query(
+                SQLStatement("ALTER DATABASE \(quotedIdentifier(scratch.location)) RENAME TO \(quotedIdentifier(live))")
+            )
+        } catch {
+            if exists {
+                _ = try? await admin.query(
+                    SQLStatement("ALTER DATABASE \(quotedIdentifier(replaced)) RENAME TO \(quotedIdentifier(live))"))
+            }
+            throw error
+        }
+        // The emergency backup taken before holds what was replaced.
+        if exists {
+            _ = try? await admin.query(
+                SQLStatement("DROP DATABASE IF EXISTS \(quotedIdentifier(replaced)) WITH (FORCE)"))
+        }
+    }
+
+    /// A session on the live database, or on `postgres` when the live one does not exist yet.
+    func adminSession() async throws -> PostgresSession {
+        if let session = try? await PostgresSession.open(location) { return session }
+        return try await maintenanceSession()
+    }
+
+    /// A session on another database of the server: a database cannot be renamed from inside it.
+    func maintenanceSession() async throws -> PostgresSession {
+        for database in ["postgres", "template1"] where database != location.database {
+            if let session = try? await PostgresSession.open(location, database: database) { return session }
+        }
+        return try await PostgresSession.open(location, database: "postgres")
+    }
+
+    func dropDatabase(_ name: String) async {
+        guard let admin = try? await maintenanceSession() else { return }
+        _ = try? await admin.query(SQLStatement("DROP DATABASE IF EXISTS \(quotedIdentifier(name)) WITH (FORCE)"))
+        await admin.close()
+    }
+
+    /// `<database><suffix>`, shortened to PostgreSQL's 63-byte identifier limit.
+    static func databaseName(_ database: String, suffix: String) -> String {
+        String(database.utf8.prefix(max(1, 63 - suffix.utf8.count))).map { $0 + suffix } ?? database + suffix
+    }
+}

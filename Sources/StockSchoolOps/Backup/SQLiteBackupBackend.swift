@@ -1,0 +1,93 @@
+import Foundation
+import StockSchoolCore
+import StockSchoolStore
+
+/// The embedded store: the dump is a copy made with SQLite's online backup API (consistent while
+/// writers go on), a restore is a copy of that file, and the swap is a `rename(2)` in the store's
+/// own directory.
+struct SQLiteBackupBackend: BackupBackend {
+    let path: String
+    let name = "sqlite"
+    let dumpFileName = "database.sqlite"
+
+    func liveStoreExists() async -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    func dump(to destination: String) async throws -> TableCensus {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw BackupError.io(path: path, reason: "no store here (stockschool init creates it)")
+        }
+        let store = try SQLiteStore(path: path)
+        do {
+            let census = try await store.onlineBackup(to: destination)
+            try await store.close()
+            return census
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
+    func checkReadable(dump path: String) async throws {
+        // `onlineBackup` already ran quick_check and the census over every table of the copy.
+    }
+
+    func restoreScratch(
+        dump: String, label: String, nearLive: Bool, workDirectory: String
+    ) async throws
+        -> ScratchStore
+    {
+        let directory = nearLive ? (path as NSString).deletingLastPathComponent : workDirectory
+        let target = ((directory.isEmpty ? "." : directory) as NSString)
+            .appendingPathComponent(".\((path as NSString).lastPathComponent).\(label).restoring")
+        Self.remove(target)
+        do {
+            try FileManager.default.copyItem(atPath: dump, toPath: target)
+        } catch {
+            throw BackupError.io(path: target, reason: "cannot copy the backup here: \(error.localizedDescription)")
+        }
+        return ScratchStore(
+            url: "sqlite://\(target.hasPrefix("/") ? "" : "/")\(target)", location: target,
+            drop: { Self.remove(target) })
+    }
+
+    func integrityCheck(_ scratch: ScratchStore) async throws -> [String] {
+        let store = try SQLiteStore(path: scratch.location)
+        let problems: String?
+        do {
+            problems = try await store.integrityProblems()
+            try await store.close()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        if let problems { throw BackupError.integrityFailed(id: scratch.location, reason: problems) }
+        return ["PRAGMA integrity_check: ok"]
+    }
+
+    func replaceLive(with scratch: ScratchStore, terminateSessions: Bool) async throws {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: path) {
+            // An empty write-ahead log after the checkpoint means no reader or writer is inside
+            // the store; its -wal and -shm must go, or SQLite would replay them onto the new file.
+            guard try SQLiteStore.checkpointForReplacement(path: path) else {
+                throw BackupError.storeInUse(reason: "another process holds \(path) open in a transaction")
+            }
+            Self.removeSidecars(of: path)
+        }
+        guard rename(scratch.location, path) == 0 else {
+            throw BackupError.io(
+                path: path, reason: "cannot move the restored copy into place: \(String(cString: strerror(errno)))")
+        }
+        Durability.sync(
+            (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+    }
+
+    static func remove(_ file: String) {
+        try? FileManager.default.removeItem(atPath: file)
+        removeSidecars(of: file)
+    }
+
+    static func removeSidecars(of file: String) {
+        for suffix in ["-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+    }
+}
