@@ -38,19 +38,19 @@ enum ConfigurationSnapshot {
         return written
     }
 
-    /// Whether a key names a secret: tokens, passwords, keys, and URLs that may carry a password.
+    /// Whether a key names a secret: tokens, passwords, keys, and webhook URLs (a Slack webhook's
+    /// path is its credential).
     static func isSecret(_ key: String) -> Bool {
         let lower = key.lowercased()
-        return ["token", "password", "secret", "passwd", "api_key", "apikey", "_key", ".key"].contains {
-            lower.contains($0)
-        } || lower.hasSuffix("key")
+        return ["token", "password", "secret", "passwd", "webhook"].contains { lower.contains($0) }
+            || lower.hasSuffix("key")
     }
 
     static func redactValue(key: String, value: String) -> String {
-        let lower = key.lowercased()
-        if lower.hasSuffix("url") || value.contains("://") { return StoreURL.masked(value) }
-        guard isSecret(key), !value.isEmpty, !isEncrypted(value) else { return value }
-        return redacted
+        guard !value.isEmpty, !isEncrypted(value) else { return value }
+        if isSecret(key) { return redacted }
+        // Other URLs keep everything but a password.
+        return value.contains("://") ? StoreURL.masked(value) : value
     }
 
     /// Fernet tokens (`gAAAAA…`, optionally behind a `fernet:` prefix) are safe to keep.
