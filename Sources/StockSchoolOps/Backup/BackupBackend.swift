@@ -16,6 +16,9 @@ protocol BackupBackend: Sendable {
     func dump(to path: String) async throws -> TableCensus
     /// Reads the whole dump (every data block), so a truncated or damaged file fails here.
     func checkReadable(dump path: String) async throws
+    /// The census of a dump read in place, when the dump is itself a database (SQLite); `nil`
+    /// when it must be restored to be counted.
+    func census(ofDump path: String) async throws -> TableCensus?
     /// Restores `dump` into a new store nobody else knows of; `nearLive` puts it where it can
     /// later replace the live store atomically (same directory or server).
     func restoreScratch(

@@ -64,7 +64,9 @@ public struct BackupCreator: Sendable {
         let census = try await backend.dump(to: dumpPath)
         let dumpSize = (try? FileManager.default.attributesOfItem(atPath: dumpPath))?[.size] as? Int64 ?? 0
         guard dumpSize > 0, !census.rowCounts.isEmpty else { throw BackupError.emptyDump(file: dumpPath) }
-        try await backend.checkReadable(dump: dumpPath)
+        // Reading the dump back (the whole pg_dump archive) runs beside the hashing below, on
+        // the other core.
+        let readBack = Task { try await backend.checkReadable(dump: dumpPath) }
         var redisFile: String?
         if let url = configuration.redisURL, !skipRedis {
             try await RedisSnapshot.take(
@@ -73,7 +75,15 @@ public struct BackupCreator: Sendable {
         }
         _ = try ConfigurationSnapshot.write(configFile: configFile, environment: environment, into: directory)
         if kind == .full { try Self.copyLogs(from: configuration.ops.logDirectory, into: directory) }
-        let files = try Self.digestAll(directory)
+        let files: [BackupManifest.File]
+        do {
+            files = try Self.digestAll(directory)
+        } catch {
+            readBack.cancel()
+            _ = try? await readBack.value
+            throw error
+        }
+        try await readBack.value
         let manifest = BackupManifest(
             format: BackupManifest.currentFormat, id: id.description, kind: kind, tag: tag,
             createdAt: Timestamp(secondsSinceEpoch: now.timeIntervalSince1970).iso8601,

@@ -67,6 +67,9 @@ struct PostgresBackupBackend: BackupBackend {
         }
     }
 
+    /// A dump can be counted only once restored.
+    func census(ofDump path: String) async throws -> TableCensus? { nil }
+
     func restoreScratch(
         dump path: String, label: String, nearLive: Bool, workDirectory: String
     ) async throws

@@ -27,8 +27,27 @@ struct SQLiteBackupBackend: BackupBackend {
         }
     }
 
+    /// The header's page size times its page count must be the file's size: SQLite wrote the
+    /// copy and counted every table of it; a file cut short afterwards fails here.
     func checkReadable(dump path: String) async throws {
-        // `onlineBackup` already ran quick_check and the census over every table of the copy.
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw BackupError.emptyDump(file: path) }
+        defer { try? handle.close() }
+        let header = [UInt8]((try? handle.read(upToCount: 100)) ?? Data())
+        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int64 ?? 0
+        guard header.count == 100, header.starts(with: Array("SQLite format 3\u{0}".utf8)) else {
+            throw BackupError.emptyDump(file: "\(path) (not an SQLite database)")
+        }
+        let rawPageSize = Int64(header[16]) << 8 | Int64(header[17])
+        let pageSize = rawPageSize == 1 ? 65_536 : rawPageSize
+        let pages = header[28..<32].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        guard pageSize * pages == size else {
+            throw BackupError.emptyDump(
+                file: "\(path) (\(size) bytes where its header says \(pages) pages of \(pageSize))")
+        }
+    }
+
+    func census(ofDump path: String) async throws -> TableCensus? {
+        try await SQLiteStore.census(readOnly: path)
     }
 
     func restoreScratch(
