@@ -27,7 +27,7 @@ struct StockSchoolCommand: AsyncParsableCommand {
             InitCommand.self, SyncCommand.self, QualityCommand.self, FactorsCommand.self, EvaluateCommand.self,
             ScoreCommand.self, RankCommand.self, BacktestCommand.self, RunDailyCommand.self, DBCommand.self,
             ServeCommand.self, APIKeyCommand.self, AuditCommand.self, HealthCommand.self, PerfCommand.self,
-            AlertsCommand.self, WorkerCommand.self,
+            AlertsCommand.self, WorkerCommand.self, SecretsCommand.self,
             DemoCommand.self,
         ]
     )
