@@ -65,7 +65,9 @@ enum Main {
                 return 1
             }
         }
-        if error is CommandFailure || error is SyncError || error is TushareError || error is WorkflowError {
+        if error is CommandFailure || error is SyncError || error is TushareError || error is WorkflowError
+            || error is MaintenanceError || error is FernetError
+        {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             return 1
         }

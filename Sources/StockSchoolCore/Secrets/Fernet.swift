@@ -144,6 +144,7 @@ public struct FernetKey: Sendable, Equatable {
 
 public enum FernetError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidKey(String)
+    case missingKey(String)
     case malformedToken(String)
     case signatureMismatch
     case expired(ageSeconds: Int64, ttlSeconds: Int64)
@@ -154,6 +155,7 @@ public enum FernetError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidKey(let reason): "invalid Fernet key: \(reason)"
+        case .missingKey(let advice): "no Fernet key: \(advice)"
         case .malformedToken(let reason): "invalid Fernet token: \(reason)"
         case .signatureMismatch:
             "invalid Fernet token: the HMAC does not match; the token was altered or was made with another key"

@@ -18,8 +18,8 @@ public enum SecretKeySource {
         if let file = environment[keyFileVariable], !file.isEmpty {
             return try read(file: file, named: keyFileVariable)
         }
-        throw .invalidKey(
-            "no key: set \(keyVariable) to the key (from `stockschool secrets generate-key`) or \(keyFileVariable) to a file holding it"
+        throw .missingKey(
+            "set \(keyVariable) to the key (from `stockschool secrets generate-key`) or \(keyFileVariable) to a file holding it"
         )
     }
 

@@ -204,7 +204,8 @@ public struct DatabaseMaintenance: Sendable {
             SQLStatement(
                 """
                 SELECT pid, usename, datname, application_name, client_addr::text, state, \
-                extract(epoch FROM now() - state_change)::float8, left(query, 200), pid = pg_backend_pid() \
+                greatest(0, extract(epoch FROM clock_timestamp() - state_change))::float8, left(query, 200), \
+                pid = pg_backend_pid() \
                 FROM pg_stat_activity WHERE backend_type = 'client backend' ORDER BY backend_start, pid
                 """))
         return Connections(
