@@ -144,6 +144,10 @@ struct SecretsDecryptCommand: ParsableCommand {
     @Argument(help: "The token (default: read standard input).") var token: String?
     @Option(help: ArgumentHelp("Refuse tokens older than this many seconds.", valueName: "seconds")) var ttl: Int64?
 
+    func validate() throws {
+        if let ttl, ttl <= 0 { throw ValidationError("--ttl must be a positive number of seconds, got \(ttl)") }
+    }
+
     func run() throws {
         var text = secretInput(token).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.hasPrefix(SecretKeySource.valuePrefix) { text.removeFirst(SecretKeySource.valuePrefix.count) }

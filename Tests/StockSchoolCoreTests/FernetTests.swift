@@ -112,6 +112,22 @@ import Testing
         #expect((try? FernetKey(base64: " \(Self.secret)\n"))?.base64 == Self.secret)
     }
 
+    /// A validly signed token may carry any 64-bit timestamp; the TTL check must refuse it, not trap.
+    @Test func extremeTimestampsAreRefusedNotOverflowed() throws {
+        let key = FernetKey.generate()
+        let future = try Fernet.encrypt(Array("x".utf8), key: key, now: .max)
+        #expect(throws: FernetError.fromTheFuture(secondsAhead: Int64.max - 1000)) {
+            try Fernet.decrypt(future, key: key, ttl: 60, now: 1000)
+        }
+        let ancient = try Fernet.encrypt(Array("x".utf8), key: key, now: .min)
+        #expect {
+            try Fernet.decrypt(ancient, key: key, ttl: 60, now: 1000)
+        } throws: { error in
+            if case .expired = error as? FernetError { return true }
+            return false
+        }
+    }
+
     @Test func anotherKeyFailsTheHMAC() throws {
         let other = FernetKey.generate()
         #expect(throws: FernetError.signatureMismatch) {

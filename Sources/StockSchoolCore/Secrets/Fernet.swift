@@ -78,8 +78,14 @@ public enum Fernet {
         let stamp = data[1..<9].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let timestamp = Int64(bitPattern: stamp)
         if let ttl {
-            if timestamp + ttl < now { throw .expired(ageSeconds: now - timestamp, ttlSeconds: ttl) }
-            if now + maximumClockSkew < timestamp { throw .fromTheFuture(secondsAhead: timestamp - now) }
+            // Overflow-checked: a signed token can still carry any 64-bit timestamp.
+            let (expiry, overflow) = timestamp.addingReportingOverflow(max(0, ttl))
+            if !overflow, expiry < now {
+                throw .expired(ageSeconds: now.subtractingReportingOverflow(timestamp).partialValue, ttlSeconds: ttl)
+            }
+            if now.addingReportingOverflow(maximumClockSkew).partialValue < timestamp {
+                throw .fromTheFuture(secondsAhead: timestamp.subtractingReportingOverflow(now).partialValue)
+            }
         }
         do {
             let iv = try AES._CBC.IV(ivBytes: data[9..<headerLength])
