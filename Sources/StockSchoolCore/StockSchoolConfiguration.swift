@@ -7,6 +7,8 @@ import Yams
 /// `STOCKSCHOOL_*` environment variables (`database.url` ← `STOCKSCHOOL_DATABASE_URL`). A few keys
 /// also honour the names their ecosystems use (`TUSHARE_TOKEN`, `TUSHARE_API_URL`). Unknown keys
 /// in the file are errors, not silently ignored: a typo must not quietly fall back to a default.
+/// Any value may be encrypted, written `fernet:<token>` (`stockschool secrets encrypt`); it is
+/// decrypted here with the key from `STOCKSCHOOL_SECRET_KEY` or `STOCKSCHOOL_SECRET_KEY_FILE`.
 public struct StockSchoolConfiguration: Sendable, Equatable {
     /// Store URL: `sqlite:///path` or `postgres://user:pass@host:port/db`.
     public var databaseURL: String = "sqlite:///./data/stockschool.sqlite"
@@ -174,6 +176,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
         yaml: String?, fileName: String = "stockschool.yaml", environment: [String: String]
     ) throws(StockSchoolError) -> StockSchoolConfiguration {
         var configuration = StockSchoolConfiguration()
+        var decryptor = ConfigurationDecryptor(environment: environment)
         if let yaml {
             for (path, value, line) in try flatten(yaml: yaml, fileName: fileName) {
                 guard let key = keys.first(where: { $0.path == path }) else {
@@ -183,7 +186,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
                         reason: "unknown key; known keys are \(known)")
                 }
                 do {
-                    try key.apply(&configuration, value)
+                    try key.apply(&configuration, try decryptor.plaintext(value))
                 } catch {
                     throw .invalidConfiguration(
                         key: path, source: "\(fileName) line \(line)", reason: ValueError.reason(of: error))
@@ -195,7 +198,7 @@ public struct StockSchoolConfiguration: Sendable, Equatable {
             for name in key.environment.reversed() {
                 guard let value = environment[name] else { continue }
                 do {
-                    try key.apply(&configuration, value)
+                    try key.apply(&configuration, try decryptor.plaintext(value))
                 } catch {
                     throw .invalidConfiguration(
                         key: key.path, source: "environment variable \(name)",

@@ -274,3 +274,11 @@ struct SQLiteRowEncoder: RowEncoder {
         parameter += 1
     }
 }
+
+extension SQLiteStore {
+    /// Runs `sql` outside any transaction: SQLite refuses `VACUUM` inside one, and `query` writes
+    /// in a transaction.
+    public func executeWithoutTransaction(_ sql: String) async throws {
+        try await pool.writeWithoutTransaction { db in try db.execute(sql: sql) }
+    }
+}

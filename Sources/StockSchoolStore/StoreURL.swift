@@ -57,12 +57,7 @@ public enum StoreURL: Sendable, Equatable {
 
     /// The URL with its password replaced by `***`, safe to print and log.
     public static func masked(_ text: String) -> String {
-        guard let schemeEnd = text.range(of: "://"), let at = text.range(of: "@", options: .backwards),
-            at.lowerBound > schemeEnd.upperBound
-        else { return text }
-        let credentials = text[schemeEnd.upperBound..<at.lowerBound]
-        guard let colon = credentials.firstIndex(of: ":") else { return text }
-        return String(text[..<colon]) + ":***" + String(text[at.lowerBound...])
+        SensitiveDataMasking.maskURLPasswords(text)
     }
 }
 

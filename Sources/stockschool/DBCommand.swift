@@ -5,8 +5,11 @@ import StockSchoolStore
 struct DBCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "Inspect the store.",
-        subcommands: [DBStatsCommand.self])
+        abstract: "Inspect and maintain the store.",
+        subcommands: [
+            DBStatsCommand.self, DBMaintainCommand.self, DBBloatCommand.self, DBSlowQueriesCommand.self,
+            DBConnectionsCommand.self, DBTerminateIdleCommand.self, DBCreateReadonlyUserCommand.self,
+        ])
 }
 
 struct DBStatsCommand: AsyncParsableCommand {

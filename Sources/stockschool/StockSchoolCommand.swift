@@ -27,7 +27,7 @@ struct StockSchoolCommand: AsyncParsableCommand {
             InitCommand.self, SyncCommand.self, QualityCommand.self, FactorsCommand.self, EvaluateCommand.self,
             ScoreCommand.self, RankCommand.self, BacktestCommand.self, RunDailyCommand.self, DBCommand.self,
             ServeCommand.self, APIKeyCommand.self, AuditCommand.self, HealthCommand.self, PerfCommand.self,
-            AlertsCommand.self, WorkerCommand.self, BackupCommand.self,
+            AlertsCommand.self, WorkerCommand.self, BackupCommand.self, SecretsCommand.self,
             DemoCommand.self,
         ]
     )
@@ -65,7 +65,9 @@ enum Main {
                 return 1
             }
         }
-        if error is CommandFailure || error is SyncError || error is TushareError || error is WorkflowError {
+        if error is CommandFailure || error is SyncError || error is TushareError || error is WorkflowError
+            || error is MaintenanceError || error is FernetError
+        {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             return 1
         }

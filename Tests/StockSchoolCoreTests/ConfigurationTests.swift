@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import StockSchoolCore
@@ -117,5 +118,63 @@ import Testing
         #expect(throws: StockSchoolError.self) {
             try StockSchoolConfiguration.load(yaml: nil, environment: ["STOCKSCHOOL_CACHE_DATA_TTL": "0"])
         }
+    }
+}
+
+/// `fernet:` values in the configuration file and environment (docs/configuration.md).
+@Suite struct EncryptedConfigurationTests {
+    // The Fernet spec's key and its "hello" token (github.com/fernet/spec, generate.json).
+    static let key = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="
+    static let hello =
+        "fernet:gAAAAAAdwJ6wAAECAwQFBgcICQoLDA0ODy021cpGVWKZ_eEwCGM4BLLF_5CV9dOPmrhuVUPgJobwOz7JcbmrR64jVmpU4IwqDA=="
+
+    @Test func encryptedValueIsDecryptedWithTheEnvironmentKey() throws {
+        let yaml = "tushare:\n  token: \"\(Self.hello)\"\n"
+        let c = try StockSchoolConfiguration.load(yaml: yaml, environment: ["STOCKSCHOOL_SECRET_KEY": Self.key])
+        #expect(c.tushareToken == "hello")
+        let fromEnvironment = try StockSchoolConfiguration.load(
+            yaml: nil, environment: ["STOCKSCHOOL_SECRET_KEY": Self.key, "TUSHARE_TOKEN": Self.hello])
+        #expect(fromEnvironment.tushareToken == "hello")
+    }
+
+    @Test func missingKeyNamesTheConfigKeyAndLine() {
+        let yaml = "server:\n  port: 8080\ntushare:\n  token: \"\(Self.hello)\"\n"
+        do {
+            _ = try StockSchoolConfiguration.load(yaml: yaml, fileName: "prod.yaml", environment: [:])
+            Issue.record("loaded without a key")
+        } catch {
+            guard case .invalidConfiguration(let key, let source, let reason) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(key == "tushare.token")
+            #expect(source == "prod.yaml line 4")
+            #expect(reason.contains("STOCKSCHOOL_SECRET_KEY"))
+        }
+    }
+
+    @Test func wrongKeyOrBadTokenIsAClearError() {
+        let other = FernetKey.generate().base64
+        let yaml = "tushare:\n  token: \"\(Self.hello)\"\n"
+        #expect {
+            _ = try StockSchoolConfiguration.load(yaml: yaml, environment: ["STOCKSCHOOL_SECRET_KEY": other])
+        } throws: { error in
+            "\(error)".contains("tushare.token") && "\(error)".contains("HMAC") && "\(error)".contains("line 2")
+        }
+        #expect {
+            _ = try StockSchoolConfiguration.load(
+                yaml: "tushare:\n  token: \"fernet:not-a-token\"\n", environment: ["STOCKSCHOOL_SECRET_KEY": Self.key])
+        } throws: { error in
+            "\(error)".contains("tushare.token") && "\(error)".contains("base64")
+        }
+    }
+
+    @Test func keyFileFromTheEnvironment() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ss-key-\(UUID().uuidString)").path
+        try (Self.key + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let c = try StockSchoolConfiguration.load(
+            yaml: "tushare:\n  token: \"\(Self.hello)\"\n", environment: ["STOCKSCHOOL_SECRET_KEY_FILE": path])
+        #expect(c.tushareToken == "hello")
     }
 }

@@ -139,4 +139,18 @@ import Testing
         let notJSON = RequestSummary.describe(query: [], body: .init(string: "token=abc123"))
         #expect(!notJSON.contains("abc123") && notJSON.contains("not JSON"))
     }
+
+    /// The manual's 数据脱敏 rules reach the audit log: phone 3 + 4 digits, e-mail 2 characters
+    /// and the domain, whether the field is named or the value sits in free text.
+    @Test func summariesMaskPhonesAndEmailsByTheManualsRules() throws {
+        let body =
+            #"{"phone": "13812345678", "contact": {"email": "zhangsan@example.com"}, "note": "call 15900001111"}"#
+        let summary = RequestSummary.describe(query: [("notify", "li@stockschool.cn")], body: .init(string: body))
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
+        #expect(parsed["query"] as? String == "notify=li***@stockschool.cn")
+        let masked = try #require(parsed["body"] as? [String: Any])
+        #expect(masked["phone"] as? String == "138****5678")
+        #expect((masked["contact"] as? [String: Any])?["email"] as? String == "zh***@example.com")
+        #expect(masked["note"] as? String == "call 159****1111")
+    }
 }

@@ -25,6 +25,9 @@ ensure_packages() {
   # deploy/check.sh (run by the ops tests) needs amtool and PyYAML.
   command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
   python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
+  # The Fernet interoperability tests encrypt and decrypt with Python's `cryptography` (required
+  # when CI=true).
+  python3 -c 'import cryptography' >/dev/null 2>&1 || missing+=(python3-cryptography)
   # deploy/check.sh also validates the compose file (`docker-compose config`) and the nginx
   # configuration (`nginx -t` on a copy, with an openssl-generated certificate). Nothing is
   # started: no Docker engine is needed, and the check runs its own `nginx -t` against a scratch
@@ -69,6 +72,8 @@ start_postgres() {
     || { cat "$dir/initdb.log" >&2; return 1; }
   local port; port=$(free_port)
   local options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
+  # `db slow-queries` reads pg_stat_statements, which must be preloaded (Debian ships it).
+  options="$options -c shared_preload_libraries=pg_stat_statements"
   [ "$durable" = durable ] || options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -o "$options" -l "$dir/server.log" -w -t 60 start >/dev/null \
     || { cat "$dir/server.log" >&2; return 1; }

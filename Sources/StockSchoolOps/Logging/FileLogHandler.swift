@@ -4,7 +4,8 @@ import StockSchoolCore
 
 /// Writes log records as lines `2026-11-27T10:30:00.123Z error [stockschool.api] message key=value`:
 /// the time first (so `stockschool health` can count only the last day's errors) and the level in
-/// words (so the manual's `grep -i "error\|exception\|critical" logs/*.log` finds them).
+/// words (so the manual's `grep -i "error\|exception\|critical" logs/*.log` finds them). Message
+/// and metadata pass through `SensitiveDataMasking` first.
 public struct FileLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -25,8 +26,10 @@ public struct FileLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var fields = metadata
         if let extra = event.metadata { fields.merge(extra) { _, new in new } }
-        let tail = fields.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
-        let message = "\(event.message)".replacingOccurrences(of: "\n", with: " ")
+        // Phone numbers, e-mail addresses and secrets never reach the file (the manual's 数据脱敏).
+        let tail = fields.sorted { $0.key < $1.key }
+            .map { " \($0.key)=\(SensitiveDataMasking.maskValue("\($0.value)", name: $0.key))" }.joined()
+        let message = SensitiveDataMasking.maskText("\(event.message)".replacingOccurrences(of: "\n", with: " "))
         file.append("\(Timestamp.now.iso8601) \(event.level.rawValue) [\(label)] \(message)\(tail)\n")
     }
 }

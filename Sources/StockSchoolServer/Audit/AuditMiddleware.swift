@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import StockSchoolCore
 import StockSchoolStore
 
 /// Records every write request (POST, PUT, PATCH, DELETE) in `audit_log`, whatever its outcome:
@@ -54,7 +55,8 @@ struct AuditMiddleware: RouterMiddleware {
         writer.record(
             AuditEntry(
                 at: .now, keyName: principal?.keyName, role: principal?.role.rawValue,
-                method: request.method.rawValue, route: MetricsMiddleware.template(context), path: request.uri.path,
+                method: request.method.rawValue, route: MetricsMiddleware.template(context),
+                path: SensitiveDataMasking.maskText(request.uri.path),
                 status: status, durationMilliseconds: milliseconds, client: context.clientAddress,
                 details: RequestSummary.describe(
                     query: request.uri.queryParameters.map { (String($0.key), String($0.value)) }, body: body)))

@@ -1,26 +1,25 @@
 import Foundation
 import NIOCore
+import StockSchoolCore
 
-/// What an audit entry says about a request: its query and JSON body with every secret masked.
+/// What an audit entry says about a request: its query and JSON body with every secret and every
+/// piece of personal data masked, by `SensitiveDataMasking`'s rules.
 ///
 /// A value is masked (`***`) when its name looks like a secret (contains `token`, `password`,
 /// `passwd`, `secret`, `key`, `authorization`, `credential` or `signature`, in any case) or when
-/// the value itself has the form of an API key. Masking by name errs on the side of hiding: a
-/// harmless `sort_key` is masked too, which costs nothing, while a secret kept would be a leak.
+/// the value itself has the form of a secret (an API key, a Fernet token, a Tushare token, a URL
+/// with a password). Phone numbers and e-mail addresses keep what the manual's 数据脱敏 rules keep
+/// (`138****5678`, `zh***@example.com`). Masking by name errs on the side of hiding: a harmless
+/// `sort_key` is masked too, which costs nothing, while a secret kept would be a leak.
 /// Bodies that are not JSON are summarised by size only, as nothing in them can be recognised
 /// reliably; headers are never recorded, so the `Authorization` value cannot leak.
 enum RequestSummary {
-    static let mask = "***"
+    static let mask = SensitiveDataMasking.mask
     /// Longest summary kept; a larger body is summarised by size.
     static let maximumLength = 8192
 
-    private static let secretNames = [
-        "token", "password", "passwd", "secret", "key", "authorization", "credential", "signature",
-    ]
-
     static func isSecretName(_ name: String) -> Bool {
-        let lowered = name.lowercased()
-        return secretNames.contains { lowered.contains($0) }
+        SensitiveDataMasking.isSecretName(name)
     }
 
     /// A JSON object text: `{"body": …, "query": "a=1&token=***"}` (absent parts left out).
@@ -57,14 +56,15 @@ enum RequestSummary {
         case let array as [Any]:
             return array.map { masked($0) }
         case let text as String:
-            return looksLikeKey(text) ? mask : text
+            if looksLikeKey(text) { return mask }
+            return name.map { SensitiveDataMasking.maskValue(text, name: $0) } ?? SensitiveDataMasking.maskText(text)
         default:
             return value
         }
     }
 
     private static func maskedValue(_ value: String, name: String) -> String {
-        isSecretName(name) || looksLikeKey(value) ? mask : value
+        looksLikeKey(value) ? mask : SensitiveDataMasking.maskValue(value, name: name)
     }
 
     private static func looksLikeKey(_ text: String) -> Bool {
