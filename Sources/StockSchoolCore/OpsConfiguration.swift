@@ -12,8 +12,9 @@ public struct OpsConfiguration: Sendable, Equatable {
     public var backupKeepDaily = 7
     public var backupKeepWeekly = 4
     public var backupKeepMonthly = 6
-    /// `pg_dump --compress` level for PostgreSQL backups (0–9).
-    public var backupCompressionLevel = 1
+    /// `pg_dump --compress` level for PostgreSQL backups (0–9). 0: on a small machine the
+    /// compression, not the disk, is what makes a large dump slow (BENCHMARKS.md).
+    public var backupCompressionLevel = 0
     /// The API the health check probes; `nil` is `http://<server.host>:<server.port>`.
     public var healthAPIURL: String? = nil
     /// Disk use (percent) above which the health check warns: the manual's daily check (`df -h |

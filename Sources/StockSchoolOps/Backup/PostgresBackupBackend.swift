@@ -8,7 +8,8 @@ import StockSchoolStore
 struct PostgresBackupBackend: BackupBackend {
     let location: StoreURL.PostgresLocation
     let displayURL: String
-    /// `pg_dump -Z`: 0 (none) to 9. Low levels cost little CPU and still shrink the text data ~3×.
+    /// `pg_dump -Z`: 0 (none) to 9. Level 1 shrinks the market's text ~2.2× but makes the dump
+    /// about 2.5× slower on two cores (BENCHMARKS.md), so the default is 0.
     let compressionLevel: Int
     let name = "postgres"
     let dumpFileName = "database.dump"
@@ -97,7 +98,7 @@ struct PostgresBackupBackend: BackupBackend {
                 arguments: [
                     "--jobs=2", "--no-owner", "--no-privileges", "--exit-on-error", "--dbname=\(scratch)", path,
                 ],
-                environment: toolEnvironment
+                environment: toolEnvironment.merging(Self.restoreSessionOptions) { _, new in new }
             ).run()
         } catch {
             await store.drop()
@@ -205,6 +206,12 @@ struct PostgresBackupBackend: BackupBackend {
                 SQLStatement("DROP DATABASE IF EXISTS \(quotedIdentifier(replaced)) WITH (FORCE)"))
         }
     }
+
+    /// Settings for pg_restore's own sessions: index builds sort in memory instead of spilling
+    /// to disk, and a scratch database loses nothing worth a synchronous commit.
+    static let restoreSessionOptions = [
+        "PGOPTIONS": "-c maintenance_work_mem=512MB -c synchronous_commit=off"
+    ]
 
     /// A session on the live database, or on `postgres` when the live one does not exist yet.
     func adminSession() async throws -> PostgresSession {
