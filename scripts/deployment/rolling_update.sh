@@ -49,6 +49,10 @@ done
 . "$(dirname "$0")/lib/rollout.sh"
 load_driver
 drv_init
+# One rollout at a time: two would drain both replicas at once.
+mkdir -p "$DEPLOY_DIR"
+exec 9>"$DEPLOY_DIR/rollout.lock"
+flock -n 9 || die "another rolling update holds $DEPLOY_DIR/rollout.lock"
 
 if [[ -n $rollback ]]; then
     [[ -z $binary$image ]] || die "--rollback restores the recorded previous release; it takes no --binary or --image"

@@ -71,12 +71,13 @@ drv_start() {
     dir=$(replica_dir "$name")
     port=$(cat "$dir/port")
     mkdir -p "$dir"
-    # Detached from this script (nohup, all descriptors redirected): the replica outlives it.
+    # Detached from this script (nohup, all descriptors redirected, the rollout lock closed):
+    # the replica outlives it.
     # The store URL travels in the environment, so a release's own environment may override it.
     (
         cd "$dir" || exit 1
         STOCKSCHOOL_DATABASE_URL=$STORE_URL nohup "$DEPLOY_DIR/releases/$release/stockschool" \
-            serve --host 127.0.0.1 --port "$port" --no-alerts </dev/null >>serve.log 2>&1 &
+            serve --host 127.0.0.1 --port "$port" --no-alerts </dev/null >>serve.log 2>&1 9>&- &
         echo $! >pid
     )
     printf '%s\n' "$release" >"$dir/release"
