@@ -303,7 +303,9 @@ import Testing
                 let text = try? String(contentsOf: state.appendingPathComponent(file), encoding: .utf8),
                 let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1
             else { continue }
-            if kill(pid, 0) == 0 {
+            // Alive and no zombie (a stopped replica's new parent may not have reaped it yet).
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            if kill(pid, 0) == 0, !status.contains("State:\tZ") {
                 print("RollingUpdateTests: killing leftover \(file) \(pid)")
                 kill(pid, SIGKILL)
             }
