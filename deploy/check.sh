@@ -585,6 +585,55 @@ for name, result in checks:
 sys.exit(bad)
 EOF
 
+# --------------------------------------------------------------------------- Deployment scripts
+# scripts/deployment/ (deploy.sh, rolling_update.sh): every script parses, and each docker-compose
+# command of the compose driver uses options this docker-compose has (no Docker engine here to
+# run them; the local driver is exercised by RollingUpdateTests).
+check "deployment scripts: bash -n, the compose driver's docker-compose options exist" python3 - <<'EOF'
+import glob, re, subprocess, sys
+bad = False
+scripts = sorted(glob.glob("../scripts/deployment/*.sh") + glob.glob("../scripts/deployment/lib/*.sh"))
+for f in scripts:
+    out = subprocess.run(["bash", "-n", f], capture_output=True, text=True)
+    if out.returncode:
+        print(f"  FAIL bash -n {f}: {out.stderr.strip()}")
+        bad = True
+print(f"  bash -n: {len(scripts)} scripts")
+helps = {}
+def has(sub, flag):
+    if sub not in helps:
+        helps[sub] = subprocess.run(["docker-compose"] + ([sub] if sub else []) + ["--help"],
+                                    capture_output=True, text=True).stdout
+    return re.search(r"(^|[\s,])" + re.escape(flag) + r"([\s,=]|$)", helps[sub], re.M)
+calls = 0
+for line in open("../scripts/deployment/lib/driver_compose.sh"):
+    if line.lstrip().startswith("#"):
+        continue
+    # A command starts a line or follows `{`, `;`, `(`, `|`, `&` (one-line functions, $(…)).
+    for m in re.finditer(r"(?:^\s*|[{;(|&]\s*)(?:\w+=\S+\s+)?(docker-compose|compose)\s+([^;|)}]*)", line):
+        words = m.group(2).split()
+        flags, sub = [], ""
+        while words and words[0].startswith("-"):  # docker-compose's own options (-f FILE, --env-file F)
+            flags.append(("", words.pop(0)))
+            if words:
+                words.pop(0)
+        if words and re.fullmatch(r"[a-z]+", words[0]):  # the subcommand, then its options
+            sub = words.pop(0)
+            for w in words:
+                if not w.startswith("-"):
+                    if w.startswith('"$') or re.fullmatch(r"[\w.-]+", w):
+                        break  # the service: what follows is the command run in the container
+                    continue
+                flags.append((sub, w))
+        calls += 1
+        for sub_, flag in flags:
+            if not has(sub_, flag):
+                print(f"  FAIL docker-compose {sub_} has no option {flag}: {line.strip()}")
+                bad = True
+print(f"  {calls} docker-compose commands in lib/driver_compose.sh checked against docker-compose --help")
+sys.exit(bad)
+EOF
+
 # --------------------------------------------------------------------------------------------
 echo
 if ((${#failed[@]})); then

@@ -36,6 +36,8 @@ ensure_packages() {
   local new_nginx=""
   [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || { missing+=(nginx); new_nginx=1; }
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  # The rolling update test puts load on a local nginx in front of two replicas while it swaps them.
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
