@@ -9,34 +9,10 @@ import Testing
         .deletingLastPathComponent()
 
     /// Runs `bash -c script` in `directory` with `STOCKSCHOOL_BIN` set to the built executable.
-    static func bash(
-        _ script: String, in directory: URL, environment: [String: String] = [:]
-    ) async throws
-        -> CLITests.Result
-    {
-        try await offPool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-c", script]
-            var env = ProcessInfo.processInfo.environment.filter {
-                !($0.key.hasPrefix("STOCKSCHOOL_") && !$0.key.hasPrefix("STOCKSCHOOL_TEST_"))
-            }
-            env["STOCKSCHOOL_BIN"] = CLITests.executable.path
-            env.merge(environment) { _, new in new }
-            process.environment = env
-            process.currentDirectoryURL = directory
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stderr = try offPoolBlocking { err.fileHandleForReading.readDataToEndOfFile() }
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return CLITests.Result(
-                status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                stderr: String(decoding: stderr.wait(), as: UTF8.self))
-        }
+    static func bash(_ script: String, in directory: URL) async throws -> CLITests.Result {
+        try await CLITests.run(
+            ["-c", script], in: directory, environment: ["STOCKSCHOOL_BIN": CLITests.executable.path],
+            program: URL(fileURLWithPath: "/bin/bash"))
     }
 
     static func completeBackups(in directory: URL) throws -> [String] {

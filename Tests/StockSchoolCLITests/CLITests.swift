@@ -25,14 +25,17 @@ import Testing
     }
 
     static func run(
-        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+        program: URL = executable
     ) async throws -> Result {
-        try await offPool { try runBlocking(arguments, in: directory, environment: environment) }
+        try await offPool { try runBlocking(arguments, in: directory, environment: environment, program: program) }
     }
 
-    static func runBlocking(_ arguments: [String], in directory: URL?, environment: [String: String]) throws -> Result {
+    static func runBlocking(
+        _ arguments: [String], in directory: URL?, environment: [String: String], program: URL = executable
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         // The user's own settings must not leak into the commands under test.
