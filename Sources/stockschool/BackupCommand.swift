@@ -25,14 +25,18 @@ struct BackupCommand: AsyncParsableCommand {
             BackupRestoreTestCommand.self, BackupPruneCommand.self,
         ])
 
-    /// Runs `body` under the backup lock, logging the outcome; a `BackupError` about the id the
-    /// user typed is bad usage (exit 2), any other failure exit 1, both logged.
+    /// Runs `body` under the backup lock and logs the outcome: `success`'s line (none when it
+    /// returns `nil`), or the failure. A `BackupError` about the id the user typed is bad usage
+    /// (exit 2), any other failure exit 1.
     static func logged<T>(
-        _ configuration: StockSchoolConfiguration, _ what: String, _ body: () async throws -> T
+        _ configuration: StockSchoolConfiguration, _ what: String, success: (T) -> String?,
+        _ body: () async throws -> T
     ) async throws -> T {
         let log = BackupEventLog(configuration: configuration)
         do {
-            return try await BackupLock.run(directory: configuration.ops.backupDirectory, body)
+            let result = try await BackupLock.run(directory: configuration.ops.backupDirectory, body)
+            if let line = success(result) { log.succeeded(line) }
+            return result
         } catch let error as BackupError {
             log.failed("\(what) failed: \(error)")
             if case .invalidID = error { throw ValidationError(error.description) }
@@ -93,12 +97,15 @@ struct BackupCreateCommand: AsyncParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         var creator = BackupCreator(configuration: configuration, configFile: BackupCommand.configFile(global))
         creator.skipRedis = noRedis
-        let outcome = try await BackupCommand.logged(configuration, "backup create") {
+        let outcome = try await BackupCommand.logged(
+            configuration, "backup create",
+            success: {
+                "backup \($0.id) created: \($0.manifest.rowCounts.values.reduce(0, +)) rows, \($0.manifest.totalBytes) bytes"
+            }
+        ) {
             try await creator.create(kind: full ? .full : .standard, tag: tag.flatMap(BackupTag.init(rawValue:)))
         }
         let rows = outcome.manifest.rowCounts.values.reduce(0, +)
-        BackupEventLog(configuration: configuration).succeeded(
-            "backup \(outcome.id) created: \(rows) rows, \(outcome.manifest.totalBytes) bytes")
         if global.json {
             try Output.json(outcome.manifest)
             return
@@ -205,11 +212,12 @@ struct BackupVerifyCommand: AsyncParsableCommand {
             ? BackupCatalog(directory: configuration.ops.backupDirectory).complete().map { $0.id.description } : [id]
         var reports: [BackupVerifier.Report] = []
         for id in ids {
-            let report = try await BackupCommand.logged(configuration, "backup verify \(id ?? "(newest)")") {
+            let report = try await BackupCommand.logged(
+                configuration, "backup verify \(id ?? "(newest)")", success: { "backup \($0.id) verified" }
+            ) {
                 try await verifier.verify(id)
             }
             reports.append(report)
-            BackupEventLog(configuration: configuration).succeeded("backup \(report.id) verified")
             if !global.json {
                 print("Backup \(report.id) verified (\(String(format: "%.1f", report.seconds)) s):")
                 BackupCommand.printSteps(report.steps)
@@ -240,10 +248,12 @@ struct BackupRestoreTestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try global.configuration()
-        let report = try await BackupCommand.logged(configuration, "backup restore-test \(id ?? "(newest)")") {
+        let report = try await BackupCommand.logged(
+            configuration, "backup restore-test \(id ?? "(newest)")",
+            success: { "backup \($0.id) passed its restore test" }
+        ) {
             try await BackupVerifier(configuration: configuration).restoreTest(id)
         }
-        BackupEventLog(configuration: configuration).succeeded("backup \(report.id) passed its restore test")
         if global.json {
             try Output.json(report)
             return
@@ -283,11 +293,12 @@ struct BackupRestoreCommand: AsyncParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         let restorer = BackupRestorer(
             creator: BackupCreator(configuration: configuration, configFile: BackupCommand.configFile(global)))
-        let outcome = try await BackupCommand.logged(configuration, "backup restore \(id)") {
+        let outcome = try await BackupCommand.logged(
+            configuration, "backup restore \(id)",
+            success: { "backup \($0.id) restored; emergency backup \($0.emergencyBackup ?? "none")" }
+        ) {
             try await restorer.restore(id, terminateSessions: terminateSessions)
         }
-        BackupEventLog(configuration: configuration).succeeded(
-            "backup \(outcome.id) restored; emergency backup \(outcome.emergencyBackup ?? "none")")
         if global.json {
             try Output.json(outcome)
             return
@@ -329,14 +340,16 @@ struct BackupPruneCommand: AsyncParsableCommand {
             directory: ops.backupDirectory,
             retention: BackupRetention(
                 daily: ops.backupKeepDaily, weekly: ops.backupKeepWeekly, monthly: ops.backupKeepMonthly))
-        let decisions = try await BackupCommand.logged(configuration, "backup prune") {
+        let decisions = try await BackupCommand.logged(
+            configuration, "backup prune",
+            success: { decisions in
+                let removed = decisions.filter { !$0.keep }.map(\.id)
+                return dryRun ? nil : "backup prune removed \(removed.count): \(removed.joined(separator: " "))"
+            }
+        ) {
             try pruner.prune(dryRun: dryRun)
         }
         let removed = decisions.filter { !$0.keep }
-        if !dryRun {
-            BackupEventLog(configuration: configuration).succeeded(
-                "backup prune removed \(removed.count): \(removed.map(\.id).joined(separator: " "))")
-        }
         if global.json {
             try Output.json(decisions)
             return

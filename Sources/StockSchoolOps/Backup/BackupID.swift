@@ -23,7 +23,7 @@ public struct BackupID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public init(_ text: String) throws(BackupError) {
         let parts = text.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2, parts[0].count == 8, parts[1].count == 6,
-            parts[0].allSatisfy(\.isASCIIDigit), parts[1].allSatisfy(\.isASCIIDigit),
+            (parts[0] + parts[1]).allSatisfy({ $0.isASCII && $0.isNumber }),
             Self.date(from: parts[0] + parts[1]) != nil
         else { throw .invalidID(text) }
         var tag: BackupTag?
@@ -71,8 +71,4 @@ public struct BackupID: Hashable, Comparable, Sendable, CustomStringConvertible 
         formatter.isLenient = false
         return formatter.date(from: digits)
     }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }

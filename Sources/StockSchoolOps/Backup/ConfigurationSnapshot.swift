@@ -38,25 +38,23 @@ enum ConfigurationSnapshot {
         return written
     }
 
-    /// Whether a key names a secret: tokens, passwords, keys, and webhook URLs (a Slack webhook's
-    /// path is its credential).
+    /// Whether a key names a secret: the masking rules' secret names, and webhook URLs (a Slack
+    /// webhook's path is its credential).
     static func isSecret(_ key: String) -> Bool {
-        let lower = key.lowercased()
-        return ["token", "password", "secret", "passwd", "webhook"].contains { lower.contains($0) }
-            || lower.hasSuffix("key")
+        SensitiveDataMasking.isSecretName(key) || key.lowercased().contains("webhook")
     }
 
     static func redactValue(key: String, value: String) -> String {
         guard !value.isEmpty, !isEncrypted(value) else { return value }
         if isSecret(key) { return redacted }
         // Other URLs keep everything but a password.
-        return value.contains("://") ? StoreURL.masked(value) : value
+        return SensitiveDataMasking.maskURLPasswords(value)
     }
 
-    /// Fernet tokens (`gAAAAA…`, optionally behind a `fernet:` prefix) are safe to keep.
+    /// Fernet tokens (`gAAAAA…`, bare or as a `fernet:` config value) are safe to keep.
     static func isEncrypted(_ value: String) -> Bool {
-        let bare = value.hasPrefix("fernet:") ? String(value.dropFirst("fernet:".count)) : value
-        return bare.hasPrefix("gAAAAA")
+        let prefix = SecretKeySource.valuePrefix
+        return (value.hasPrefix(prefix) ? String(value.dropFirst(prefix.count)) : value).hasPrefix("gAAAAA")
     }
 
     /// Line by line, so comments and layout survive: `key: value` lines whose key names a secret

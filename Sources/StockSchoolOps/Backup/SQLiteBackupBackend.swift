@@ -55,8 +55,7 @@ struct SQLiteBackupBackend: BackupBackend {
     ) async throws
         -> ScratchStore
     {
-        let directory = nearLive ? (path as NSString).deletingLastPathComponent : workDirectory
-        let target = ((directory.isEmpty ? "." : directory) as NSString)
+        let target = ((nearLive ? directory : workDirectory) as NSString)
             .appendingPathComponent(".\((path as NSString).lastPathComponent).\(label).restoring")
         Self.remove(target)
         do {
@@ -97,8 +96,13 @@ struct SQLiteBackupBackend: BackupBackend {
             throw BackupError.io(
                 path: path, reason: "cannot move the restored copy into place: \(String(cString: strerror(errno)))")
         }
-        Durability.sync(
-            (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+        Durability.sync(directory)
+    }
+
+    /// The directory holding the store, where scratch copies go so that a rename can swap them in.
+    var directory: String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
     }
 
     static func remove(_ file: String) {
