@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -124,6 +125,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            // The dashboard's templates, script and style are compiled into the binary, so `serve`
+            // needs no files beside it (and none to forget in the Docker image).
+            resources: [
+                "header", "footer", "overview", "market", "factors", "rankings", "backtests",
+            ].map { .embedInCode("Dashboard/Resources/\($0).mustache") } + [
+                .embedInCode("Dashboard/Resources/dashboard.js"), .embedInCode("Dashboard/Resources/dashboard.css"),
             ]
         ),
         .executableTarget(

@@ -7,7 +7,7 @@ public enum APIRouter {
     /// Every route, in the order the OpenAPI document lists them.
     static func routes(_ services: APIServices) -> [APIRoute] {
         HealthRoutes.routes + MarketRoutes.routes + FactorRoutes.routes + ScoreRoutes.routes
-            + BacktestRoutes.routes + SyncRoutes.routes + [MetricsRoute.route, OpenAPIRoute.route]
+            + BacktestRoutes.routes + SyncRoutes.routes + MonitoringRoutes.routes + [MetricsRoute.route, OpenAPIRoute.route]
     }
 
     /// The middleware, outermost first:
@@ -33,6 +33,7 @@ public enum APIRouter {
             )
             .add(middleware: AuthenticationMiddleware(authenticator: services.authenticator))
             .add(middleware: RateLimitMiddleware(limiter: services.rateLimiter, policy: services.settings.rateLimits))
+        DashboardRoutes.register(on: router, services: services)
         for route in routes(services) {
             let method: HTTPRequest.Method = route.method == .get ? .get : .post
             routed.on(RouterPath(route.path), method: method) { request, context in

@@ -229,7 +229,7 @@ public struct HealthChecker: Sendable {
             values: ["failure_rate": rate, "attempts": attempts, "failures": failures])
     }
 
-    func backupCheck(now: Timestamp) -> CheckResult {
+    public func backupCheck(now: Timestamp) -> CheckResult {
         let directory = configuration.ops.backupDirectory
         let maxAge = configuration.ops.backupMaxAgeHours
         guard let found = BackupAge.find(directory: directory, now: now), let newest = found.newest,

@@ -9,6 +9,8 @@ public final class APIMetrics: Sendable {
     private let inFlight: Gauge
     private let inFlightCount = Atomic<Int>(0)
     private let series = Mutex<[SeriesKey: Series]>([:])
+    /// The last minute's requests, for the dashboard (`/monitoring/requests`).
+    let window = RequestWindow()
 
     /// Latency buckets from 1 ms to 10 s: the API's targets are a few ms cached and the alert
     /// threshold is p95 > 2 s, so both ends need resolution.
@@ -65,5 +67,6 @@ public final class APIMetrics: Sendable {
         }
         series.requests.increment()
         series.duration.record(duration)
+        window.record(duration)
     }
 }

@@ -13,6 +13,16 @@ enum BacktestRoutes {
             .get, "/api/v1/backtests/{id}", summary: "A backtest's status, metrics and NAV series.", tag: "backtests",
             parameters: [.path("id", .integer(1...Int.max), "Backtest id.")], handler: run),
         APIRoute(
+            .get, "/api/v1/backtests/{id}/trades",
+            summary: "A backtest's orders in the order placed: fills, and rejections with their reason.",
+            tag: "backtests",
+            parameters: [
+                .path("id", .integer(1...Int.max), "Backtest id."),
+                .query("status", .choice(["filled", "rejected"]), "Only filled or only rejected orders."),
+                .query("ts_code", .tsCode, "Only this stock's orders."),
+                .page, .pageSize(default: 100),
+            ], handler: trades),
+        APIRoute(
             .get, "/api/v1/backtests", summary: "Backtests, newest first (without NAV series).", tag: "backtests",
             parameters: [.page, .pageSize(default: 100)], handler: list),
     ]
@@ -56,6 +66,37 @@ enum BacktestRoutes {
             throw APIError.notFound("no backtest \(id)", details: ["id": text])
         }
         return Reply.json { write(&$0, record, nav: true) }
+    }
+
+    static let tradeColumns: [(name: String, kind: ColumnKind)] = [
+        ("seq", .integer), ("trade_date", .date), ("ts_code", .text), ("side", .text), ("shares", .number),
+        ("price", .number), ("amount", .number), ("commission", .number), ("stamp_duty", .number),
+        ("status", .text), ("reason", .text),
+    ]
+
+    static func trades(_ call: RouteCall) async throws -> Reply {
+        let text = try call.path("id")
+        guard let id = Int64(text), id > 0 else {
+            throw APIError.invalidParameter("id", "'\(text)' is not a backtest id (a positive integer)")
+        }
+        let store = call.services.store
+        guard try await store.backtestRuns(id: id).first != nil else {
+            throw APIError.notFound("no backtest \(id)", details: ["id": text])
+        }
+        let q = call.query
+        let page = try q.page(defaultSize: 100)
+        var filter = SQLFilter()
+        filter.add("run_id = ?", .integer(id))
+        if let status = try q.choice("status", of: ["filled", "rejected"]) { filter.add("status = ?", .text(status)) }
+        if let code = try q.tsCode("ts_code") { filter.add("ts_code = ?", .text(code.description)) }
+        let total = try await store.count("backtest_trades", filter)
+        let rows = try await store.query(
+            SQLStatement(
+                "SELECT \(tradeColumns.map(\.name).joined(separator: ", ")) FROM backtest_trades \(filter.clause) ORDER BY seq LIMIT \(page.size) OFFSET \(page.offset)",
+                filter.binds))
+        return Reply.list(page: page, total: total, header: { $0.field("id", id) }) {
+            $0.rows(rows, columns: tradeColumns)
+        }
     }
 
     static func list(_ call: RouteCall) async throws -> Reply {

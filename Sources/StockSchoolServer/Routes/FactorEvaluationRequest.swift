@@ -15,23 +15,32 @@ struct FactorEvaluationRequest: Decodable {
     var horizons: [Int]?
     var quantiles: Int?
     var convention: String?
+    /// Also answer each horizon's daily IC, RankIC and cumulative quantile curves.
+    var series: Bool?
 
     static let schema = #"""
-        {"type":"object","additionalProperties":false,"properties":{"expression":{"type":"string","description":"A formula, e.g. Mean($close,5)/$close"},"factors":{"type":"array","items":{"type":"string"}},"set":{"type":"string"},"start_date":{"type":"string","pattern":"^[0-9]{8}$"},"end_date":{"type":"string","pattern":"^[0-9]{8}$"},"horizons":{"type":"array","items":{"type":"integer","minimum":1,"maximum":250}},"quantiles":{"type":"integer","minimum":2,"maximum":20},"convention":{"type":"string","enum":["next","close"]}}}
+        {"type":"object","additionalProperties":false,"properties":{"expression":{"type":"string","description":"A formula, e.g. Mean($close,5)/$close"},"factors":{"type":"array","items":{"type":"string"}},"set":{"type":"string"},"start_date":{"type":"string","pattern":"^[0-9]{8}$"},"end_date":{"type":"string","pattern":"^[0-9]{8}$"},"horizons":{"type":"array","items":{"type":"integer","minimum":1,"maximum":250}},"quantiles":{"type":"integer","minimum":2,"maximum":20},"convention":{"type":"string","enum":["next","close"]},"series":{"type":"boolean","description":"Also answer the daily IC, RankIC and cumulative quantile series"}}}
         """#
 
     static func handle(_ call: RouteCall) async throws -> Reply {
         let request = try await call.body(FactorEvaluationRequest.self)
         let job = try await request.job(call.services)
-        let limit = call.services.settings.evaluationTimeout
-        let store = call.services.store
+        return try await evaluate(job, call.services, series: request.series ?? false)
+    }
+
+    /// Runs `job` within the server's evaluation time limit and answers with its statistics;
+    /// with `series`, each horizon also carries its daily IC, RankIC and cumulative quantile
+    /// curves (what the dashboard's factor page draws).
+    static func evaluate(_ job: EvaluationJob, _ services: APIServices, series: Bool) async throws -> Reply {
+        let limit = services.settings.evaluationTimeout
+        let store = services.store
         let clock = ContinuousClock()
         let started = clock.now
         let task = Task { () throws -> (EvaluationJob.Run, [(String, FactorEvaluation)]) in
             var evaluations: [(String, FactorEvaluation)] = []
             let run = try await job.run(store: store) { name, evaluation in
                 try Task.checkCancellation()
-                evaluations.append((name, evaluation.withoutDailySeries))
+                evaluations.append((name, series ? evaluation : evaluation.withoutDailySeries))
             }
             return (run, evaluations)
         }
@@ -70,16 +79,17 @@ struct FactorEvaluationRequest: Decodable {
                 o.field("excluded_limit_up", run.limitUpAtEntry.reduce(0, +))
                 o.field("seconds", Double(seconds.seconds) + Double(seconds.attoseconds) / 1e18)
                 o.field("factors") { w in
-                    w.array(evaluations) { w, item in write(&w, name: item.0, item.1) }
+                    w.array(evaluations) { w, item in write(&w, name: item.0, item.1, series: series) }
                 }
             }
         }
     }
 
-    static func write(_ w: inout JSONWriter, name: String, _ evaluation: FactorEvaluation) {
+    static func write(_ w: inout JSONWriter, name: String, _ evaluation: FactorEvaluation, series: Bool) {
         w.object { o in
             o.field("name", name)
             o.field("coverage", evaluation.coverage)
+            if series { o.field("trade_dates") { $0.array(evaluation.dates) { $0.value($1.description) } } }
             o.field("horizons") { w in
                 w.array(evaluation.horizons) { w, h in
                     w.object { o in
@@ -91,6 +101,19 @@ struct FactorEvaluationRequest: Decodable {
                         o.field("spread") { summary(&$0, h.spreadSummary) }
                         o.field("turnover") { $0.array(h.turnover) { $0.value($1) } }
                         o.field("rank_autocorrelation", h.meanRankAutocorrelation)
+                        if series {
+                            o.field("series") { w in
+                                w.object { o in
+                                    o.field("ic") { $0.array(h.ic) { $0.value($1) } }
+                                    o.field("rank_ic") { $0.array(h.rankIC) { $0.value($1) } }
+                                    o.field("cumulative_quantile_returns") { w in
+                                        w.array(h.cumulativeQuantileReturns) { w, curve in
+                                            w.array(curve) { $0.value($1) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -35,6 +35,18 @@ enum FactorRoutes {
                 .query("convention", .choice(["next", "close"]), "Return convention (default next)."),
                 .startDate, .endDate, .page, .pageSize(default: 1000),
             ], cache: .data, handler: ic),
+        APIRoute(
+            .get, "/api/v1/factors/{name}/evaluation",
+            summary:
+                "Evaluate one catalog factor now: IC, RankIC, quantile returns, turnover and decay, with the daily series.",
+            tag: "factors",
+            parameters: [
+                .path("name", .string, "Factor name from the catalog."),
+                .query("horizons", .string, "Comma-separated horizons in trade days, 1–250 (default 1,5,10,20)."),
+                .query("quantiles", .integer(2...20), "Quantile groups (default 5)."),
+                .query("convention", .choice(["next", "close"]), "Return convention (default next)."),
+                .startDate, .endDate,
+            ], cache: .data, handler: evaluation),
     ]
 
     static func loadCatalog(_ services: APIServices) throws -> FactorCatalog {
@@ -145,6 +157,33 @@ enum FactorRoutes {
                 }
             }
         }
+    }
+
+    static func evaluation(_ call: RouteCall) async throws -> Reply {
+        let factor = try factor(call)
+        let q = call.query
+        var horizons = [1, 5, 10, 20]
+        if let text = try q.string("horizons", maxLength: 100) {
+            let parsed = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                Int($0.trimmingCharacters(in: .whitespaces))
+            }
+            guard (1...10).contains(parsed.count), parsed.allSatisfy({ $0.map { (1...250).contains($0) } ?? false })
+            else {
+                throw APIError.invalidParameter(
+                    "horizons", "'\(text)' must be 1 to 10 comma-separated trade-day counts, each 1–250")
+            }
+            horizons = parsed.compactMap { $0 }
+        }
+        let quantiles = try q.int("quantiles", in: 2...20) ?? 5
+        let convention = ReturnConvention(rawValue: try q.choice("convention", of: ["next", "close"]) ?? "next") ?? .next
+        // Checked as query parameters first, so a bad range is a 400 naming the parameter.
+        let checked = try q.dateRange(maximumDays: call.services.settings.maximumRangeDays)
+        let (start, end) = try await BodyDates.range(
+            start: checked.start?.description, end: checked.end?.description, call.services)
+        let job = EvaluationJob(
+            factors: FactorJob(factors: [factor], start: start, end: end, cache: call.services.panelCache),
+            horizons: horizons, convention: convention, quantiles: quantiles)
+        return try await FactorEvaluationRequest.evaluate(job, call.services, series: true)
     }
 
     static func ic(_ call: RouteCall) async throws -> Reply {

@@ -29,6 +29,15 @@ enum MarketRoutes {
                 .page, .pageSize(default: 1000),
             ], cache: .data, handler: daily),
         APIRoute(
+            .get, "/api/v1/stocks/{ts_code}/daily_basic",
+            summary: "One stock's daily indicators: turnover, valuation (pe_ttm, pb, ps), shares, market value.",
+            tag: "market",
+            parameters: [
+                .path("ts_code", .tsCode, "Stock code, e.g. 600000.SH."), .startDate, .endDate,
+                .query("order", .choice(["asc", "desc"]), "asc (default, oldest first) or desc (newest first)."),
+                .page, .pageSize(default: 1000),
+            ], cache: .data, handler: dailyBasic),
+        APIRoute(
             .get, "/api/v1/trade_cal", summary: "The trading calendar.", tag: "market",
             parameters: [
                 .query("exchange", .choice(["SSE", "SZSE", "BSE"]), "Exchange (default SSE)."), .startDate, .endDate,
@@ -58,15 +67,7 @@ enum MarketRoutes {
         if let status = try q.choice("list_status", of: ["L", "D", "P"]) {
             where_.add("list_status = ?", .text(status))
         }
-        if let text = try q.string("q", maxLength: 50) {
-            // LIKE wildcards in the user's text are matched literally.
-            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_")
-            let pattern = SQLValue.text("%\(escaped.lowercased())%")
-            where_.add(
-                "(lower(ts_code) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\' OR symbol LIKE ? ESCAPE '\\' OR lower(cnspell) LIKE ? ESCAPE '\\')",
-                pattern, pattern, pattern, pattern)
-        }
+        if let text = try q.string("q", maxLength: 50) { addSearch(text, to: &where_) }
         let store = call.services.store
         let total = try await store.count("stock_basic", where_)
         let rows = try await store.query(
@@ -74,6 +75,17 @@ enum MarketRoutes {
                 "SELECT \(stockColumns.map(\.name).joined(separator: ", ")) FROM stock_basic \(where_.clause) ORDER BY ts_code LIMIT \(page.size) OFFSET \(page.offset)",
                 where_.binds))
         return Reply.list(page: page, total: total) { $0.rows(rows, columns: stockColumns) }
+    }
+
+    /// Stocks whose code, name, symbol or pinyin initials contain `text` (any case).
+    static func addSearch(_ text: String, to filter: inout SQLFilter) {
+        // LIKE wildcards in the user's text are matched literally.
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        let pattern = SQLValue.text("%\(escaped.lowercased())%")
+        filter.add(
+            "(lower(ts_code) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\' OR symbol LIKE ? ESCAPE '\\' OR lower(cnspell) LIKE ? ESCAPE '\\')",
+            pattern, pattern, pattern, pattern)
     }
 
     static func stock(_ call: RouteCall) async throws -> Reply {
@@ -219,6 +231,34 @@ enum MarketRoutes {
                 filter.binds))
         let columns = barFields.map { ($0, $0 == "ts_code" ? ColumnKind.text : $0 == "trade_date" ? .date : .number) }
         return Reply.list(page: page, total: total) { $0.rows(rows, columns: columns) }
+    }
+
+    static let dailyBasicColumns: [(name: String, kind: ColumnKind)] = Schema.dailyBasic.columns.map {
+        ($0.name, $0.type == .date ? .date : $0.type == .text ? .text : .number)
+    }
+
+    /// `daily_basic` rows of one stock; `order=desc&page_size=1` is its latest row.
+    static func dailyBasic(_ call: RouteCall) async throws -> Reply {
+        let code = try QueryParameters.tsCode(try call.path("ts_code"), parameter: "ts_code")
+        let q = call.query
+        let page = try q.page(defaultSize: 1000)
+        let order = try q.choice("order", of: ["asc", "desc"]) ?? "asc"
+        let store = call.services.store
+        let (start, end) = try await range(call, table: "daily_basic", code: code)
+        var filter = SQLFilter()
+        filter.add("ts_code = ?", .text(code.description))
+        filter.dateBounds("trade_date", from: start, to: end)
+        let total = try await store.count("daily_basic", filter)
+        if total == 0, try await !stockExists(store, code) {
+            throw APIError.notFound("no stock \(code) in stock_basic", details: ["ts_code": code.description])
+        }
+        let rows = try await store.query(
+            SQLStatement(
+                "SELECT \(dailyBasicColumns.map(\.name).joined(separator: ", ")) FROM daily_basic \(filter.clause) ORDER BY trade_date \(order == "desc" ? "DESC" : "ASC") LIMIT \(page.size) OFFSET \(page.offset)",
+                filter.binds))
+        return Reply.list(page: page, total: total, header: { $0.field("ts_code", code.description) }) {
+            $0.rows(rows, columns: dailyBasicColumns)
+        }
     }
 
     /// `start_date`…`end_date` with defaults: the year up to the latest bar of `code`.

@@ -11,6 +11,7 @@ enum ScoreRoutes {
                 .query("trade_date", .date, "Date (default: the latest scored)."),
                 .query("top", .integer(1...5000), "How many (default 50)."),
                 .query("industry", .string, "Rank within this industry."),
+                .query("board", .choice(Board.allCases.map(\.rawValue)), "Only this board: main, chiNext, star, bse."),
                 .query("score_name", .string, "Score model (default `default`)."),
             ], cache: .data, handler: ranking),
         APIRoute(
@@ -26,6 +27,7 @@ enum ScoreRoutes {
         let name = try q.string("score_name", maxLength: 100) ?? "default"
         let top = try q.int("top", in: 1...5000) ?? 50
         let industry = try q.string("industry", maxLength: 100)
+        let board = try q.choice("board", of: Board.allCases.map(\.rawValue)).flatMap(Board.init(rawValue:))
         let store = call.services.store
         var date = try q.date("trade_date")
         if date == nil { date = try await store.latestScoreDate(name: name) }
@@ -34,12 +36,23 @@ enum ScoreRoutes {
                 "no scores for model '\(name)'; run `stockschool score` (or `run-daily`) first",
                 details: ["score_name": name])
         }
-        let records = try await store.ranking(name: name, date: date, industry: industry, limit: top)
-        var filter = SQLFilter()
-        filter.add("score_name = ?", .text(name))
-        filter.add("trade_date = ?", .integer(Int64(date.rawValue)))
-        if let industry { filter.add("industry = ?", .text(industry)) }
-        let total = try await store.count("scores", filter)
+        var records: [ScoreRecord]
+        let total: Int
+        if let board {
+            // The board is derived from the code, not stored: filter the date's whole ranking.
+            records = try await store.ranking(name: name, date: date, industry: industry).filter {
+                $0.tsCode.board == board
+            }
+            total = records.count
+            records = Array(records.prefix(top))
+        } else {
+            records = try await store.ranking(name: name, date: date, industry: industry, limit: top)
+            var filter = SQLFilter()
+            filter.add("score_name = ?", .text(name))
+            filter.add("trade_date = ?", .integer(Int64(date.rawValue)))
+            if let industry { filter.add("industry = ?", .text(industry)) }
+            total = try await store.count("scores", filter)
+        }
         if total == 0, try await store.latestScoreDate(name: name) == nil {
             throw APIError.notFound(
                 "no scores for model '\(name)'; run `stockschool score` (or `run-daily`) first",
@@ -52,6 +65,7 @@ enum ScoreRoutes {
                 o.field("score_name", name)
                 o.field("trade_date", date.description)
                 if let industry { o.field("industry", industry) }
+                if let board { o.field("board", board.rawValue) }
             }
         ) { w in
             w.array(records) { w, r in
@@ -60,6 +74,7 @@ enum ScoreRoutes {
                     o.field("ts_code", r.tsCode.description)
                     o.field("name", names[r.tsCode.description])
                     o.field("industry", r.industry)
+                    o.field("board", r.tsCode.board?.rawValue)
                     o.field("industry_rank", r.industryRank)
                     o.field("score", r.score)
                     o.field("composite", r.composite)

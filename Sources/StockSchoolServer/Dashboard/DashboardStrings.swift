@@ -1,0 +1,101 @@
+/// Every label of the dashboard, in Chinese and English. Templates read them as `{{t.key}}`;
+/// the script receives the same table as JSON. One table, so a label cannot exist in one
+/// language only (a test checks both columns are complete).
+enum DashboardStrings {
+    static func table(_ language: DashboardLanguage) -> [String: String] {
+        var table: [String: String] = [:]
+        for (key, zh, en) in entries { table[key] = language == .zh ? zh : en }
+        return table
+    }
+
+    static let entries: [(key: String, zh: String, en: String)] = [
+        // Navigation and chrome
+        ("overview", "系统概览", "Overview"), ("market", "行情", "Market"), ("factors", "因子", "Factors"),
+        ("rankings", "排名", "Rankings"), ("backtests", "回测", "Backtests"),
+        ("apiKey", "API 密钥", "API key"),
+        ("apiKeyHelp", "分析员密钥用于表达式评估和启动回测；只保存在本浏览器。", "An analyst key evaluates formulas and starts backtests; it is kept in this browser only."),
+        ("save", "保存", "Save"), ("keySaved", "已保存", "saved"), ("keyCleared", "已清除", "cleared"),
+        ("loading", "加载中…", "Loading…"), ("unavailable", "暂不可用", "Unavailable"),
+        ("databaseUnavailable", "数据库没有响应，请查看健康检查", "the database did not answer; see the health check"),
+        ("serverUnreachable", "无法连接服务器", "the server cannot be reached"),
+        ("noData", "没有数据", "No data"), ("updatedAt", "更新于", "Updated"),
+        ("autoRefresh", "自动刷新（15 秒）", "Auto-refresh (15 s)"),
+        ("unitYi", " 亿", " ×10⁸"), ("unitWan", " 万", " ×10⁴"),
+        // Overview
+        ("health", "依赖健康", "Health"), ("requests", "请求", "Requests"), ("syncStatus", "数据同步", "Data sync"),
+        ("activeAlerts", "活动告警", "Active alerts"), ("lastBackup", "最近备份", "Last backup"),
+        ("overall", "总体", "Overall"), ("dependency", "依赖", "Dependency"), ("status", "状态", "Status"),
+        ("latency", "延迟", "Latency"), ("message", "说明", "Message"),
+        ("check_database", "数据库", "Database"), ("check_cache", "缓存", "Cache"), ("check_sync", "同步新鲜度", "Sync freshness"),
+        ("dataset", "数据集", "Dataset"), ("lastDate", "最新完整日期", "Last complete date"),
+        ("lagDays", "滞后（交易日）", "Lag (trade days)"), ("lagHours", "滞后（小时）", "Lag (hours)"),
+        ("quality", "质量分", "Quality"), ("lastRun", "最近一次同步", "Last run"), ("noRunYet", "尚未同步", "No sync run yet"),
+        ("noAlerts", "没有活动告警", "No active alerts"), ("silenced", "已静默", "silenced"),
+        ("backupID", "备份", "Backup"), ("kind", "类型", "Kind"), ("size", "大小", "Size"),
+        ("noBackup", "还没有备份", "No backup yet"),
+        ("requestRate", "请求速率", "Request rate"), ("p95", "P95 延迟", "p95 latency"), ("inFlight", "处理中", "In flight"),
+        ("lastMinute", "最近 60 秒，本服务器自身统计", "Last 60 s, counted by this server"),
+        ("status_ok", "正常", "ok"), ("status_degraded", "降级", "degraded"), ("status_failing", "故障", "failing"),
+        ("status_succeeded", "成功", "succeeded"), ("status_failed", "失败", "failed"), ("status_running", "运行中", "running"),
+        ("status_filled", "成交", "filled"), ("status_rejected", "拒绝", "rejected"), ("status_info", "提示", "info"),
+        ("status_warning", "警告", "warning"), ("status_critical", "严重", "critical"), ("status_pending", "待定", "pending"),
+        ("status_firing", "触发中", "firing"), ("status_resolved", "已恢复", "resolved"),
+        // Market
+        ("searchPlaceholder", "输入代码、名称或拼音首字母", "Code, name or pinyin initials"),
+        ("searchResults", "搜索结果", "Search results"), ("noMatch", "没有匹配的股票", "No matching stock"),
+        ("listDate", "上市", "Listed"), ("delisted", "退市", "Delisted"), ("adjustment", "复权", "Adjustment"),
+        ("adj_qfq", "前复权", "forward (qfq)"), ("adj_hfq", "后复权", "backward (hfq)"), ("adj_none", "不复权", "none"),
+        ("from", "从", "From"), ("to", "到", "To"), ("zoom", "缩放", "Zoom"),
+        ("dailyBasic", "每日指标", "Daily indicators"), ("scoreHistory", "评分历史", "Score history"),
+        ("open", "开", "O"), ("high", "高", "H"), ("low", "低", "L"), ("close", "收盘价", "Close"), ("volume", "成交量", "Volume"),
+        ("latestClose", "最新收盘价", "Latest close"), ("tradeDate", "交易日", "Trade date"),
+        ("turnover", "换手率", "Turnover"), ("dividendYield", "股息率（TTM）", "Dividend yield (TTM)"),
+        ("totalMV", "总市值", "Market value"), ("circMV", "流通市值", "Float market value"),
+        ("noScores", "该股票没有评分", "No scores for this stock"), ("score", "评分", "Score"),
+        ("latestScore", "最新评分", "Latest score"), ("rank", "排名", "Rank"),
+        ("noStock", "没有这只股票", "No such stock"), ("chooseStock", "搜索一只股票开始", "Search for a stock to begin"),
+        // Factors
+        ("factor", "因子", "Factor"), ("horizon", "周期", "Horizon"), ("daysShort", "日", "d"), ("quantiles", "分组", "Quantiles"),
+        ("show", "显示", "Show"), ("evaluating", "评估中…", "Evaluating…"),
+        ("icSeries", "IC / RankIC 时间序列", "IC / RankIC over time"), ("summary", "统计摘要", "Summary"),
+        ("quantileReturns", "分组平均超额收益", "Mean return by quantile (demeaned)"),
+        ("cumulativeReturns", "分组累计收益", "Cumulative return by quantile"), ("icDecay", "IC 衰减（RankIC 均值）", "IC decay (mean RankIC)"),
+        ("evaluateExpression", "评估表达式", "Evaluate a formula"), ("expression", "表达式", "Formula"),
+        ("evaluate", "评估", "Evaluate"), ("analystKeyNeeded", "需要分析员密钥", "needs an analyst key"),
+        ("catalog", "因子目录", "Catalog"), ("name", "名称", "Name"), ("set", "集合", "Set"), ("formula", "公式", "Formula"),
+        ("stocks", "只股票", "stocks"), ("coverage", "覆盖率", "coverage"), ("rollingMean", "滚动均值", "rolling mean"),
+        ("quantile", "分组", "Quantile"), ("rankAutocorrelation", "因子排名自相关", "Factor rank autocorrelation"),
+        ("icMean", "IC 均值", "Mean IC"), ("rankICMean", "RankIC 均值", "Mean RankIC"),
+        ("positiveShare", "正值占比", "Positive"), ("spread", "多空价差", "Top − bottom"),
+        // Rankings
+        ("industry", "行业", "Industry"), ("allIndustries", "全部行业", "All industries"), ("board", "板块", "Board"),
+        ("allBoards", "全部板块", "All boards"), ("top", "前 N", "Top"), ("model", "模型", "model"),
+        ("code", "代码", "Code"), ("industryRank", "行业内排名", "Rank in industry"), ("composite", "综合 z 值", "Composite z"),
+        ("board_main", "主板", "Main board"), ("board_chiNext", "创业板", "ChiNext"), ("board_star", "科创板", "STAR"),
+        ("board_bse", "北交所", "BSE"),
+        // Backtests
+        ("runs", "回测记录", "Runs"), ("noBacktests", "还没有回测", "No backtests yet"), ("range", "区间", "Range"),
+        ("created", "创建时间", "Created"), ("navVsBenchmark", "净值与基准", "NAV vs benchmark"),
+        ("drawdown", "回撤", "Drawdown"), ("metrics", "绩效指标", "Metrics"), ("trades", "交易", "Trades"),
+        ("strategy", "策略", "Strategy"), ("benchmark", "基准", "Benchmark"),
+        ("totalReturn", "总收益", "Total return"), ("annualReturn", "年化收益", "Annual return"),
+        ("annualVolatility", "年化波动率", "Annual volatility"), ("maxDrawdown", "最大回撤", "Max drawdown"),
+        ("winRate", "胜率", "Win rate"), ("benchmarkAnnualReturn", "基准年化收益", "Benchmark annual return"),
+        ("excessAnnualReturn", "年化超额收益", "Excess annual return"), ("informationRatio", "信息比率", "Information ratio"),
+        ("annualTurnover", "年化换手", "Annual turnover"),
+        ("allOrders", "全部订单", "All orders"), ("rejectedOnly", "仅被拒订单", "Rejected only"), ("filledOnly", "仅成交", "Filled only"),
+        ("orders", "笔订单", "orders"), ("showingFirst", "显示前", "showing the first"),
+        ("side", "方向", "Side"), ("side_buy", "买入", "buy"), ("side_sell", "卖出", "sell"),
+        ("shares", "股数", "Shares"), ("price", "价格", "Price"), ("amount", "金额", "Amount"), ("costs", "费用", "Costs"),
+        ("reason", "拒绝原因", "Reason rejected"),
+        ("reason_suspended", "停牌", "suspended"), ("reason_limit_up", "涨停无法买入", "limit-up: buy not filled"),
+        ("reason_limit_down", "跌停无法卖出", "limit-down: sell not filled"), ("reason_t_plus_1", "T+1：当日买入不可卖出", "T+1: bought today"),
+        ("reason_insufficient_cash", "资金不足一手", "cash below one lot"), ("reason_no_position", "未持有", "not held"),
+        ("reason_insufficient_shares", "持股不足", "more shares than held"), ("reason_odd_lot", "零股须整笔卖出", "odd lot"),
+        ("reason_invalid_quantity", "数量无效", "invalid quantity"),
+        ("startBacktest", "启动回测", "Start a backtest"), ("scoreModel", "评分模型", "Score model"),
+        ("dropout", "TopK 剔除数", "TopK dropout"), ("rebalance", "调仓", "Rebalance"), ("daily", "每日", "daily"),
+        ("weekly", "每周", "weekly"), ("monthly", "每月", "monthly"), ("run", "运行", "Run"),
+        ("starting", "正在启动…", "Starting…"), ("started", "已启动", "Started"),
+    ]
+}
