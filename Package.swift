@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "StockSchoolServerTests",
             dependencies: [
-                "StockSchoolServer", "StockSchoolRedis", "StockSchoolResearch", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
+                "StockSchoolServer", "StockSchoolOps", "StockSchoolCore", "StockSchoolRedis", "StockSchoolResearch", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

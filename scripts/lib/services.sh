@@ -38,6 +38,10 @@ ensure_packages() {
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   # The rolling update test puts load on a local nginx in front of two replicas while it swaps them.
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  # The dashboard tests load every page in headless Chromium; the CJK fonts make the Chinese
+  # labels of their screenshots legible.
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

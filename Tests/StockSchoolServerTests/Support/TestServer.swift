@@ -25,7 +25,8 @@ final class TestServer: Sendable {
 
     static func make(
         _ backend: TestBackend, sync: Bool = true, cache: (any ResponseCache)? = nil,
-        settings: (inout ServerSettings) -> Void = { _ in }
+        settings: (inout ServerSettings) -> Void = { _ in },
+        configure: (inout StockSchoolConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         let testStore = try await TestStore.make(backend)
         do {
@@ -37,9 +38,12 @@ final class TestServer: Sendable {
             serverSettings.port = 0
             serverSettings.generationPollInterval = .milliseconds(100)
             settings(&serverSettings)
+            var configuration = StockSchoolConfiguration()
+            configuration.databaseURL = testStore.url
+            configure(&configuration)
             let services = APIServices(
                 store: testStore.store, cache: cache ?? NoCache(), settings: serverSettings,
-                configuration: StockSchoolConfiguration())
+                configuration: configuration)
             let server = try await APIServer.start(services)
             return TestServer(testStore: testStore, services: services, server: server)
         } catch {
@@ -64,9 +68,10 @@ final class TestServer: Sendable {
     /// Runs `body` with a fresh server and always tears it down.
     static func with<T>(
         _ backend: TestBackend, sync: Bool = true, cache: (any ResponseCache)? = nil,
-        settings: (inout ServerSettings) -> Void = { _ in }, _ body: (TestServer) async throws -> T
+        settings: (inout ServerSettings) -> Void = { _ in },
+        configure: (inout StockSchoolConfiguration) -> Void = { _ in }, _ body: (TestServer) async throws -> T
     ) async throws -> T {
-        let server = try await make(backend, sync: sync, cache: cache, settings: settings)
+        let server = try await make(backend, sync: sync, cache: cache, settings: settings, configure: configure)
         do {
             let result = try await body(server)
             await server.tearDown()
