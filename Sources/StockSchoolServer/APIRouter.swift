@@ -7,7 +7,9 @@ public enum APIRouter {
     /// Every route, in the order the OpenAPI document lists them.
     static func routes(_ services: APIServices) -> [APIRoute] {
         HealthRoutes.routes + MarketRoutes.routes + FactorRoutes.routes + ScoreRoutes.routes
-            + BacktestRoutes.routes + SyncRoutes.routes + MonitoringRoutes.routes + [MetricsRoute.route, OpenAPIRoute.route]
+            + BacktestRoutes.routes + SyncRoutes.routes + MonitoringRoutes.routes + [
+                MetricsRoute.route, OpenAPIRoute.route,
+            ]
     }
 
     /// The middleware, outermost first:

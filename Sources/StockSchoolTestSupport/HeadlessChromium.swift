@@ -18,7 +18,9 @@ public struct HeadlessChromium: Sendable {
         for name in ["chromium", "chromium-browser", "google-chrome"] {
             for directory in path.split(separator: ":") + ["/usr/bin"] {
                 let candidate = "\(directory)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: candidate) { return HeadlessChromium(executable: candidate) }
+                if FileManager.default.isExecutableFile(atPath: candidate) {
+                    return HeadlessChromium(executable: candidate)
+                }
             }
         }
         return nil
@@ -36,7 +38,9 @@ public struct HeadlessChromium: Sendable {
     }
 
     /// Saves a PNG of the page, `width` × `height` CSS pixels, once its script has settled.
-    public func screenshot(_ url: String, to file: URL, width: Int = 1280, height: Int = 1600, budget: Int = 20_000)
+    public func screenshot(
+        _ url: String, to file: URL, width: Int = 1280, height: Int = 1600, budget: Int = 20_000
+    )
         async throws
     {
         try FileManager.default.createDirectory(

@@ -3,6 +3,7 @@ import Foundation
 import StockSchoolCore
 import StockSchoolFactors
 import StockSchoolResearch
+import StockSchoolServer
 import StockSchoolStore
 import StockSchoolSync
 
@@ -18,7 +19,11 @@ struct DemoCommand: AsyncParsableCommand {
             top of the latest ranking, and backtests a weekly top-30 portfolio on the scores.
             Running it again fetches nothing new and writes the same scores.
 
+            With --serve it then runs `stockschool serve`: open the printed address for the
+            dashboard (overview, market, factors, rankings, backtests).
+
             Examples:
+              stockschool demo --serve
               stockschool demo
               stockschool demo --stocks 50 --start 20240102 --end 20240628
             """)
@@ -28,6 +33,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("sync-only"), help: "Only create and fill the store; skip the research chain.")
     var syncOnly = false
+
+    @Flag(help: "Then serve the API and the dashboard (server.host:server.port, 127.0.0.1:8080) until Ctrl-C.")
+    var serve = false
 
     func run() async throws {
         let configuration = try global.configuration()
@@ -59,12 +67,19 @@ struct DemoCommand: AsyncParsableCommand {
                     store: store, catalog: catalog, configuration: configuration, cache: cache, announce: announce))
         }
         if global.json {
-            return try Output.json(outcome.encodable)
+            try Output.json(outcome.encodable)
+        } else {
+            print("\nStore: \(StoreURL.masked(configuration.databaseURL))")
+            print(
+                serve
+                    ? "Serving the API and the dashboard:"
+                    : "Next: `stockschool serve`, then open http://\(configuration.serverHost):\(configuration.serverPort)/ (the dashboard); `stockschool rank`, `stockschool evaluate --set alpha158`, `stockschool backtest --help`; README.md has the tour."
+            )
         }
-        print("\nStore: \(StoreURL.masked(configuration.databaseURL))")
-        print(
-            "Next: `stockschool rank`, `stockschool evaluate --set alpha158`, `stockschool backtest --help`; README.md has the tour."
-        )
+        if serve {
+            try await ServeCommand.serve(
+                global: global, configuration: configuration, settings: ServerSettings(configuration), noCache: false)
+        }
     }
 
     /// Evaluate → score → rank → backtest on the store's data, printing as it goes.

@@ -57,6 +57,13 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { settings.host = host }
         if let port { settings.port = port }
         if noAlerts { settings.alertInterval = nil }
+        try await Self.serve(global: global, configuration: configuration, settings: settings, noCache: noCache)
+    }
+
+    /// Serves until SIGTERM or Ctrl-C; `demo --serve` ends with this too.
+    static func serve(
+        global: GlobalOptions, configuration: StockSchoolConfiguration, settings: ServerSettings, noCache: Bool
+    ) async throws {
         let alertMetrics = AlertMetrics()
         let channels = AlertSetup.channels(configuration, metrics: alertMetrics)
         _ = try AlertSetup.rules(configuration)
@@ -68,6 +75,10 @@ struct ServeCommand: AsyncParsableCommand {
             let services = APIServices(
                 store: store, cache: cache, settings: settings, configuration: configuration, alertChannels: channels,
                 alertMetrics: alertMetrics)
+            let shown = settings.host == "0.0.0.0" || settings.host == "::" ? "127.0.0.1" : settings.host
+            let base = "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(settings.port)"
+            print("Dashboard: \(base)/   API: \(base)/openapi.json   (Ctrl-C stops)")
+            fflush(nil)  // before the server logs: the address is the line a user looks for
             try await APIServer.run(services)
             await (cache as? RedisCache)?.shutdown()
             try await store.close()

@@ -73,17 +73,27 @@ import Testing
             let bars = try await server.get("/api/v1/stocks/\(code)/daily?adj=qfq&page_size=1000")
             #expect(Self.count(#"class="candle""#, in: market) == bars.items.count)
             #expect(Self.count(#"class="ma""#, in: market) == 3)
-            #expect(close(Self.number(after: #"id="latest-close" data-value=""#, in: market), bars.items.last?["close"] as? Double))
+            #expect(
+                close(
+                    Self.number(after: #"id="latest-close" data-value=""#, in: market),
+                    bars.items.last?["close"] as? Double))
             let scores = try await server.get("/api/v1/stocks/\(code)/scores?page_size=1000&start_date=19900101")
-            #expect(close(Self.number(after: #"id="latest-score" data-value=""#, in: market), scores.items.last?["score"] as? Double))
+            #expect(
+                close(
+                    Self.number(after: #"id="latest-score" data-value=""#, in: market),
+                    scores.items.last?["score"] as? Double))
             let basic = try await server.get("/api/v1/stocks/\(code)/daily_basic?order=desc&page_size=1")
-            #expect(close(Self.number(after: #"data-field="pe_ttm" data-value=""#, in: market), basic.items.first?["pe_ttm"] as? Double))
+            #expect(
+                close(
+                    Self.number(after: #"data-field="pe_ttm" data-value=""#, in: market),
+                    basic.items.first?["pe_ttm"] as? Double))
 
             // Factors: the IC chart's three lines, five quantile bars, the summary's RankIC.
             let factors = try await chromium.dom(base + "/factors?name=ROC5&horizon=5&lang=en")
             #expect(factors.contains(#"data-ready="true""#) && !factors.contains(#"data-error="true""#))
             let evaluation = try await server.get("/api/v1/factors/ROC5/evaluation?quantiles=5&horizons=1,5,10,20")
-            let horizons = try #require((evaluation.json["factors"] as? [[String: Any]])?.first?["horizons"] as? [[String: Any]])
+            let horizons = try #require(
+                (evaluation.json["factors"] as? [[String: Any]])?.first?["horizons"] as? [[String: Any]])
             let five = try #require(horizons.first { $0["horizon"] as? Int == 5 })
             let icChart = Self.segment(of: #"data-chart="ic""#, in: factors)
             #expect(Self.count(#"class="series""#, in: icChart) == 3)
@@ -99,7 +109,9 @@ import Testing
             let rankings = try await chromium.dom(base + "/rankings?top=20&lang=en")
             let top = try await server.get("/api/v1/scores?top=20")
             #expect(Self.count("<tr data-ts-code=", in: rankings) == top.items.count)
-            let shown = Self.numbers(after: #"<td data-value=""#, in: Self.segment(of: #"<tr data-ts-code="\#(code)">"#, in: rankings, until: "</tr>"))
+            let shown = Self.numbers(
+                after: #"<td data-value=""#,
+                in: Self.segment(of: #"<tr data-ts-code="\#(code)">"#, in: rankings, until: "</tr>"))
             let api = try #require(top.items.first { $0["ts_code"] as? String == code })
             let score = try #require(api["score"] as? Double)
             #expect(shown.contains { close($0, score) })
@@ -121,7 +133,9 @@ import Testing
                 #expect(close(shownMetric, metrics[key] as? Double), "\(key)")
             }
             let trades = try await server.get("/api/v1/backtests/\(runID)/trades?page_size=500")
-            #expect(Self.count(#"<tr class="filled""#, in: detail) + Self.count(#"<tr class="rejected""#, in: detail) == trades.items.count)
+            #expect(
+                Self.count(#"<tr class="filled""#, in: detail) + Self.count(#"<tr class="rejected""#, in: detail)
+                    == trades.items.count)
             let poor = try await chromium.dom(base + "/backtests/\(poorID)?lang=en")
             #expect(poor.contains(#"<td class="reason">cash below one lot</td>"#))
             #expect(poor.contains(#"<tr data-id="\#(runID)">"#) && poor.contains(#"<tr data-id="\#(poorID)">"#))

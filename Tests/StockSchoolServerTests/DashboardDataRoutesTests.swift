@@ -26,7 +26,8 @@ import Testing
             #expect(row["trade_date"] as? String == stored.first?[0].int.map { String($0) })
             #expect(close(row["pe_ttm"] as? Double, stored.first?[1].doubleValue))
             #expect(close(row["total_mv"] as? Double, stored.first?[2].doubleValue))
-            let ascending = try await server.get("/api/v1/stocks/\(code)/daily_basic?start_date=20240101&end_date=20240131")
+            let ascending = try await server.get(
+                "/api/v1/stocks/\(code)/daily_basic?start_date=20240101&end_date=20240131")
             let dates = ascending.items.compactMap { $0["trade_date"] as? String }
             #expect(!dates.isEmpty && dates == dates.sorted())
             #expect(ascending.json["total"] as? Int == dates.count)
@@ -161,12 +162,14 @@ import Testing
             let warning = try #require(
                 try await alerts.insert(
                     Alert(
-                        name: "DataSyncDelay", level: .warning, labels: ["alertname": "DataSyncDelay"], summary: "lag", status: .pending, startsAt: now),
+                        name: "DataSyncDelay", level: .warning, labels: ["alertname": "DataSyncDelay"], summary: "lag",
+                        status: .pending, startsAt: now),
                     at: Timestamp(now)))
             let critical = try #require(
                 try await alerts.insert(
                     Alert(
-                        name: "DatabaseDown", level: .critical, labels: ["alertname": "DatabaseDown"], summary: "down", status: .pending, startsAt: now),
+                        name: "DatabaseDown", level: .critical, labels: ["alertname": "DatabaseDown"], summary: "down",
+                        status: .pending, startsAt: now),
                     at: Timestamp(now)))
             #expect(try await alerts.fire(id: warning, at: Timestamp(now)))
             #expect(try await alerts.fire(id: critical, at: Timestamp(now)))

@@ -65,7 +65,8 @@ import Testing
                 #expect(en.text.contains(#"<html lang="en">"#) && en.text.contains(">Overview<"))
                 #expect(en.header("Set-Cookie")?.hasPrefix("lang=en;") == true)
                 // The cookie then keeps English without the parameter.
-                let remembered = try await server.get(path, headers: [("Cookie", "lang=en"), ("Accept-Language", "zh")])
+                let remembered = try await server.get(
+                    path, headers: [("Cookie", "lang=en"), ("Accept-Language", "zh")])
                 #expect(remembered.text.contains(#"<html lang="en">"#))
             }
             // Unknown paths stay the API's JSON 404.

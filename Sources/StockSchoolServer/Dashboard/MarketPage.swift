@@ -47,7 +47,9 @@ enum MarketPage {
         return view
     }
 
-    static let basicColumns = ["ts_code", "name", "area", "industry", "market", "list_date", "list_status", "delist_date"]
+    static let basicColumns = [
+        "ts_code", "name", "area", "industry", "market", "list_date", "list_status", "delist_date",
+    ]
 
     static func basic(_ store: any MarketStore, _ code: TSCode) async throws -> [String: Any]? {
         let rows = try await store.query(

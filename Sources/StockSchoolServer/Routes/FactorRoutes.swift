@@ -175,7 +175,8 @@ enum FactorRoutes {
             horizons = parsed.compactMap { $0 }
         }
         let quantiles = try q.int("quantiles", in: 2...20) ?? 5
-        let convention = ReturnConvention(rawValue: try q.choice("convention", of: ["next", "close"]) ?? "next") ?? .next
+        let convention =
+            ReturnConvention(rawValue: try q.choice("convention", of: ["next", "close"]) ?? "next") ?? .next
         // Checked as query parameters first, so a bad range is a 400 naming the parameter.
         let checked = try q.dateRange(maximumDays: call.services.settings.maximumRangeDays)
         let (start, end) = try await BodyDates.range(
