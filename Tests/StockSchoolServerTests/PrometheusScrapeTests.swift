@@ -100,7 +100,11 @@ import Testing
 
             // What it scraped is what the server exports: a healthy server has its database up
             // and StockSchoolDown does not fire.
-            let query = try await Self.json("\(api)/query?query=stockschool_dependency_up")
+            // The last value scraped in the past 30 s: with a 1 s interval (and so a 1 s scrape
+            // timeout) one slow scrape on a loaded machine leaves a staleness marker, and an
+            // instant query at that moment would find no sample at all.
+            let expression = "last_over_time(stockschool_dependency_up%7Bdependency%3D%22database%22%7D%5B30s%5D)"
+            let query = try await Self.json("\(api)/query?query=\(expression)")
             let result = ((query["data"] as? [String: Any])?["result"] as? [[String: Any]]) ?? []
             let value = (result.first?["value"] as? [Any])?.last as? String
             #expect(value == "1")

@@ -45,7 +45,8 @@ public struct BackupRestorer: Sendable {
         }
         let dump = (entry.path as NSString).appendingPathComponent(manifest.databaseFile)
         let scratch = try await backend.restoreScratch(
-            dump: dump, label: "\(manifest.id.prefix(15))", nearLive: true, workDirectory: catalog.directory)
+            dump: dump, label: "\(manifest.id.prefix(15))", nearLive: true, workDirectory: catalog.directory,
+            indexes: true)
         do {
             outcome.steps.append(try await BackupVerifier.compareCensus(scratch.url, manifest: manifest))
             outcome.steps += try await backend.integrityCheck(scratch)

@@ -64,7 +64,8 @@ public struct BackupVerifier: Sendable {
             return ["opened \(manifest.databaseFile) read-only", try Self.compare(census, manifest: manifest)]
         }
         let scratch = try await backend.restoreScratch(
-            dump: dump, label: "verify_\(manifest.id.prefix(15))", nearLive: false, workDirectory: catalog.directory)
+            dump: dump, label: "verify_\(manifest.id.prefix(15))", nearLive: false, workDirectory: catalog.directory,
+            indexes: deep)
         do {
             var steps = ["restored into scratch store \(StoreURL.masked(scratch.url))"]
             steps.append(try await Self.compareCensus(scratch.url, manifest: manifest))

@@ -50,8 +50,9 @@ struct SQLiteBackupBackend: BackupBackend {
         try await SQLiteStore.census(readOnly: path)
     }
 
+    /// A SQLite backup is a database: the copy has its indexes whatever `indexes` says.
     func restoreScratch(
-        dump: String, label: String, nearLive: Bool, workDirectory: String
+        dump: String, label: String, nearLive: Bool, workDirectory: String, indexes: Bool
     ) async throws
         -> ScratchStore
     {
