@@ -8,7 +8,7 @@ import Testing
 /// Every dashboard page loaded in headless Chromium against a served store: the script has run,
 /// the charts are drawn, and the numbers on the page are the API's. Screenshots go to
 /// `test-artifacts/dashboard/` (the README shows copies from the demo store).
-@Suite struct DashboardBrowserTests {
+@Suite(.serialized) struct DashboardBrowserTests {
     /// Chromium, or nil to skip; in CI its absence is a failure (scripts/test.sh installs it).
     static func chromium() throws -> HeadlessChromium? {
         if let found = HeadlessChromium.find() { return found }

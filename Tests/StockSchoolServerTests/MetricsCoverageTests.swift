@@ -32,6 +32,9 @@ import Testing
         #expect(listed.count >= 25)
         var options = RedisCache.Options()
         options.keyPrefix = TestRedis.uniquePrefix("metrics")
+        // The memory gauges are read at scrape time; a loaded test machine must not turn a slow
+        // INFO into a missing family.
+        options.timeout = .seconds(5)
         let cache = RedisCache(configuration: try RedisConfiguration(url: try TestRedis.url()), options: options)
         // PostgreSQL (connections) and Redis (its memory) so every name has a source.
         try await TestServer.with(.postgres, cache: cache) { server in

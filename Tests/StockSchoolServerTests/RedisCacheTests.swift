@@ -96,7 +96,9 @@ import Testing
             let start = clock.now
             for _ in 0..<100 { #expect(await cache.get("k") == nil) }
             for _ in 0..<10 { await cache.set("k", value, ttl: .seconds(60)) }
-            #expect(clock.now - start < .seconds(1), "a down cache must answer at once")
+            // Had each of the 110 operations waited for the 2 s timeout this would take minutes;
+            // skipped, they take milliseconds. The bound leaves room for a loaded machine.
+            #expect(clock.now - start < .seconds(5), "a down cache must answer at once, not wait per call")
 
             var statistics = cache.statistics
             #expect(statistics.outages == 1)
