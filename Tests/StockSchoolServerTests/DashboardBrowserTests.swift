@@ -74,17 +74,17 @@ import Testing
             #expect(Self.count(#"class="candle""#, in: market) == bars.items.count)
             #expect(Self.count(#"class="ma""#, in: market) == 3)
             #expect(
-                close(
+                nearlyEqual(
                     Self.number(after: #"id="latest-close" data-value=""#, in: market),
                     bars.items.last?["close"] as? Double))
             let scores = try await server.get("/api/v1/stocks/\(code)/scores?page_size=1000&start_date=19900101")
             #expect(
-                close(
+                nearlyEqual(
                     Self.number(after: #"id="latest-score" data-value=""#, in: market),
                     scores.items.last?["score"] as? Double))
             let basic = try await server.get("/api/v1/stocks/\(code)/daily_basic?order=desc&page_size=1")
             #expect(
-                close(
+                nearlyEqual(
                     Self.number(after: #"data-field="pe_ttm" data-value=""#, in: market),
                     basic.items.first?["pe_ttm"] as? Double))
 
@@ -103,7 +103,7 @@ import Testing
             let row = Self.segment(of: #"<tr data-horizon="5">"#, in: factors, until: "</tr>")
             let cells = Self.numbers(after: #"data-value=""#, in: row)
             #expect(cells.count >= 2)
-            #expect(close(cells.dropFirst().first, (five["rank_ic"] as? [String: Any])?["mean"] as? Double))
+            #expect(nearlyEqual(cells.dropFirst().first, (five["rank_ic"] as? [String: Any])?["mean"] as? Double))
 
             // Rankings: as many rows as asked, the API's scores, the hostile name as text.
             let rankings = try await chromium.dom(base + "/rankings?top=20&lang=en")
@@ -114,7 +114,7 @@ import Testing
                 in: Self.segment(of: #"<tr data-ts-code="\#(code)">"#, in: rankings, until: "</tr>"))
             let api = try #require(top.items.first { $0["ts_code"] as? String == code })
             let score = try #require(api["score"] as? Double)
-            #expect(shown.contains { close($0, score) })
+            #expect(shown.contains { nearlyEqual($0, score) })
             #expect(rankings.contains("&lt;script&gt;document.body.dataset.pwned=1&lt;/script&gt;"))
             #expect(!rankings.contains("data-pwned") && !overview.contains("data-pwned"))
             let main = try await chromium.dom(base + "/rankings?top=1000&board=main&lang=en")
@@ -130,7 +130,7 @@ import Testing
             for key in ["annualReturn", "annualVolatility", "sharpe"] {
                 let shownMetric = Self.number(
                     after: #"<tr data-metric="\#(key)"><th>"#, in: detail, then: #"data-value=""#)
-                #expect(close(shownMetric, metrics[key] as? Double), "\(key)")
+                #expect(nearlyEqual(shownMetric, metrics[key] as? Double), "\(key)")
             }
             let trades = try await server.get("/api/v1/backtests/\(runID)/trades?page_size=500")
             #expect(

@@ -24,8 +24,8 @@ import Testing
                     "SELECT trade_date, pe_ttm, total_mv FROM daily_basic WHERE ts_code = ? ORDER BY trade_date DESC LIMIT 1",
                     [.text(code)]))
             #expect(row["trade_date"] as? String == stored.first?[0].int.map { String($0) })
-            #expect(close(row["pe_ttm"] as? Double, stored.first?[1].doubleValue))
-            #expect(close(row["total_mv"] as? Double, stored.first?[2].doubleValue))
+            #expect(nearlyEqual(row["pe_ttm"] as? Double, stored.first?[1].doubleValue))
+            #expect(nearlyEqual(row["total_mv"] as? Double, stored.first?[2].doubleValue))
             let ascending = try await server.get(
                 "/api/v1/stocks/\(code)/daily_basic?start_date=20240101&end_date=20240131")
             let dates = ascending.items.compactMap { $0["trade_date"] as? String }
@@ -188,7 +188,7 @@ import Testing
 
 /// Equal to within a relative 1e-12: Foundation's JSONSerialization on Linux can parse a
 /// shortest-round-trip number one unit in the last place away from the value that was written.
-func close(_ a: Double?, _ b: Double?) -> Bool {
+func nearlyEqual(_ a: Double?, _ b: Double?) -> Bool {
     guard let a, let b else { return a == nil && b == nil }
     return abs(a - b) <= 1e-12 * max(1, abs(b))
 }

@@ -2,11 +2,11 @@
 /// the script receives the same table as JSON. One table, so a label cannot exist in one
 /// language only (a test checks both columns are complete).
 enum DashboardStrings {
-    static func table(_ language: DashboardLanguage) -> [String: String] {
-        var table: [String: String] = [:]
-        for (key, zh, en) in entries { table[key] = language == .zh ? zh : en }
-        return table
-    }
+    /// Built once per language, not per page request.
+    static func table(_ language: DashboardLanguage) -> [String: String] { language == .zh ? zh : en }
+
+    private static let zh = Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0.zh) })
+    private static let en = Dictionary(uniqueKeysWithValues: entries.map { ($0.key, $0.en) })
 
     static let entries: [(key: String, zh: String, en: String)] = [
         // Navigation and chrome

@@ -18,11 +18,15 @@ enum FactorsPage {
         let all = catalog.all
         view.values["catalog"] = all.map { ["name": $0.name, "set": $0.set, "formula": $0.formula] }
         view.values["catalogCount"] = all.count
-        let wanted = request.value("name")
-        let chosen = wanted.flatMap { catalog.factor(named: $0) } ?? catalog.factor(named: "ROC5") ?? all.first
-        if let wanted, catalog.factor(named: wanted) == nil {
-            view.problem("\(request.t("factor")) '\(wanted)': \(request.t("noData"))", status: 404)
-            return view
+        let chosen: FactorCatalog.Factor?
+        if let wanted = request.value("name") {
+            guard let named = catalog.factor(named: wanted) else {
+                view.problem("\(request.t("factor")) '\(wanted)': \(request.t("noData"))", status: 404)
+                return view
+            }
+            chosen = named
+        } else {
+            chosen = catalog.factor(named: "ROC5") ?? all.first
         }
         guard let chosen else { return view }
         let horizon = request.value("horizon").flatMap(Int.init).flatMap { horizons.contains($0) ? $0 : nil } ?? 5

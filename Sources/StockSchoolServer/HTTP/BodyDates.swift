@@ -14,9 +14,15 @@ enum BodyDates {
     /// `start_date`…`end_date` of a research request, defaulting to the year up to the store's
     /// last bar, at most `ServerSettings.maximumRangeDays` long.
     static func range(start: String?, end: String?, _ services: APIServices) async throws -> (TradeDate, TradeDate) {
-        let from = try parse(start, field: "start_date")
+        try await range(from: try parse(start, field: "start_date"), to: try parse(end, field: "end_date"), services)
+    }
+
+    /// The same defaults and limits for dates already parsed (a GET route's query).
+    static func range(
+        from: TradeDate?, to end: TradeDate?, _ services: APIServices
+    ) async throws -> (TradeDate, TradeDate) {
         let to: TradeDate
-        if let end = try parse(end, field: "end_date") {
+        if let end {
             to = end
         } else {
             let last = try await services.store.query(SQLStatement("SELECT max(trade_date) FROM stock_daily"))

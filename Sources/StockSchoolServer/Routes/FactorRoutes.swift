@@ -179,8 +179,7 @@ enum FactorRoutes {
             ReturnConvention(rawValue: try q.choice("convention", of: ["next", "close"]) ?? "next") ?? .next
         // Checked as query parameters first, so a bad range is a 400 naming the parameter.
         let checked = try q.dateRange(maximumDays: call.services.settings.maximumRangeDays)
-        let (start, end) = try await BodyDates.range(
-            start: checked.start?.description, end: checked.end?.description, call.services)
+        let (start, end) = try await BodyDates.range(from: checked.start, to: checked.end, call.services)
         let job = EvaluationJob(
             factors: FactorJob(factors: [factor], start: start, end: end, cache: call.services.panelCache),
             horizons: horizons, convention: convention, quantiles: quantiles)
