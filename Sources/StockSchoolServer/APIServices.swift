@@ -27,10 +27,13 @@ public final class APIServices: Sendable {
     let alertChannels: [String: any AlertChannel]
     let logger: Logger
 
+    /// `rateLimitClock` (monotonic nanoseconds) replaces the process's clock for rate limits, so
+    /// a test decides when buckets refill.
     public init(
         store: any MarketStore, cache: any ResponseCache, settings: ServerSettings,
         configuration: StockSchoolConfiguration, alertChannels: [String: any AlertChannel] = [:],
-        alertMetrics: AlertMetrics = AlertMetrics(), logger: Logger = Logger(label: "stockschool.api")
+        alertMetrics: AlertMetrics = AlertMetrics(), logger: Logger = Logger(label: "stockschool.api"),
+        rateLimitClock: (@Sendable () -> UInt64)? = nil
     ) {
         self.alertChannels = alertChannels
         self.alertMetrics = alertMetrics
@@ -50,7 +53,7 @@ public final class APIServices: Sendable {
         self.authenticator = APIKeyAuthenticator(
             keys: APIKeyStore(self.store), cacheLifetime: settings.keyCacheLifetime,
             touchInterval: settings.keyTouchInterval, logger: logger)
-        self.rateLimiter = RateLimiter()
+        self.rateLimiter = RateLimiter(clock: rateLimitClock ?? RateLimiter.uptime)
         self.auditWriter = AuditWriter(log: AuditLogStore(self.store), logger: logger)
     }
 }

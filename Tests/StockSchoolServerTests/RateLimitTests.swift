@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import StockSchoolCore
 import StockSchoolTestSupport
 import Testing
@@ -57,59 +58,63 @@ import Testing
 
     @Test(arguments: TestBackend.available)
     func requestsOverTheLimitGet429WithRetryAfter(_ backend: TestBackend) async throws {
+        // The buckets refill only when the test moves this clock, so a loaded machine serving the
+        // requests slowly cannot add a token between them.
+        let clock = HandClock(start: 1_000 * Self.second)
         try await TestServer.with(
             backend, sync: false,
             settings: {
                 $0.rateLimits.perAddress = APIRateLimit(requestsPerSecond: 1, burst: 3)
                 $0.rateLimits.perRole[.reader] = APIRateLimit(requestsPerSecond: 1, burst: 2)
-            }
+            },
+            rateLimitClock: clock.now
         ) { server in
-            // Sent at once, so the 1/s refill cannot add a token between them on a loaded machine.
-            let answers = try await Self.concurrently(4) { try await server.get("/api/health/live") }
-            #expect(answers.filter { $0.status == 200 }.count == 3)
-            let limited = try #require(answers.first { $0.status == 429 })
-            #expect(limited.status == 429)
+            var answers: [TestServer.Answer] = []
+            for _ in 0..<4 { answers.append(try await server.get("/api/health/live")) }
+            #expect(answers.map(\.status) == [200, 200, 200, 429])
+            let limited = answers[3]
             #expect(limited.errorCode == "rate_limited")
-            let retry = try #require(limited.header("Retry-After").flatMap { Int($0) })
-            #expect(retry >= 1)
+            // One token short at 1/s: one second to wait.
+            #expect(limited.header("Retry-After") == "1")
             let error = limited.json["error"] as? [String: Any]
             let details = error?["details"] as? [String: String]
             #expect(details?["limit"] == "ip")
-            #expect(details?["retry_after_seconds"] == String(retry))
+            #expect(details?["retry_after_seconds"] == "1")
             #expect((error?["message"] as? String)?.contains("1 requests/s, burst 3") == true)
+            // A second later one token is back: one more request, then 429 again.
+            clock.advance(by: Self.second)
+            #expect(try await server.get("/api/health/live").status == 200)
+            #expect(try await server.get("/api/health/live").status == 429)
 
-            // A key has its own bucket, sized by its role, apart from the address's.
+            // A key has its own bucket, sized by its role, apart from the address's (which is
+            // empty now).
             let key = try await APIKeyStore(server.store).create(name: "reader", role: .reader)
             let bearer = [("Authorization", "Bearer \(key.secret)")]
-            // The first request looks the key up in the store, which can take longer than the
-            // refill on a loaded machine; after it the key is cached, and once its bucket is
-            // full again the burst below is served from memory, at once.
-            #expect(try await server.get("/api/health/live", headers: bearer).status == 200)
-            try await Task.sleep(for: .seconds(2.2))
-            let keyedAnswers = try await Self.concurrently(3) {
-                try await server.get("/api/health/live", headers: bearer)
-            }
-            #expect(keyedAnswers.filter { $0.status == 200 }.count == 2)
-            let keyed = try #require(keyedAnswers.first { $0.status == 429 })
-            let keyedDetails = (keyed.json["error"] as? [String: Any])?["details"] as? [String: String]
+            var keyed: [Int] = []
+            for _ in 0..<3 { keyed.append(try await server.get("/api/health/live", headers: bearer).status) }
+            #expect(keyed == [200, 200, 429])
+            let refused = try await server.get("/api/health/live", headers: bearer)
+            let keyedDetails = (refused.json["error"] as? [String: Any])?["details"] as? [String: String]
             #expect(keyedDetails?["limit"] == "key:reader")
-            #expect(keyed.header("Retry-After") != nil)
+            #expect(refused.header("Retry-After") == "1")
 
-            // 429s are counted in the metrics by route (metrics sit outside the limit).
-            try await Task.sleep(for: .seconds(1.1))
+            // 429s are counted in the metrics by route: the metrics middleware sits outside the
+            // limit, while `/metrics` itself is limited like any route, so wait for a token.
+            clock.advance(by: Self.second)
             let metrics = try await server.get("/metrics")
+            #expect(metrics.status == 200)
             #expect(metrics.text.contains("status=\"429\""))
         }
     }
+}
 
-    static func concurrently(
-        _ count: Int, _ request: @escaping @Sendable () async throws -> TestServer.Answer
-    ) async throws -> [TestServer.Answer] {
-        try await withThrowingTaskGroup(of: TestServer.Answer.self) { group in
-            for _ in 0..<count { group.addTask { try await request() } }
-            var answers: [TestServer.Answer] = []
-            for try await answer in group { answers.append(answer) }
-            return answers
-        }
-    }
+/// A monotonic clock that moves only when told.
+final class HandClock: Sendable {
+    private let nanoseconds: Mutex<UInt64>
+
+    init(start: UInt64) { nanoseconds = Mutex(start) }
+
+    var now: @Sendable () -> UInt64 { { [self] in nanoseconds.withLock { $0 } } }
+
+    func advance(by delta: UInt64) { nanoseconds.withLock { $0 += delta } }
 }

@@ -1,5 +1,4 @@
 import Hummingbird
-import NIOCore
 import StockSchoolCore
 
 /// Applies `RateLimitPolicy` after authentication: requests with a key draw from the key's
@@ -29,7 +28,7 @@ struct RateLimitMiddleware: RouterMiddleware {
             name = "ip"
             described = "anonymous requests from \(address)"
         }
-        guard let retryAfter = limiter.admit(caller, limit: limit, now: NIODeadline.now().uptimeNanoseconds) else {
+        guard let retryAfter = limiter.admit(caller, limit: limit) else {
             return try await next(request, context)
         }
         throw APIError(

@@ -1,3 +1,4 @@
+import NIOCore
 import StockSchoolCore
 import Synchronization
 
@@ -27,14 +28,29 @@ final class RateLimiter: Sendable {
         var lastSweep: UInt64 = 0
     }
 
+    /// Monotonic nanoseconds.
+    typealias Clock = @Sendable () -> UInt64
+
+    /// The process's monotonic clock.
+    static let uptime: Clock = { NIODeadline.now().uptimeNanoseconds }
+
     private let state = Mutex(State())
     let maximumBuckets: Int
     /// Nanoseconds between sweeps of refilled buckets.
     let sweepInterval: UInt64
+    /// Where `admit(_:limit:)` reads the time; a test drives it by hand so refills happen only
+    /// when it says, however slowly a loaded machine serves the requests.
+    let clock: Clock
 
-    init(maximumBuckets: Int = 100_000, sweepInterval: Duration = .seconds(10)) {
+    init(maximumBuckets: Int = 100_000, sweepInterval: Duration = .seconds(10), clock: @escaping Clock = uptime) {
         self.maximumBuckets = maximumBuckets
         self.sweepInterval = UInt64(sweepInterval.components.seconds) * 1_000_000_000
+        self.clock = clock
+    }
+
+    /// Takes one token from `caller`'s bucket at the clock's time.
+    func admit(_ caller: Caller, limit: APIRateLimit) -> Int? {
+        admit(caller, limit: limit, now: clock())
     }
 
     /// Takes one token from `caller`'s bucket. Returns `nil` when the request may go on, or the

@@ -26,7 +26,8 @@ final class TestServer: Sendable {
     static func make(
         _ backend: TestBackend, sync: Bool = true, cache: (any ResponseCache)? = nil,
         settings: (inout ServerSettings) -> Void = { _ in },
-        configure: (inout StockSchoolConfiguration) -> Void = { _ in }
+        configure: (inout StockSchoolConfiguration) -> Void = { _ in },
+        rateLimitClock: (@Sendable () -> UInt64)? = nil
     ) async throws -> TestServer {
         let testStore = try await TestStore.make(backend)
         do {
@@ -43,7 +44,7 @@ final class TestServer: Sendable {
             configure(&configuration)
             let services = APIServices(
                 store: testStore.store, cache: cache ?? NoCache(), settings: serverSettings,
-                configuration: configuration)
+                configuration: configuration, rateLimitClock: rateLimitClock)
             let server = try await APIServer.start(services)
             return TestServer(testStore: testStore, services: services, server: server)
         } catch {
@@ -69,9 +70,11 @@ final class TestServer: Sendable {
     static func with<T>(
         _ backend: TestBackend, sync: Bool = true, cache: (any ResponseCache)? = nil,
         settings: (inout ServerSettings) -> Void = { _ in },
-        configure: (inout StockSchoolConfiguration) -> Void = { _ in }, _ body: (TestServer) async throws -> T
+        configure: (inout StockSchoolConfiguration) -> Void = { _ in },
+        rateLimitClock: (@Sendable () -> UInt64)? = nil, _ body: (TestServer) async throws -> T
     ) async throws -> T {
-        let server = try await make(backend, sync: sync, cache: cache, settings: settings, configure: configure)
+        let server = try await make(
+            backend, sync: sync, cache: cache, settings: settings, configure: configure, rateLimitClock: rateLimitClock)
         do {
             let result = try await body(server)
             await server.tearDown()
