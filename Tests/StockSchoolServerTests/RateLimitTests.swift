@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import StockSchoolCore
 import StockSchoolTestSupport
+import Synchronization
 import Testing
 
 @testable import StockSchoolServer
