@@ -57,13 +57,15 @@ public struct PanelCache: Sendable {
         var values: [String: [Double]] = [:]
         for (k, field) in header.fields.enumerated() {
             let offset = 8 + headerLength + k * cells * 8
-            var column = [Double](repeating: 0, count: cells)
-            column.withUnsafeMutableBytes { target in
+            // Copied straight into fresh storage: a zero fill first would be another pass over
+            // a column that is 100 MB on a whole-market panel.
+            values[field] = [Double](unsafeUninitializedCapacity: cells) { target, initialized in
                 data.withUnsafeBytes { source in
-                    target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + cells * 8)]))
+                    UnsafeMutableRawBufferPointer(target).copyMemory(
+                        from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + cells * 8)]))
                 }
+                initialized = cells
             }
-            values[field] = column
         }
         let codes = try header.tsCodes.map { text throws(StockSchoolError) in try TSCode(text) }
         return try FactorPanel(

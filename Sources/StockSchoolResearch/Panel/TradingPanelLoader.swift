@@ -54,17 +54,25 @@ public enum TradingPanelLoader {
         var adj = try await store.panel(
             PanelRequest(table: "adj_factor", fields: ["adj_factor"], start: first, end: last, tsCodes: codes)
         ).values(on: tsCodes, dates: dates)[0]
+        let basics = try await Self.basics(store: store)
+        let rules = PriceLimitRules(tsCodes: tsCodes, dates: dates, basics: basics)
         let days = dates.count
-        for s in 0..<tsCodes.count {
-            var last = Double.nan
-            for d in 0..<days {
-                let i = s * days + d
-                if adj[i] > 0 { last = adj[i] } else { adj[i] = last }
+        let (close, preClose) = (daily[1], daily[2])
+        let limits = FreshColumns.make(2, cells: tsCodes.count * days) { columns in
+            let (up, down) = (columns[0], columns[1])
+            for s in 0..<tsCodes.count {
+                var last = Double.nan
+                for d in 0..<days {
+                    let i = s * days + d
+                    if adj[i] > 0 { last = adj[i] } else { adj[i] = last }
+                    (up[i], down[i]) =
+                        close[i].isNaN ? (.nan, .nan) : rules.limits(stock: s, day: d, preClose: preClose[i])
+                }
             }
         }
-        return try await build(
-            store: store, tsCodes: tsCodes, dates: dates, open: daily[0], close: daily[1], preClose: daily[2],
-            adjFactor: adj, benchmark: benchmark)
+        return try await finish(
+            store: store, tsCodes: tsCodes, dates: dates, open: daily[0], close: close, adjFactor: adj,
+            limitUp: limits[0], limitDown: limits[1], basics: basics, benchmark: benchmark)
     }
 
     /// The trading panel of a factor job's results, from the panel the job loaded (which must
@@ -85,70 +93,53 @@ public enum TradingPanelLoader {
         let skip = shape.first
         let days = all - skip
         let cells = panel.stockCount * days
-        var rawOpen = [Double](repeating: .nan, count: cells)
-        var rawClose = rawOpen
-        var rawPreClose = rawOpen
-        var ratio = rawOpen
-        for s in 0..<panel.stockCount {
-            // The hfq ratio as the loader applied it: the day's factor, carried over days
-            // without one, and the first known one before it.
-            var last = Double.nan
-            var firstKnown = Double.nan
-            for d in 0..<all where adj[s * all + d] > 0 {
-                firstKnown = adj[s * all + d]
-                break
-            }
-            for d in 0..<all {
-                let i = s * all + d
-                if adj[i] > 0 { last = adj[i] }
-                guard d >= skip else { continue }
-                let factor = last.isNaN ? firstKnown : last
-                let o = s * days + d - skip
-                ratio[o] = factor
-                guard factor > 0 else { continue }
-                rawOpen[o] = open[i] / factor
-                rawClose[o] = close[i] / factor
-                rawPreClose[o] = preClose[i] / factor
-            }
-        }
-        return try await build(
-            store: store, tsCodes: shape.tsCodes, dates: shape.dates, open: rawOpen, close: rawClose,
-            preClose: rawPreClose, adjFactor: ratio, benchmark: benchmark)
-    }
-
-    /// Limits from `pre_close` and each stock's board, ST status and listing date; the benchmark
-    /// from `index_daily`.
-    static func build(
-        store: any MarketStore, tsCodes: [TSCode], dates: [TradeDate], open: [Double], close: [Double],
-        preClose: [Double], adjFactor: [Double], benchmark: TSCode?
-    ) async throws -> TradingPanel {
-        let basics = Dictionary(
-            try await store.read(StockBasic.self).map { ($0.tsCode, $0) }, uniquingKeysWith: { a, _ in a })
-        let days = dates.count
-        var up = [Double](repeating: .nan, count: tsCodes.count * days)
-        var down = up
-        for (s, code) in tsCodes.enumerated() {
-            guard let first = dates.first else { break }
-            let basic = basics[code]
-            let board = code.board ?? .main
-            let isST = basic?.isST ?? false
-            // Trading days since listing, counted on this panel's calendar; a listing before the
-            // panel is taken to be far enough back that its unlimited first days are over.
-            let listedAt = basic?.listDate.flatMap { date in date >= first ? dates.partitionPoint { $0 < date } : nil }
-            for d in 0..<days {
-                let i = s * days + d
-                guard !close[i].isNaN else { continue }
-                let limit = PriceLimit(
-                    board: board, isST: isST, tradeDate: dates[d], tradingDaysSinceListing: listedAt.map { d - $0 })
-                if preClose[i].isNaN {
-                    up[i] = .infinity
-                    down[i] = -.infinity
-                } else {
-                    up[i] = limit.limitUp(preClose: preClose[i]) ?? .infinity
-                    down[i] = limit.limitDown(preClose: preClose[i]) ?? -.infinity
+        let basics = try await Self.basics(store: store)
+        let rules = PriceLimitRules(tsCodes: shape.tsCodes, dates: shape.dates, basics: basics)
+        let columns = FreshColumns.make(5, cells: cells) { columns in
+            let (rawOpen, rawClose, ratio, up, down) = (columns[0], columns[1], columns[2], columns[3], columns[4])
+            for s in 0..<panel.stockCount {
+                // The hfq ratio as the loader applied it: the day's factor, carried over days
+                // without one, and the first known one before it.
+                var last = Double.nan
+                var firstKnown = Double.nan
+                for d in 0..<all where adj[s * all + d] > 0 {
+                    firstKnown = adj[s * all + d]
+                    break
+                }
+                for d in 0..<all {
+                    let i = s * all + d
+                    if adj[i] > 0 { last = adj[i] }
+                    guard d >= skip else { continue }
+                    let factor = last.isNaN ? firstKnown : last
+                    let o = s * days + d - skip
+                    ratio[o] = factor
+                    let closes = factor > 0 && !close[i].isNaN
+                    rawOpen[o] = factor > 0 ? open[i] / factor : .nan
+                    rawClose[o] = closes ? close[i] / factor : .nan
+                    if closes {
+                        (up[o], down[o]) = rules.limits(stock: s, day: d - skip, preClose: preClose[i] / factor)
+                    } else {
+                        (up[o], down[o]) = (.nan, .nan)
+                    }
                 }
             }
         }
+        return try await finish(
+            store: store, tsCodes: shape.tsCodes, dates: shape.dates, open: columns[0], close: columns[1],
+            adjFactor: columns[2], limitUp: columns[3], limitDown: columns[4], basics: basics, benchmark: benchmark)
+    }
+
+    /// `stock_basic` by code: board, ST status and listing date for the limits, the industry.
+    static func basics(store: any MarketStore) async throws -> [TSCode: StockBasic] {
+        Dictionary(try await store.read(StockBasic.self).map { ($0.tsCode, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The panel from its columns, with the benchmark's closes from `index_daily`.
+    static func finish(
+        store: any MarketStore, tsCodes: [TSCode], dates: [TradeDate], open: [Double], close: [Double],
+        adjFactor: [Double], limitUp: [Double], limitDown: [Double], basics: [TSCode: StockBasic],
+        benchmark: TSCode?
+    ) async throws -> TradingPanel {
         var benchmarkClose: [Double]?
         if let benchmark, let first = dates.first, let last = dates.last {
             let frame = try await store.panel(
@@ -157,8 +148,8 @@ public enum TradingPanelLoader {
             benchmarkClose = close.contains { !$0.isNaN } ? close : nil
         }
         return try TradingPanel(
-            tsCodes: tsCodes, dates: dates, open: open, close: close, adjFactor: adjFactor, limitUp: up,
-            limitDown: down, industries: tsCodes.map { basics[$0]?.industry }, benchmark: benchmarkClose,
+            tsCodes: tsCodes, dates: dates, open: open, close: close, adjFactor: adjFactor, limitUp: limitUp,
+            limitDown: limitDown, industries: tsCodes.map { basics[$0]?.industry }, benchmark: benchmarkClose,
             benchmarkCode: benchmarkClose == nil ? nil : benchmark)
     }
 }
