@@ -26,6 +26,16 @@ public enum Backtester {
     public static func run(
         panel: TradingPanel, scores: [Double], settings: BacktestSettings
     ) throws(StockSchoolError) -> BacktestResult {
+        try scores.withUnsafeBufferPointer { scores throws(StockSchoolError) in
+            try run(panel: panel, scores: scores, settings: settings)
+        }
+    }
+
+    /// The same, on scores that are only borrowed (a factor job's column, valid during its
+    /// callback), so a whole-market column need not be copied first.
+    public static func run(
+        panel: TradingPanel, scores: UnsafeBufferPointer<Double>, settings: BacktestSettings
+    ) throws(StockSchoolError) -> BacktestResult {
         let range = try settings.validatedRange(in: panel)
         guard scores.count == panel.stockCount * panel.dateCount else {
             throw .invalidArgument(

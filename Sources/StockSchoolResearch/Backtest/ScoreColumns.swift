@@ -8,13 +8,14 @@
 struct ScoreColumns {
     static let blockSize = 64
 
-    let scores: [Double]
+    /// Valid while the backtest runs (`Backtester.run` holds the array or buffer it came from).
+    let scores: UnsafeBufferPointer<Double>
     let stocks: Int
     let dates: Int
     private var buffer: [Double]
     private var blockStart = -1
 
-    init(scores: [Double], stocks: Int, dates: Int) {
+    init(scores: UnsafeBufferPointer<Double>, stocks: Int, dates: Int) {
         self.scores = scores
         self.stocks = stocks
         self.dates = dates
@@ -36,12 +37,11 @@ struct ScoreColumns {
         let width = Swift.min(Self.blockSize, dates - start)
         let stocks = stocks
         let dates = dates
-        scores.withUnsafeBufferPointer { source in
-            buffer.withUnsafeMutableBufferPointer { target in
-                for stock in 0..<stocks {
-                    let row = stock * dates + start
-                    for offset in 0..<width { target[offset * stocks + stock] = source[row + offset] }
-                }
+        let source = scores
+        buffer.withUnsafeMutableBufferPointer { target in
+            for stock in 0..<stocks {
+                let row = stock * dates + start
+                for offset in 0..<width { target[offset * stocks + stock] = source[row + offset] }
             }
         }
     }

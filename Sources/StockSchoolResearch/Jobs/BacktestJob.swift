@@ -70,16 +70,13 @@ public struct BacktestJob: Sendable {
             SQLStatement(
                 "SELECT max(trade_date) FROM stock_daily WHERE trade_date < ?", [.integer(Int64(start.rawValue))]))
         let from = before.first?.first?.int.map { TradeDate(unchecked: Int32($0)) } ?? start
-        let panel: TradingPanel
-        let scores: [Double]
         switch signal {
         case .score(let name):
             let (tsCodes, membership) = try await universe.resolve(store: store, start: from, end: end)
-            panel = try await TradingPanelLoader.load(
+            let panel = try await TradingPanelLoader.load(
                 store: store, start: from, end: end, tsCodes: tsCodes, benchmark: benchmark)
-            var stored = try await store.scorePanel(name: name, tsCodes: panel.tsCodes, dates: panel.dates)
-            membership?.mask(tsCodes: panel.tsCodes, dates: panel.dates).apply(to: &stored)
-            scores = stored
+            var scores = try await store.scorePanel(name: name, tsCodes: panel.tsCodes, dates: panel.dates)
+            membership?.mask(tsCodes: panel.tsCodes, dates: panel.dates).apply(to: &scores)
             guard scores.contains(where: { !$0.isNaN }) else {
                 throw StockSchoolError.invalidArgument(
                     name: "--score",
@@ -87,23 +84,29 @@ public struct BacktestJob: Sendable {
                         "no scores named '\(name)' between \(from) and \(end); run `stockschool score --name \(name) --start \(from) --end \(end)` first"
                 )
             }
+            return try scores.withUnsafeBufferPointer { try backtest(panel: panel, scores: $0) }
         case .factor(let name, let formula):
-            var loaded: TradingPanel?
-            var values: [Double] = []
+            var panel: TradingPanel?
+            var result: BacktestResult?
             var job = FactorJob(
                 factors: [(name, formula)], start: from, end: end, universe: universe, adjustment: .hfq, cache: cache)
             job.extraFields = TradingPanelLoader.factorPanelFields
             try await job.run(store: store) { shape in
-                loaded = try await TradingPanelLoader.load(from: shape, store: store, benchmark: benchmark)
+                panel = try await TradingPanelLoader.load(from: shape, store: store, benchmark: benchmark)
             } consume: { _, column in
-                values = Array(column)
+                // Run while the job still holds the column: a copy would be another 100 MB of
+                // fresh memory on a 10-year whole-market panel.
+                if let panel { result = try backtest(panel: panel, scores: column) }
             }
-            guard let loaded else {
+            guard let result else {
                 throw StockSchoolError.invalidArgument(name: "--start", reason: "no dates to backtest")
             }
-            panel = loaded
-            scores = values
+            return result
         }
+    }
+
+    /// The backtest of `settings` from `start` through `end` on a loaded panel and its scores.
+    private func backtest(panel: TradingPanel, scores: UnsafeBufferPointer<Double>) throws -> BacktestResult {
         var settings = settings
         let range = try panel.dateIndices(from: start, through: end)
         settings.startIndex = range.lowerBound
