@@ -36,6 +36,15 @@ public final class PostgresStore: MarketStore {
     public static func connect(
         _ location: StoreURL.PostgresLocation, displayURL: String, bulkRebuildThreshold: Int = 100_000
     ) async throws -> PostgresStore {
+        // The pool retries a refused connection forever and its queries wait for one, so a wrong
+        // host, port, password or database would hang every command: the server is reached
+        // first on a connection of its own, which fails at once (or after the connect timeout).
+        do {
+            let probe = try await PostgresSession.open(location)
+            await probe.close()
+        } catch let StockSchoolError.storeUnavailable(_, reason) {
+            throw StockSchoolError.storeUnavailable(url: displayURL, reason: reason)
+        }
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.username,
             password: location.password, database: location.database,

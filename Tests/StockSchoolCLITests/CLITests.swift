@@ -110,6 +110,25 @@ import Testing
         #expect(result.stderr.contains("stockschool init"))
     }
 
+    /// A PostgreSQL URL that cannot be used fails the command at once, naming the store and why,
+    /// instead of waiting for a connection pool that retries forever (as `db stats` and `serve`
+    /// once did). Needs no server for the refused port; the missing database uses the test server.
+    @Test(.timeLimit(.minutes(1))) func anUnusablePostgresURLFailsAtOnceNamingTheStore() async throws {
+        let refused = try await Self.run(["db", "stats", "--store", "postgres://postgres@127.0.0.1:1/nothing"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("cannot open the store at postgres://postgres@127.0.0.1:1/nothing"))
+        #expect(refused.stderr.contains("refused"), "\(refused.stderr)")
+        if TestEnvironment.isCI || TestEnvironment.postgresURL != nil {
+            let admin = try #require(TestEnvironment.postgresURL, "CI runs need STOCKSCHOOL_TEST_POSTGRES_URL")
+            var url = try #require(URLComponents(string: admin))
+            url.path = "/no_such_db_\(UInt32.random(in: 0...UInt32.max))"
+            let missing = try #require(url.string)
+            let served = try await Self.run(["serve", "--store", missing])
+            #expect(served.status == 1)
+            #expect(served.stderr.contains("does not exist"), "\(served.stderr)")
+        }
+    }
+
     @Test func initCreatesTheStoreAndIsRepeatable() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
