@@ -42,8 +42,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "CSQLiteThreading",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
+        .target(
             name: "StockSchoolStore",
             dependencies: [
+                "CSQLiteThreading",
                 "StockSchoolCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

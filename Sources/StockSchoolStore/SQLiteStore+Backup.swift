@@ -8,6 +8,7 @@ extension SQLiteStore {
     /// database as of the moment the backup began. The copy is left in rollback-journal mode, one
     /// self-contained file. Returns the census of the copy, so the counts match the file exactly.
     public func onlineBackup(to destination: String) async throws -> TableCensus {
+        _ = SQLiteThreading.multiThread
         let target = try DatabaseQueue(path: destination)
         try pool.backup(to: target)
         let census = try await TableCensus.take(dialect: .sqlite) { statement in
@@ -25,6 +26,7 @@ extension SQLiteStore {
     public static func census(readOnly path: String) async throws -> TableCensus {
         var configuration = Configuration()
         configuration.readonly = true
+        _ = SQLiteThreading.multiThread
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         do {
             let census = try await TableCensus.take(dialect: .sqlite) { statement in
@@ -51,6 +53,7 @@ extension SQLiteStore {
     public static func checkpointForReplacement(path: String) throws -> Bool {
         var configuration = Configuration()
         configuration.busyMode = .immediateError
+        _ = SQLiteThreading.multiThread
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         return try queue.writeWithoutTransaction { db in

@@ -23,6 +23,7 @@ public final class SQLiteStore: MarketStore {
                     url: displayURL, reason: "cannot create directory \(directory): \(error.localizedDescription)")
             }
         }
+        _ = SQLiteThreading.multiThread
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
