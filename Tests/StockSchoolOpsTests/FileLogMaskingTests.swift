@@ -3,7 +3,7 @@ import Logging
 import StockSchoolOps
 import Testing
 
-/// The log file never holds what the manual's 数据脱敏 hides.
+/// Neither the log file nor standard error holds what the manual's 数据脱敏 hides.
 @Suite struct FileLogMaskingTests {
     @Test func messagesAndMetadataAreMasked() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ss-log-\(UUID().uuidString).log").path
@@ -21,5 +21,51 @@ import Testing
         for secret in ["13812345678", "zhangsan@", "s3cret", "15900001111", "abc123"] {
             #expect(!text.contains(secret))
         }
+    }
+
+    /// What `serve` and `worker` print to standard error passes through `MaskingLogHandler`; the
+    /// printer here is a recorder standing in for swift-log's `StreamLogHandler`.
+    @Test func consoleRecordsAreMaskedBeforeTheyArePrinted() throws {
+        let printed = Recorder()
+        var logger = Logger(label: "test") { _ in MaskingLogHandler(RecordingHandler(recorder: printed)) }
+        logger[metadataKey: "password"] = "hunter2"
+        logger.error(
+            "cannot reach postgres://app:s3cret@db/x for 13812345678",
+            metadata: ["email": "zhangsan@example.com", "ts_code": "600000.SH"])
+        let record = try #require(printed.records.first)
+        #expect(printed.records.count == 1)
+        #expect(record.message == "cannot reach postgres://app:***@db/x for 138****5678")
+        #expect(record.metadata["password"] == "***")
+        #expect(record.metadata["email"] == "zh***@example.com")
+        #expect(record.metadata["ts_code"] == "600000.SH")
+        let all = record.message + record.metadata.values.joined()
+        for secret in ["s3cret", "13812345678", "hunter2", "zhangsan@"] { #expect(!all.contains(secret)) }
+        // The level still reaches the printer.
+        logger.logLevel = .warning
+        logger.info("not printed")
+        #expect(printed.records.count == 1)
+    }
+}
+
+/// What a handler was given to print.
+private final class Recorder: @unchecked Sendable {
+    // @unchecked: one test thread writes and reads it.
+    var records: [(message: String, metadata: [String: String])] = []
+}
+
+private struct RecordingHandler: LogHandler {
+    let recorder: Recorder
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var fields = metadata
+        if let extra = event.metadata { fields.merge(extra) { _, new in new } }
+        recorder.records.append(("\(event.message)", fields.mapValues { "\($0)" }))
     }
 }

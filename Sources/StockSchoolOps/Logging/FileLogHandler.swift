@@ -27,8 +27,8 @@ public struct FileLogHandler: LogHandler {
         var fields = metadata
         if let extra = event.metadata { fields.merge(extra) { _, new in new } }
         // Phone numbers, e-mail addresses and secrets never reach the file (the manual's 数据脱敏).
-        let tail = fields.sorted { $0.key < $1.key }
-            .map { " \($0.key)=\(SensitiveDataMasking.maskValue("\($0.value)", name: $0.key))" }.joined()
+        let tail = MaskingLogHandler.masked(fields).sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }
+            .joined()
         let message = SensitiveDataMasking.maskText("\(event.message)".replacingOccurrences(of: "\n", with: " "))
         file.append("\(Timestamp.now.iso8601) \(event.level.rawValue) [\(label)] \(message)\(tail)\n")
     }
@@ -44,7 +44,8 @@ public enum ProcessLogging {
         let path = (configuration.ops.logDirectory as NSString).appendingPathComponent("stockschool-\(process).log")
         let file = try LogFile(path: path)
         LoggingSystem.bootstrap { label in
-            var console = StreamLogHandler.standardError(label: label)
+            // Standard error is collected too (journald, `docker logs`), so it is masked like the file.
+            var console = MaskingLogHandler(StreamLogHandler.standardError(label: label))
             console.logLevel = level
             return MultiplexLogHandler([console, FileLogHandler(label: label, file: file, level: level)])
         }
