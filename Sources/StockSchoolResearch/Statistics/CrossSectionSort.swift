@@ -100,16 +100,29 @@ enum CrossSectionSort {
             let histogram = self.histogram
             let words = self.words
             histogram.initialize(repeating: 0, count: bytes * 256)
-            for i in 0..<count {
-                let key = words[i] >> 32
-                for byte in 0..<bytes { histogram[256 * byte + Int((key >> UInt64(8 * byte)) & 255)] &+= 1 }
+            // The two widths in use, spelled out: a loop over `bytes` per value (with Swift's
+            // checked shifts) cost a quarter of the sort.
+            if bytes == 2 {
+                for i in 0..<count {
+                    let key = words[i] &>> 32
+                    histogram[Int(key & 255)] &+= 1
+                    histogram[256 + Int((key &>> 8) & 255)] &+= 1
+                }
+            } else {
+                for i in 0..<count {
+                    let key = words[i] &>> 32
+                    histogram[Int(key & 255)] &+= 1
+                    histogram[256 + Int((key &>> 8) & 255)] &+= 1
+                    histogram[512 + Int((key &>> 16) & 255)] &+= 1
+                    histogram[768 + Int((key &>> 24) & 255)] &+= 1
+                }
             }
             var source = words
             var target = spare
             for byte in 0..<bytes {
                 let shift = UInt64(32 + 8 * byte)
                 let counts = histogram + 256 * byte
-                if counts[Int((words[0] >> shift) & 255)] == count { continue }  // all share it
+                if counts[Int((words[0] &>> shift) & 255)] == count { continue }  // all share it
                 var sum: UInt32 = 0
                 for digit in 0..<256 {
                     let c = counts[digit]
@@ -118,7 +131,7 @@ enum CrossSectionSort {
                 }
                 for i in 0..<count {
                     let word = source[i]
-                    let digit = Int((word >> shift) & 255)
+                    let digit = Int((word &>> shift) & 255)
                     let position = Int(counts[digit])
                     counts[digit] = UInt32(position + 1)
                     target[position] = word
@@ -128,16 +141,16 @@ enum CrossSectionSort {
             // Entries in key order; each run of equal keys is put in exact order as it ends.
             let sorted = self.sorted
             var runStart = 0
-            var runKey = source[0] >> 32
+            var runKey = source[0] &>> 32
             for i in 0..<count {
                 let word = source[i]
                 sorted[i] = entries[Int(word & 0xFFFF_FFFF)]
-                if word >> 32 != runKey {
+                if word &>> 32 != runKey {
                     guard CrossSectionSort.order(sorted + runStart, i - runStart, longestRun: longestRun) else {
                         return false
                     }
                     runStart = i
-                    runKey = word >> 32
+                    runKey = word &>> 32
                 }
             }
             guard CrossSectionSort.order(sorted + runStart, count - runStart, longestRun: longestRun) else {
