@@ -36,6 +36,7 @@ struct StockSchoolCommand: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        ProcessLogging.install()
         let code: Int32
         do {
             var command = try StockSchoolCommand.parseAsRoot()

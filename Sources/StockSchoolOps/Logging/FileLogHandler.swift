@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StockSchoolCore
+import Synchronization
 
 /// Writes log records as lines `2026-11-27T10:30:00.123Z error [stockschool.api] message key=value`:
 /// the time first (so `stockschool health` can count only the last day's errors) and the level in
@@ -34,21 +35,38 @@ public struct FileLogHandler: LogHandler {
     }
 }
 
-/// Sets up a long-running process's logging: standard error as before, plus
-/// `<log.dir>/stockschool-<process>.log`.
+/// The process's logging. Every `stockschool` command prints its log records to standard error,
+/// masked like the log file (journald and `docker logs` keep that stream too); `serve` and
+/// `worker` also write `<log.dir>/stockschool-<process>.log`.
 public enum ProcessLogging {
-    /// Returns the log file's path. Call once, before the first logger is made.
+    private struct Settings: Sendable {
+        var level: Logger.Level = .info
+        var file: LogFile?
+    }
+
+    /// Read by the handler factory each time a logger is made.
+    private static let settings = Mutex(Settings())
+
+    /// Installs the handler factory. Call once, at process start, before the first logger is made
+    /// (swift-log takes one bootstrap per process).
+    public static func install() {
+        LoggingSystem.bootstrap { label in
+            let current = settings.withLock { $0 }
+            var console = MaskingLogHandler(StreamLogHandler.standardError(label: label))
+            console.logLevel = current.level
+            guard let file = current.file else { return console }
+            return MultiplexLogHandler([console, FileLogHandler(label: label, file: file, level: current.level)])
+        }
+    }
+
+    /// A long-running process's log level and file, for every logger made from now on; returns
+    /// the file's path.
     @discardableResult
     public static func bootstrap(process: String, configuration: StockSchoolConfiguration) throws -> String {
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
         let path = (configuration.ops.logDirectory as NSString).appendingPathComponent("stockschool-\(process).log")
         let file = try LogFile(path: path)
-        LoggingSystem.bootstrap { label in
-            // Standard error is collected too (journald, `docker logs`), so it is masked like the file.
-            var console = MaskingLogHandler(StreamLogHandler.standardError(label: label))
-            console.logLevel = level
-            return MultiplexLogHandler([console, FileLogHandler(label: label, file: file, level: level)])
-        }
+        settings.withLock { $0 = Settings(level: level, file: file) }
         return path
     }
 }
