@@ -25,13 +25,21 @@ public enum APIServer {
             logger: services.logger)
     }
 
-    /// Runs until SIGTERM/SIGINT (the `serve` command).
-    public static func run(_ services: APIServices) async throws {
+    /// Runs until SIGTERM/SIGINT (the `serve` command). `listening` learns the bound port once
+    /// the socket listens, so nothing announces an address that a failed bind never served.
+    public static func run(
+        _ services: APIServices, listening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
+    ) async throws {
         let app = await application(services) { channel in
             services.logger.info(
                 "StockSchool API listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+            listening(channel.localAddress?.port ?? services.settings.port)
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            throw ListenFailure.from(error, host: services.settings.host, port: services.settings.port) ?? error
+        }
     }
 
     /// Starts the server in the background and returns once it listens (tests, benchmarks).

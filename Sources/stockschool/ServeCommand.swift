@@ -76,10 +76,11 @@ struct ServeCommand: AsyncParsableCommand {
                 store: store, cache: cache, settings: settings, configuration: configuration, alertChannels: channels,
                 alertMetrics: alertMetrics)
             let shown = settings.host == "0.0.0.0" || settings.host == "::" ? "127.0.0.1" : settings.host
-            let base = "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(settings.port)"
-            print("Dashboard: \(base)/   API: \(base)/openapi.json   (Ctrl-C stops)")
-            fflush(nil)  // before the server logs: the address is the line a user looks for
-            try await APIServer.run(services)
+            try await APIServer.run(services) { port in
+                let base = "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
+                print("Dashboard: \(base)/   API: \(base)/openapi.json   (Ctrl-C stops)")
+                fflush(nil)
+            }
             await (cache as? RedisCache)?.shutdown()
             try await store.close()
         } catch {

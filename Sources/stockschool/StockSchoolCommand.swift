@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StockSchoolCore
 import StockSchoolOps
+import StockSchoolServer
 import StockSchoolSync
 
 /// `stockschool`: one subcommand per job. Commands parse and print; the modules do the work.
@@ -67,7 +68,7 @@ enum Main {
             }
         }
         if error is CommandFailure || error is SyncError || error is TushareError || error is WorkflowError
-            || error is MaintenanceError || error is FernetError
+            || error is MaintenanceError || error is FernetError || error is ListenFailure
         {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             return 1

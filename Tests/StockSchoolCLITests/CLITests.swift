@@ -130,6 +130,24 @@ import Testing
         }
     }
 
+    /// `serve` on a port something else holds: exit 1 with the address and what to do, and no
+    /// "Dashboard:" line announcing an address it never served.
+    @Test(.timeLimit(.minutes(1))) func serveOnATakenPortSaysSoAndAnnouncesNothing() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = "sqlite://\(directory.path)/s.sqlite"
+        #expect(try await Self.run(["init", "--store", store]).status == 0)
+        try await HTTPSink.with { holder in
+            let served = try await Self.run(["serve", "--store", store, "--port", String(holder.port)])
+            #expect(served.status == 1)
+            #expect(
+                served.stderr.contains("cannot listen on 127.0.0.1:\(holder.port): the address is already in use"),
+                "\(served.stderr)")
+            #expect(!served.stdout.contains("Dashboard:"))
+            #expect(!served.stderr.contains("cannot read data generations"))
+        }
+    }
+
     @Test func initCreatesTheStoreAndIsRepeatable() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

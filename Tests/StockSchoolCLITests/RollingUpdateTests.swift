@@ -207,9 +207,10 @@ import Testing
         // Release 1 is the binary under test. Release 2 is a copy with one byte appended (ELF
         // ignores it), so its sha256, the release id, differs as a rebuilt binary's would.
         // Release 3 is release 2 behind a wrapper that points the replica on the second port at a
-        // PostgreSQL nothing listens on: `serve` then never answers /api/health, the way a release
-        // with a broken configuration fails on some hosts. It passes on `api` and fails on
-        // `api-2`, so the rollback covers a replica already updated as well as the failing one.
+        // PostgreSQL nothing listens on: `serve` then exits at once and never answers
+        // /api/health, the way a release with a broken configuration fails on some hosts. It
+        // passes on `api` and fails on `api-2`, so the rollback covers a replica already updated
+        // as well as the failing one.
         let v1 = CLITests.executable.resolvingSymlinksInPath().path
         let v2 = directory.appendingPathComponent("v2/stockschool").path
         try FileManager.default.createDirectory(

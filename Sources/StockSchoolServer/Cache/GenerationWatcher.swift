@@ -31,6 +31,8 @@ final class GenerationWatcher: Service, Sendable {
                 return old != token && !old.isEmpty
             }
             if changed { logger.debug("data generation changed", metadata: ["generation": "\(token)"]) }
+        } catch is CancellationError {
+            // The server is shutting down (or failed to start): not a store problem.
         } catch {
             logger.warning("cannot read data generations", metadata: ["error": "\(error)"])
         }
