@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// The server could not take its address: the message says which and what to do, where NIO's
@@ -8,7 +9,7 @@ public struct ListenFailure: Error, CustomStringConvertible {
     public let reason: String
 
     public var description: String {
-        "cannot listen on \(host):\(port): \(reason); stop what serves there or choose another --port (api.port)"
+        "cannot listen on \(host):\(port): \(reason); stop what serves there or choose another --port (server.port)"
     }
 
     /// The failure for a bind error, or nil for any other error.
@@ -16,9 +17,9 @@ public struct ListenFailure: Error, CustomStringConvertible {
         guard let error = error as? IOError, error.description.contains("bind") else { return nil }
         let reason =
             switch error.errnoCode {
-            case 98: "the address is already in use"  // EADDRINUSE
-            case 99: "the address is not on this machine"  // EADDRNOTAVAIL
-            case 13: "permission denied (ports below 1024 need root)"  // EACCES
+            case EADDRINUSE: "the address is already in use"
+            case EADDRNOTAVAIL: "the address is not on this machine"
+            case EACCES: "permission denied (ports below 1024 need root)"
             default: "\(error)"
             }
         return ListenFailure(host: host, port: port, reason: reason)
