@@ -168,10 +168,14 @@ struct PostgresBackupBackend: BackupBackend {
         let exists =
             !(try await admin.query(
                 SQLStatement("SELECT 1 FROM pg_database WHERE datname = ?", [.text(live)]))).isEmpty
+        // Client sessions only: an autovacuum worker that a fresh restore set off on the scratch
+        // database is no user of it, and PostgreSQL stops it itself for the rename (it showed up
+        // here as a "session from local" and failed a restore once).
         let others = try await admin.query(
             SQLStatement(
                 "SELECT pid, coalesce(application_name, ''), coalesce(client_addr::text, 'local') "
-                    + "FROM pg_stat_activity WHERE datname IN (?, ?) AND pid <> pg_backend_pid()",
+                    + "FROM pg_stat_activity WHERE datname IN (?, ?) AND pid <> pg_backend_pid() "
+                    + "AND backend_type = 'client backend'",
                 [.text(live), .text(scratch.location)]))
         if !others.isEmpty {
             let who = others.prefix(5).map { row in
@@ -183,7 +187,8 @@ struct PostgresBackupBackend: BackupBackend {
             }
             try await admin.query(
                 SQLStatement(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN (?, ?) AND pid <> pg_backend_pid()",
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname IN (?, ?) AND pid <> pg_backend_pid() "
+                        + "AND backend_type = 'client backend'",
                     [.text(live), .text(scratch.location)]))
         }
         let replaced = Self.databaseName(live, suffix: "_replaced")
