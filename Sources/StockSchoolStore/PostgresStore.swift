@@ -36,15 +36,6 @@ public final class PostgresStore: MarketStore {
     public static func connect(
         _ location: StoreURL.PostgresLocation, displayURL: String, bulkRebuildThreshold: Int = 100_000
     ) async throws -> PostgresStore {
-        // The pool retries a refused connection forever and its queries wait for one, so a wrong
-        // host, port, password or database would hang every command: the server is reached
-        // first on a connection of its own, which fails at once (or after the connect timeout).
-        do {
-            let probe = try await PostgresSession.open(location)
-            await probe.close()
-        } catch let StockSchoolError.storeUnavailable(_, reason) {
-            throw StockSchoolError.storeUnavailable(url: displayURL, reason: reason)
-        }
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.username,
             password: location.password, database: location.database,
@@ -59,12 +50,40 @@ public final class PostgresStore: MarketStore {
             client: client, runTask: runTask, displayURL: displayURL, logger: logger, location: location,
             bulkRebuildThreshold: bulkRebuildThreshold)
         do {
-            try await store.query(SQLStatement("SELECT 1"))
+            try await store.answers(location)
+        } catch let StockSchoolError.storeUnavailable(_, reason) {
+            runTask.cancel()
+            throw StockSchoolError.storeUnavailable(url: displayURL, reason: reason)
         } catch {
             runTask.cancel()
             throw StockSchoolError.storeUnavailable(url: displayURL, reason: PostgresFailure.describe(error))
         }
         return store
+    }
+
+    /// Waits for the pool to answer `SELECT 1`. The pool retries a refused connection forever and
+    /// its queries wait for one, so a wrong host, port, password or database would hang every
+    /// command: when the pool has not answered within a second, a connection of its own asks the
+    /// server, and its failure (refused, no such database, bad password) ends the wait at once.
+    /// A server that is only slow keeps the wait going; the common case opens no extra session.
+    private func answers(_ location: StoreURL.PostgresLocation) async throws {
+        enum Outcome { case answered, reachable }
+        try await withThrowingTaskGroup(of: Outcome.self) { group in
+            group.addTask {
+                try await self.query(SQLStatement("SELECT 1"))
+                return .answered
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(1))
+                let probe = try await PostgresSession.open(location)
+                await probe.close()
+                return .reachable
+            }
+            while let outcome = try await group.next() {
+                if outcome == .answered { break }
+            }
+            group.cancelAll()
+        }
     }
 
     @discardableResult
