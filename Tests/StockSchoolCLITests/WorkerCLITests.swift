@@ -166,10 +166,10 @@ import Testing
             }
             environment.merge(Self.environment) { _, new in new }
             // Short leases and polls so the takeover happens in seconds; every unit lasts at
-            // least 1.5 s, so the kill lands while one is held (a test-only knob).
+            // least 3 s, so the kill lands while one is held (a test-only knob).
             environment.merge([
                 "STOCKSCHOOL_WORKER_LEASE_SECONDS": "3", "STOCKSCHOOL_WORKER_POLL_SECONDS": "1",
-                "STOCKSCHOOL_WORKER_TEST_UNIT_DELAY_MS": "1500",
+                "STOCKSCHOOL_WORKER_TEST_UNIT_DELAY_MS": "3000",
             ]) { _, new in new }
             workers = [
                 try WorkerProcess(id: "worker-a", url: test.url, directory: directory, environment: environment),
@@ -197,24 +197,32 @@ import Testing
             let store = test.store
 
             // Kill whichever worker holds the first running unit, while it holds it.
-            var victim: (worker: String, unit: Int64)?
+            var victim: String?
             let deadline = ContinuousClock.now + .seconds(60)
             while victim == nil, ContinuousClock.now < deadline {
                 let rows = try await store.query(
-                    SQLStatement("SELECT id, claimed_by FROM worker_units WHERE status = 'running' ORDER BY id LIMIT 1")
-                )
-                if let row = rows.first, let unit = row[0].int, let holder = row[1].string,
-                    let process = workers.first(where: { $0.id == holder })
-                {
+                    SQLStatement("SELECT claimed_by FROM worker_units WHERE status = 'running' ORDER BY id LIMIT 1"))
+                if let holder = rows.first?[0].string, let process = workers.first(where: { $0.id == holder }) {
                     kill(process.process.processIdentifier, SIGKILL)
                     let child = process.process
                     await offPool { child.waitUntilExit() }
-                    victim = (holder, unit)
+                    victim = holder
                 } else {
                     try await Task.sleep(for: .milliseconds(50))
                 }
             }
-            let killed = try #require(victim, "no unit was ever running")
+            let killedWorker = try #require(victim, "no unit was ever running")
+            // The unit it held is the one whose run it never finished: read from the store, not
+            // from the sighting above, since under load the sighted unit may have finished
+            // between the query and the kill (a CI run saw exactly that).
+            let held = try await store.query(
+                SQLStatement(
+                    "SELECT unit_id FROM worker_unit_runs WHERE worker = ? AND (outcome IS NULL OR outcome = 'abandoned') ORDER BY id",
+                    [.text(killedWorker)]))
+            let heldUnit = try #require(
+                held.count == 1 ? held.first?[0].int : nil,
+                "the killed worker should hold exactly one unit at its death: \(held)")
+            let killed = (worker: killedWorker, unit: heldUnit)
             let survivor = try #require(workers.first { $0.id != killed.worker })
 
             // The survivor takes the unit over once its lease expires, and finishes the run.
