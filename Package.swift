@@ -41,6 +41,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .target(name: "CMemoryHints"),
         .target(
             name: "CSQLiteThreading",
             linkerSettings: [.linkedLibrary("sqlite3")]
@@ -89,7 +90,7 @@ let package = Package(
         ),
         .target(
             name: "StockSchoolResearch",
-            dependencies: ["StockSchoolCore", "StockSchoolStore", "StockSchoolFactors"]
+            dependencies: ["CMemoryHints", "StockSchoolCore", "StockSchoolStore", "StockSchoolFactors"]
         ),
         .target(
             name: "StockSchoolRedis",

@@ -1,3 +1,5 @@
+import CMemoryHints
+
 extension EvaluationPass {
     /// Everything about one date that needs only that date (coverage, the factor's ranks and
     /// quantiles within V, IC, RankIC and quantile returns, for every horizon), plus turnover and
@@ -19,7 +21,7 @@ extension EvaluationPass {
         for i in 0..<finite { covered &+= Int(traded[Int(entries[i].index)]) }
         out.tradedCount[date] = Int32(tradedCount)
         out.coveredCount[date] = Int32(covered)
-        touchRows(date: date, w)
+        prefetchRows(date: date, chunkStart: chunkStart)
         w.sorter.sort(entries, count: finite)
 
         let horizonCount = horizons.count
@@ -56,11 +58,9 @@ extension EvaluationPass {
                     correlateAndGroup(lanes, valid: valid, factorRankSquares: rankSquares, w, out)
                     first += lanes.count
                 }
-                for k in leader..<end {
-                    lagged(
-                        k: k, date: date, chunkStart: chunkStart, valid: valid, factorRankSquares: rankSquares, w,
-                        out)
-                }
+                lagged(
+                    leader: leader, end: end, date: date, chunkStart: chunkStart, valid: valid,
+                    factorRankSquares: rankSquares, w, out)
             } else {
                 for k in leader..<end { markUnusable(k: k, date: date, out) }
             }
@@ -68,32 +68,35 @@ extension EvaluationPass {
         }
     }
 
-    /// Reads one word of every cache line of the date's returns and return ranks, in address
-    /// order, before the walks that read them in the factor's order.
+    /// Asks for every cache line of the next date's returns and return ranks, in address order,
+    /// so that they stream in while this date is worked on (the first date of a chunk asks for
+    /// its own first).
     ///
-    /// The rows come from memory (every factor reads all of them once); read in order, the
-    /// hardware prefetcher streams them in, while reading them at random positions stalls on
-    /// each line in turn.
-    private func touchRows(date: Int, _ w: Workspace) {
+    /// The rows come from memory (every factor reads all of them once); asked for in order, they
+    /// arrive at the memory's bandwidth, while the walks that read them in the factor's order
+    /// would stall on each line in turn.
+    private func prefetchRows(date: Int, chunkStart: Int) {
         let stocks = crossSections.stockCount
         let dates = crossSections.dateCount
-        var sum: UInt64 = 0
-        for k in horizons.indices {
-            let row = (k * dates + date) * stocks
-            let returns = UnsafeRawPointer(crossSections.returns + row)
-            var offset = 0
-            while offset < stocks * 8 {
-                sum &+= returns.load(fromByteOffset: offset, as: UInt64.self)
-                offset += 64
-            }
-            let ranks = UnsafeRawPointer(crossSections.centredRanks + row)
-            offset = 0
-            while offset < stocks * 4 {
-                sum &+= UInt64(ranks.load(fromByteOffset: offset, as: UInt32.self))
-                offset += 64
+        func prefetch(_ date: Int) {
+            for k in horizons.indices {
+                let row = (k * dates + date) * stocks
+                let returns = UnsafeRawPointer(crossSections.returns + row)
+                var offset = 0
+                while offset < stocks * 8 {
+                    stockschool_prefetch(returns + offset)
+                    offset += 64
+                }
+                let ranks = UnsafeRawPointer(crossSections.centredRanks + row)
+                offset = 0
+                while offset < stocks * 4 {
+                    stockschool_prefetch(ranks + offset)
+                    offset += 64
+                }
             }
         }
-        w.touched = sum
+        if date == chunkStart { prefetch(date) }
+        if date + 1 < dates { prefetch(date + 1) }
     }
 
     /// The entries of a date without enough stocks in V: no statistics at all.

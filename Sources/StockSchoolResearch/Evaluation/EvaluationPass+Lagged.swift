@@ -1,6 +1,7 @@
 extension EvaluationPass {
     /// Statistics that compare date d with date d − h, from the ranks and labels packed per stock
-    /// for d − h: factor rank autocorrelation and quantile turnover.
+    /// for d − h: factor rank autocorrelation and quantile turnover, for the horizons
+    /// `leader..<end` (which share V of d).
     ///
     /// Rank autocorrelation is Alphalens' `factor_rank_autocorrelation`: Pearson's correlation of
     /// the two days' ranks (each ranked within its own day's V) over the stocks in both. Ranks
@@ -8,65 +9,113 @@ extension EvaluationPass {
     /// the share of q's names at d that were not in q at d − h (Alphalens' `quantile_turnover`),
     /// defined when q has names on both days.
     ///
-    /// Called by the first pass right after date d's ranks and quantiles, while they are at hand:
-    /// it walks V of d (quantile by quantile, so each quantile's count of new names stays in a
-    /// register) and looks each stock up in d − h's packed row. When d − h lies before the chunk,
-    /// another thread may not have written that row yet, so the date is left to `secondPass`.
-    ///
-    /// `factorRankSquares` is Σ (x − (n + 1))² over V of d, for the doubled ranks x: with Σ x =
-    /// n (n + 1) it gives the sums over all of V, and the walk subtracts the few stocks that were
-    /// not in V of d − h instead of adding up the many that were.
+    /// Called by the first pass right after date d's ranks and quantiles, while they are at hand.
+    /// When d − h lies before the chunk, another thread may not have written that row yet, so
+    /// the date is left to `secondPass`. The other horizons are walked together, up to four at a
+    /// time (`laggedLanes`).
     func lagged(
-        k: Int, date: Int, chunkStart: Int, valid: Int, factorRankSquares: Int, _ w: Workspace, _ out: Outputs
+        leader: Int, end: Int, date: Int, chunkStart: Int, valid: Int, factorRankSquares: Int, _ w: Workspace,
+        _ out: Outputs
+    ) {
+        let dates = crossSections.dateCount
+        var lanes = SIMD4<Int>()
+        var laneCount = 0
+        for k in leader..<end {
+            let horizon = horizons[k]
+            let slot = k * dates + date
+            out.autocorrelation[slot] = .nan
+            for q in 0..<quantiles { out.turnover[(k * quantiles + q) * dates + date] = .nan }
+            out.pending[slot] = 0
+            guard date >= horizon else { continue }
+            guard date - horizon >= chunkStart else {
+                out.pending[slot] = 1
+                continue
+            }
+            guard out.counts[slot - horizon] >= minimumStocks else { continue }
+            lanes[laneCount] = k
+            laneCount += 1
+            if laneCount == 4 {
+                laggedLanes(
+                    lanes, count: laneCount, date: date, valid: valid, factorRankSquares: factorRankSquares, w, out)
+                laneCount = 0
+            }
+        }
+        if laneCount > 0 {
+            laggedLanes(lanes, count: laneCount, date: date, valid: valid, factorRankSquares: factorRankSquares, w, out)
+        }
+    }
+
+    /// One walk over V of d for up to four horizons: per stock, its rank and quantile at d are
+    /// loaded once and looked up in each horizon's packed row of d − h, the four lanes summed
+    /// side by side (quantile by quantile, so each quantile's count of new names stays in a
+    /// register). Lanes past the horizons given repeat the first one's row and are ignored.
+    ///
+    /// The sums of y, y² and x·y are kept in doubles: every term and partial sum is an integer
+    /// below 2⁵³ (ranks are at most twice the stocks), so they are exact. `factorRankSquares`
+    /// is Σ (x − (n + 1))² over V of d, for the doubled ranks x: with Σ x = n (n + 1) it gives
+    /// the sums over all of V, and the walk subtracts the few stocks that were not in V of
+    /// d − h instead of adding up the many that were.
+    private func laggedLanes(
+        _ ks: SIMD4<Int>, count: Int, date: Int, valid: Int, factorRankSquares: Int, _ w: Workspace, _ out: Outputs
     ) {
         let stocks = crossSections.stockCount
         let dates = crossSections.dateCount
-        let horizon = horizons[k]
-        let slot = k * dates + date
-        out.autocorrelation[slot] = .nan
-        for q in 0..<quantiles { out.turnover[(k * quantiles + q) * dates + date] = .nan }
-        out.pending[slot] = 0
-        guard date >= horizon else { return }
-        guard date - horizon >= chunkStart else {
-            out.pending[slot] = 1
-            return
+        func before(_ j: Int) -> UnsafePointer<UInt32> {
+            let k = ks[min(j, count - 1)]
+            let previous = k * dates + date - horizons[k]
+            return UnsafePointer(out.packed + (Int(out.leader[previous]) * dates + date - horizons[k]) * stocks)
         }
-        let previous = slot - horizon
-        guard out.counts[previous] >= minimumStocks else { return }
-        let before = UnsafePointer(out.packed + (Int(out.leader[previous]) * dates + date - horizon) * stocks)
+        let (b0, b1, b2, b3) = (before(0), before(1), before(2), before(3))
         let entries = w.valid
         let ranks = w.validRanks
         let groupEnds = w.groupEnds
-        var n = valid
-        var sx = valid &* (valid &+ 1)
-        var sxx = factorRankSquares &+ valid &* (valid &+ 1) &* (valid &+ 1)
-        var sy = 0
-        var syy = 0
-        var sxy = 0
+        let allX = valid &* (valid &+ 1)
+        let allXX = factorRankSquares &+ valid &* (valid &+ 1) &* (valid &+ 1)
+        var sy = SIMD4<Double>()
+        var syy = SIMD4<Double>()
+        var sxy = SIMD4<Double>()
+        // Per lane: the stocks of V of d outside V of d − h, and their x and x².
+        var missing = SIMD4<Int>()
+        var missingX = SIMD4<Int>()
+        var missingXX = SIMD4<Int>()
         for q in 1...quantiles {
-            let label = UInt32(q)
-            var fresh = 0
+            let label = SIMD4<UInt32>(repeating: UInt32(q))
+            var fresh = SIMD4<UInt32>()
             for i in groupEnds[q - 1]..<groupEnds[q] {
-                let b = before[Int(entries[i].index)]
-                let y = Int(b >> 8)  // 0 outside d − h's V
-                let x = Int(ranks[i])
-                fresh &+= b & 255 != label ? 1 : 0
-                sy &+= y
-                syy &+= y &* y
-                sxy &+= x &* y
-                if b == 0 {
-                    n &-= 1
-                    sx &-= x
-                    sxx &-= x &* x
+                let stock = Int(entries[i].index)
+                let b = SIMD4(b0[stock], b1[stock], b2[stock], b3[stock])
+                let y = SIMD4<Double>(SIMD4<Int32>(truncatingIfNeeded: b &>> 8))  // 0 outside d − h's V
+                let xInt = Int(ranks[i])
+                let x = SIMD4<Double>(repeating: Double(xInt))
+                fresh &+= SIMD4<UInt32>().replacing(with: 1, where: b & 255 .!= label)
+                sy += y
+                syy += y * y
+                sxy += x * y
+                let outside = b .== 0
+                if any(outside) {
+                    for j in 0..<4 where outside[j] {
+                        missing[j] &+= 1
+                        missingX[j] &+= xInt
+                        missingXX[j] &+= xInt &* xInt
+                    }
                 }
             }
             let members = groupEnds[q] - groupEnds[q - 1]
-            let index = (k * quantiles + q - 1) * dates
-            if members > 0 && out.quantileCounts[index + date - horizon] > 0 {
-                out.turnover[index + date] = Double(fresh) / Double(members)
+            guard members > 0 else { continue }
+            for j in 0..<count {
+                let k = ks[j]
+                let index = (k * quantiles + q - 1) * dates
+                if out.quantileCounts[index + date - horizons[k]] > 0 {
+                    out.turnover[index + date] = Double(fresh[j]) / Double(members)
+                }
             }
         }
-        out.autocorrelation[slot] = autocorrelation(n: n, sx: sx, sy: sy, sxx: sxx, syy: syy, sxy: sxy)
+        for j in 0..<count {
+            let k = ks[j]
+            out.autocorrelation[k * dates + date] = autocorrelation(
+                n: valid &- missing[j], sx: allX &- missingX[j], sy: Int(sy[j]), sxx: allXX &- missingXX[j],
+                syy: Int(syy[j]), sxy: Int(sxy[j]))
+        }
     }
 
     /// Turnover and rank autocorrelation of the dates the first pass left pending, from both
