@@ -1,3 +1,4 @@
+import Dispatch
 import StockSchoolCore
 
 /// What to load into a panel: chosen numeric columns of one market table for every stock (or the
@@ -147,24 +148,80 @@ struct DateMajorPanelBuilder {
     }
 
     func build(fields: [String]) -> PanelFrame {
+        Self.build([self], fields: fields)
+    }
+
+    /// One frame from parts read for consecutive date ranges, in date order: the stocks are the
+    /// union of the parts' (sorted by code), the dates follow one another, and each field's
+    /// column is scattered by a thread of its own (the scatter writes every row's value a
+    /// stock's whole series apart from the last one: a cache miss each, worth spreading).
+    static func build(_ parts: [DateMajorPanelBuilder], fields: [String]) -> PanelFrame {
+        var stockIndex: [TSCode: Int] = [:]
+        var codes: [TSCode] = []
+        for part in parts {
+            for code in part.codes where stockIndex[code] == nil {
+                stockIndex[code] = codes.count
+                codes.append(code)
+            }
+        }
         let order = codes.indices.sorted { codes[$0] < codes[$1] }
-        var position = [Int](repeating: 0, count: codes.count)
-        for (final, slot) in order.enumerated() { position[slot] = final }
+        var final = [Int](repeating: 0, count: codes.count)
+        for (position, index) in order.enumerated() { final[index] = position }
+        // Per part: its slots' final stock positions, and where its dates start.
+        let positions = parts.map { part in part.codes.map { final[stockIndex[$0, default: 0]] } }
+        var starts: [Int] = []
+        var dates: [TradeDate] = []
+        for part in parts {
+            starts.append(dates.count)
+            dates += part.dates
+        }
+        let firstDate = starts
         let dateCount = dates.count
-        var values: [[Double]] = []
-        for f in 0..<fieldCount {
-            var column = [Double](repeating: .nan, count: codes.count * dateCount)
-            column.withUnsafeMutableBufferPointer { out in
-                rowValues.withUnsafeBufferPointer { source in
-                    for r in rowStock.indices {
-                        out[position[Int(rowStock[r])] * dateCount + Int(rowDate[r])] = source[r * fieldCount + f]
+        let cells = codes.count * dateCount
+        let fieldCount = fields.count
+        let columns = ColumnSlots(count: fieldCount)
+        DispatchQueue.concurrentPerform(iterations: fieldCount) { f in
+            let column = [Double](unsafeUninitializedCapacity: cells) { out, initialized in
+                guard let base = out.baseAddress else { return }
+                base.initialize(repeating: .nan, count: cells)
+                for (p, part) in parts.enumerated() {
+                    let position = positions[p]
+                    let dateOffset = firstDate[p]
+                    let stride = part.fieldCount
+                    part.rowValues.withUnsafeBufferPointer { source in
+                        for r in part.rowStock.indices {
+                            base[position[Int(part.rowStock[r])] * dateCount + dateOffset + Int(part.rowDate[r])] =
+                                source[r * stride + f]
+                        }
                     }
                 }
+                initialized = cells
             }
-            values.append(column)
+            columns.base[f] = column
         }
         return PanelFrame(
-            tsCodes: order.map { codes[$0] }, dates: dates, fields: fields, values: values, rowCount: rowStock.count)
+            tsCodes: order.map { codes[$0] }, dates: dates, fields: fields, values: columns.take(),
+            rowCount: parts.reduce(0) { $0 + $1.rowStock.count })
+    }
+
+    /// The columns `build`'s threads write, one slot each.
+    private final class ColumnSlots: @unchecked Sendable {
+        // @unchecked: each thread writes its own slot; `take` runs after they are joined.
+        let base: UnsafeMutablePointer<[Double]>
+        let count: Int
+
+        init(count: Int) {
+            self.count = count
+            base = .allocate(capacity: count)
+            base.initialize(repeating: [], count: count)
+        }
+
+        func take() -> [[Double]] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+        deinit {
+            base.deinitialize(count: count)
+            base.deallocate()
+        }
     }
 }
 

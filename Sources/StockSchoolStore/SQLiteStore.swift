@@ -145,50 +145,100 @@ public final class SQLiteStore: MarketStore {
         }
     }
 
+    /// Reads the panel in date ranges on as many connections as there are cores (WAL readers do
+    /// not block each other), then puts the parts together (`DateMajorPanelBuilder.build`).
+    ///
+    /// Each part is one read transaction, so a sync committing while the panel is read may be
+    /// seen by the later dates' part and not the earlier; every date is still read whole, as a
+    /// panel of two tables (read by two calls) already could be.
     public func panel(_ request: PanelRequest) async throws -> PanelFrame {
         let (schema, _) = try request.validated()
-        var codeFilter = ""
-        var rangeBinds: [SQLValue] = [.integer(Int64(request.start.rawValue)), .integer(Int64(request.end.rawValue))]
-        if let codes = request.tsCodes {
-            codeFilter = " AND ts_code IN (SELECT value FROM json_each(?))"
-            rangeBinds.append(.text("[" + codes.map { "\"\($0)\"" }.joined(separator: ",") + "]"))
-        }
-        let binds = rangeBinds
+        let codes = request.tsCodes.map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
+        let codeFilter = codes == nil ? "" : " AND ts_code IN (SELECT value FROM json_each(?))"
         let fields = request.fields
-        // Key order (trade_date, ts_code): one sequential pass over the range.
+        // Key order (trade_date, ts_code): one sequential pass over each part's range.
         let sql =
             "SELECT trade_date, ts_code, \(fields.joined(separator: ", ")) FROM \(schema.name) WHERE trade_date BETWEEN ? AND ?\(codeFilter) ORDER BY trade_date, ts_code"
-        return try await pool.read { db in
-            let statement = try db.makeStatement(sql: sql)
-            let handle = statement.sqliteStatement
-            sqlite3_bind_int64(handle, 1, binds[0].int ?? 0)
-            sqlite3_bind_int64(handle, 2, binds[1].int ?? 0)
-            if binds.count == 3, let json = binds[2].string {
-                sqlite3_bind_text(handle, 3, json, -1, sqliteTransient)
-            }
-            defer { sqlite3_reset(handle) }
-            var builder = DateMajorPanelBuilder(fieldCount: fields.count)
-            let fieldCount = Int32(fields.count)
-            while true {
-                let rc = sqlite3_step(handle)
-                if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else { throw SQLiteFailure(db: db, code: rc, sql: sql) }
-                guard let text = sqlite3_column_text(handle, 1) else { continue }
-                try builder.row(
-                    date: Int32(truncatingIfNeeded: sqlite3_column_int64(handle, 0)),
-                    code: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 1))))
-                for f in 0..<fieldCount {
-                    // NULL reads as 0.0; only then is the (mutex-guarded) type call worth making.
-                    let value = sqlite3_column_double(handle, f + 2)
-                    if value == 0 && sqlite3_column_type(handle, f + 2) == SQLITE_NULL {
-                        builder.append(.nan)
-                    } else {
-                        builder.append(value)
+        let ranges = try await panelParts(table: schema.name, start: request.start, end: request.end)
+        let parts = try await withThrowingTaskGroup(of: (Int, DateMajorPanelBuilder).self) { group in
+            for (index, range) in ranges.enumerated() {
+                group.addTask {
+                    let part = try await self.pool.read { db in
+                        try Self.readPanelPart(
+                            db: db, sql: sql, start: range.start, end: range.end, codes: codes, fieldCount: fields.count
+                        )
                     }
+                    return (index, part)
                 }
             }
-            return builder.build(fields: fields)
+            var parts: [(Int, DateMajorPanelBuilder)] = []
+            for try await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.map(\.1)
         }
+        return DateMajorPanelBuilder.build(parts, fields: fields)
+    }
+
+    /// A range of trade dates, both ends included.
+    private typealias DateSpan = (start: TradeDate, end: TradeDate)
+
+    /// The date ranges read side by side: `start…end` cut into spans of equal calendar length
+    /// between the first and last date that hold rows, one per core (at most four), and whole
+    /// when it is shorter than a quarter's trading (a short read gains nothing from splitting).
+    private func panelParts(table: String, start: TradeDate, end: TradeDate) async throws -> [DateSpan] {
+        // Two subqueries, each answered from one end of the key; min and max in one SELECT
+        // would scan the whole range (seconds on a large store).
+        let range = "FROM \(table) WHERE trade_date BETWEEN ?1 AND ?2"
+        let bounds = try await query(
+            SQLStatement(
+                "SELECT (SELECT min(trade_date) \(range)), (SELECT max(trade_date) \(range))",
+                [.integer(Int64(start.rawValue)), .integer(Int64(end.rawValue))]))
+        guard let first = bounds.first?[0].int, let last = bounds.first?[1].int else { return [(start, end)] }
+        let low = TradeDate(unchecked: Int32(first)).daysSinceEpoch
+        let high = TradeDate(unchecked: Int32(last)).daysSinceEpoch
+        let count = min(4, ProcessInfo.processInfo.activeProcessorCount, (high - low) / 90 + 1)
+        guard count > 1 else { return [(start, end)] }
+        var ranges: [DateSpan] = []
+        var from = start
+        for part in 1..<count {
+            let cut = TradeDate(daysSinceEpoch: low + (high - low + 1) * part / count)
+            ranges.append((from, cut.addingDays(-1)))
+            from = cut
+        }
+        ranges.append((from, end))
+        return ranges
+    }
+
+    /// One part of `panel`: the rows of `start…end`, gathered in key order.
+    private static func readPanelPart(
+        db: Database, sql: String, start: TradeDate, end: TradeDate, codes: String?, fieldCount: Int
+    ) throws -> DateMajorPanelBuilder {
+        let statement = try db.makeStatement(sql: sql)
+        let handle = statement.sqliteStatement
+        sqlite3_bind_int64(handle, 1, Int64(start.rawValue))
+        sqlite3_bind_int64(handle, 2, Int64(end.rawValue))
+        if let codes { sqlite3_bind_text(handle, 3, codes, -1, sqliteTransient) }
+        defer { sqlite3_reset(handle) }
+        var builder = DateMajorPanelBuilder(fieldCount: fieldCount)
+        let fields = Int32(fieldCount)
+        while true {
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw SQLiteFailure(db: db, code: rc, sql: sql) }
+            guard let text = sqlite3_column_text(handle, 1) else { continue }
+            try builder.row(
+                date: Int32(truncatingIfNeeded: sqlite3_column_int64(handle, 0)),
+                code: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, 1))))
+            for f in 0..<fields {
+                // NULL reads as 0.0; only then is the type call worth making.
+                let value = sqlite3_column_double(handle, f + 2)
+                if value == 0 && sqlite3_column_type(handle, f + 2) == SQLITE_NULL {
+                    builder.append(.nan)
+                } else {
+                    builder.append(value)
+                }
+            }
+        }
+        return builder
     }
 
     public func close() async throws {

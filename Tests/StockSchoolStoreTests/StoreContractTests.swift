@@ -277,6 +277,53 @@ import Testing
         }
     }
 
+    /// A range long enough to be read in parts (SQLite reads date spans side by side): stocks that
+    /// exist in only one span, and a stock whose code sorts first but appears last, land in the
+    /// same cells as when read whole; every cell matches the rows written.
+    @Test(arguments: TestBackend.available)
+    func aLongPanelReadInPartsPlacesEveryRow(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            let early = TSCode(literal: "600001.SH")  // delisted mid-2023
+            let late = TSCode(literal: "000001.SZ")  // listed in 2024, first by code
+            let start = TradeDate(unchecked: 2023_01_02)
+            // Every third weekday for two years: ~170 dates, spread over the whole range.
+            var dates: [TradeDate] = []
+            var day = start
+            while day.rawValue <= 2024_12_31 {
+                if !day.isWeekend { dates.append(day) }
+                day = day.addingDays(3)
+            }
+            func close(_ stock: Int, _ d: Int) -> Double { Double(100 * (stock + 1)) + Double(d) / 100 }
+            var bars: [DailyBar] = []
+            for (d, date) in dates.enumerated() {
+                bars.append(Self.bar(Self.pf, date, close: close(0, d)))
+                if date.rawValue < 2023_07_01 { bars.append(Self.bar(early, date, close: close(1, d))) }
+                if date.rawValue >= 2024_01_01 { bars.append(Self.bar(late, date, close: close(2, d))) }
+            }
+            try await store.upsert(bars)
+            let panel = try await store.panel(
+                PanelRequest(fields: ["close", "amount"], start: start, end: TradeDate(unchecked: 2024_12_31)))
+            #expect(panel.tsCodes == [late, Self.pf, early])
+            #expect(panel.dates == dates)
+            #expect(panel.rowCount == bars.count)
+            let stockOf = [late: 2, Self.pf: 0, early: 1]
+            for (s, code) in panel.tsCodes.enumerated() {
+                for (d, date) in dates.enumerated() {
+                    let present =
+                        code == Self.pf || (code == early && date.rawValue < 2023_07_01)
+                        || (code == late && date.rawValue >= 2024_01_01)
+                    let value = panel.values[0][s * dates.count + d]
+                    if present {
+                        #expect(value == close(stockOf[code] ?? -1, d), "\(code) \(date)")
+                        #expect(panel.values[1][s * dates.count + d] == value * 100)
+                    } else {
+                        #expect(value.isNaN, "\(code) \(date)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func panelRejectsUnknownFieldsAndTables(_ backend: TestBackend) async throws {
         try await TestStore.with(backend) { (store: any MarketStore) async throws in
