@@ -81,6 +81,16 @@ import Testing
             try await test.store.close()
             let outcome = try await restorer.restore(backup.id.description, terminateSessions: false)
             #expect(try await Self.tableContents(test.url) == before)
+            if case .postgres(let location) = try StoreURL(test.url) {
+                // The restored store was a marked scratch store; live, it carries no mark.
+                let store = try await openStore(url: test.url)
+                let comment = try await store.query(
+                    SQLStatement(
+                        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?",
+                        [.text(location.database)]))
+                try await store.close()
+                #expect(comment.first?.first == .null)
+            }
 
             // The emergency backup holds the damaged store, and is itself restorable.
             let emergencyID = try #require(outcome.emergencyBackup)
@@ -96,6 +106,117 @@ import Testing
                     $0.hasSuffix(".restoring")
                 }
                 #expect(leftovers.isEmpty)
+            }
+        }
+    }
+
+    /// A process that has exited: its pid names no running process.
+    static func deadProcessID() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+
+    /// A verify killed mid-restore leaves its scratch store (a whole copy of the store); the next
+    /// verify removes it, names it, and leaves alone the scratch stores of a process still
+    /// running and of another host.
+    @Test(arguments: TestBackend.available)
+    func aScratchStoreLeftByAKilledRunIsRemovedByTheNext(_ backend: TestBackend) async throws {
+        try await Self.withMarket(backend) { test, configuration in
+            let backup = try await BackupCreator(configuration: configuration, configFile: nil, environment: [:])
+                .create(kind: .standard, tag: nil)
+            // What a run writes on the scratch store it makes: the mark the sweep reads.
+            let backend = try BackupBackends.make(configuration: configuration)
+            let made = try await backend.restoreScratch(
+                dump: (backup.path as NSString).appendingPathComponent(backup.manifest.databaseFile), label: "mark",
+                nearLive: false, workDirectory: configuration.ops.backupDirectory, indexes: false)
+            switch try StoreURL(test.url) {
+            case .sqlite(let path):
+                #expect(
+                    (made.location as NSString).lastPathComponent
+                        == ".\((path as NSString).lastPathComponent).mark.\(getpid())@\(ScratchOwner.host).restoring")
+            case .postgres(let location):
+                let comment = try await test.store.query(
+                    SQLStatement(
+                        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = ?",
+                        [.text(made.location)]))
+                #expect(
+                    comment.first?.first?.string
+                        == "stockschool scratch of \(location.database): \(getpid())@\(ScratchOwner.host)")
+            }
+            await made.drop()
+
+            let dead = try Self.deadProcessID()
+            let owners = [
+                "dead": "\(dead)@\(ScratchOwner.host)", "running": "\(getpid())@\(ScratchOwner.host)",
+                "elsewhere": "\(dead)@another_host",
+            ]
+            switch try StoreURL(test.url) {
+            case .sqlite(let path):
+                let file = (path as NSString).lastPathComponent
+                let folders = [
+                    "dead": configuration.ops.backupDirectory, "running": (path as NSString).deletingLastPathComponent,
+                    "elsewhere": configuration.ops.backupDirectory,
+                ]
+                var scratch: [String: String] = [:]
+                for (who, owner) in owners {
+                    let folder = try #require(folders[who])
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    scratch[who] = (folder as NSString).appendingPathComponent(
+                        ".\(file).verify_20240101_000000.\(owner).restoring")
+                    try "copy".write(toFile: try #require(scratch[who]), atomically: false, encoding: .utf8)
+                }
+                let deadWAL = try #require(scratch["dead"]) + "-wal"
+                try "log".write(toFile: deadWAL, atomically: false, encoding: .utf8)
+                let report = try await BackupVerifier(configuration: configuration).verify(backup.id.description)
+                #expect(!FileManager.default.fileExists(atPath: try #require(scratch["dead"])))
+                #expect(!FileManager.default.fileExists(atPath: deadWAL))
+                #expect(FileManager.default.fileExists(atPath: try #require(scratch["running"])))
+                #expect(FileManager.default.fileExists(atPath: try #require(scratch["elsewhere"])))
+                #expect(
+                    report.steps.contains {
+                        $0.contains(".\(file).verify_20240101_000000.\(dead)@") && $0.contains("killed run")
+                    }, "\(report.steps)")
+                for path in scratch.values { try? FileManager.default.removeItem(atPath: path) }
+            case .postgres(let location):
+                var names: [String: String] = [:]
+                for (who, owner) in owners {
+                    let name = "\(location.database)_scratch_\(who)"
+                    names[who] = name
+                    try await test.store.query(SQLStatement("CREATE DATABASE \(quotedIdentifier(name))"))
+                    try await test.store.query(
+                        SQLStatement(
+                            "COMMENT ON DATABASE \(quotedIdentifier(name)) IS 'stockschool scratch of \(location.database): \(owner)'"
+                        ))
+                }
+                // A database of another store, marked as its scratch, is not this store's.
+                let other = "\(location.database)_scratch_other"
+                try await test.store.query(SQLStatement("CREATE DATABASE \(quotedIdentifier(other))"))
+                try await test.store.query(
+                    SQLStatement(
+                        "COMMENT ON DATABASE \(quotedIdentifier(other)) IS 'stockschool scratch of somewhere_else: \(owners["dead"] ?? "")'"
+                    ))
+                let report = try await BackupVerifier(configuration: configuration).verify(backup.id.description)
+                let left = Set(
+                    try await test.store.query(
+                        SQLStatement(
+                            "SELECT datname FROM pg_database WHERE datname LIKE ?",
+                            [.text("\(location.database)_scratch_%")])
+                    ).compactMap { $0.first?.string })
+                #expect(
+                    left
+                        == [names["running"], names["elsewhere"], other].compactMap { $0 }.reduce(into: Set()) {
+                            $0.insert($1)
+                        })
+                #expect(
+                    report.steps.contains { $0.contains(names["dead"] ?? "?") && $0.contains("killed run") },
+                    "\(report.steps)")
+                for name in left {
+                    try await test.store.query(
+                        SQLStatement("DROP DATABASE IF EXISTS \(quotedIdentifier(name)) WITH (FORCE)"))
+                }
             }
         }
     }

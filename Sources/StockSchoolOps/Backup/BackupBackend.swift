@@ -27,6 +27,9 @@ protocol BackupBackend: Sendable {
         dump path: String, label: String, nearLive: Bool, workDirectory: String, indexes: Bool
     ) async throws
         -> ScratchStore
+    /// Removes the scratch stores of this store that a killed run of this host left behind (see
+    /// `ScratchOwner`), and says what it removed. Never fails: what cannot be removed stays.
+    func sweepAbandonedScratch(workDirectory: String) async -> [String]
     /// Checks beyond row counts: SQLite's `integrity_check`; PostgreSQL's catalog (no invalid
     /// index, every table readable) and `amcheck` where installed. Returns what was checked.
     func integrityCheck(_ scratch: ScratchStore) async throws -> [String]

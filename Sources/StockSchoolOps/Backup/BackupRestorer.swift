@@ -43,6 +43,7 @@ public struct BackupRestorer: Sendable {
         } else {
             outcome.steps.append("no store at \(StoreURL.masked(configuration.databaseURL)) yet: nothing to save first")
         }
+        outcome.steps += await backend.sweepAbandonedScratch(workDirectory: catalog.directory)
         let dump = (entry.path as NSString).appendingPathComponent(manifest.databaseFile)
         let scratch = try await backend.restoreScratch(
             dump: dump, label: "\(manifest.id.prefix(15))", nearLive: true, workDirectory: catalog.directory,

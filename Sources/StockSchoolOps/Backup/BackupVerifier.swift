@@ -59,15 +59,16 @@ public struct BackupVerifier: Sendable {
         async throws -> [String]
     {
         let backend = try scratchBackend(for: manifest)
+        let swept = await backend.sweepAbandonedScratch(workDirectory: catalog.directory)
         let dump = (directory as NSString).appendingPathComponent(manifest.databaseFile)
         if !deep, let census = try await backend.census(ofDump: dump) {
-            return ["opened \(manifest.databaseFile) read-only", try Self.compare(census, manifest: manifest)]
+            return swept + ["opened \(manifest.databaseFile) read-only", try Self.compare(census, manifest: manifest)]
         }
         let scratch = try await backend.restoreScratch(
             dump: dump, label: "verify_\(manifest.id.prefix(15))", nearLive: false, workDirectory: catalog.directory,
             indexes: deep)
         do {
-            var steps = ["restored into scratch store \(StoreURL.masked(scratch.url))"]
+            var steps = swept + ["restored into scratch store \(StoreURL.masked(scratch.url))"]
             steps.append(try await Self.compareCensus(scratch.url, manifest: manifest))
             if deep {
                 steps += try await backend.integrityCheck(scratch)

@@ -82,6 +82,10 @@ struct PostgresBackupBackend: BackupBackend {
         do {
             try await admin.query(SQLStatement("DROP DATABASE IF EXISTS \(quotedIdentifier(scratch))"))
             try await admin.query(SQLStatement("CREATE DATABASE \(quotedIdentifier(scratch))"))
+            try await admin.query(
+                SQLStatement(
+                    "COMMENT ON DATABASE \(quotedIdentifier(scratch)) IS '\(scratchMark.replacingOccurrences(of: "'", with: "''"))'"
+                ))
         } catch {
             await admin.close()
             throw error
@@ -108,6 +112,39 @@ struct PostgresBackupBackend: BackupBackend {
             throw error
         }
         return store
+    }
+
+    /// The comment a scratch database of this store carries while this process owns it.
+    var scratchMark: String { "\(Self.scratchMarkPrefix(of: location.database))\(ScratchOwner.current)" }
+
+    static func scratchMarkPrefix(of database: String) -> String { "stockschool scratch of \(database): " }
+
+    /// Scratch databases are told by their comment (`scratchMark`), whatever their name.
+    func sweepAbandonedScratch(workDirectory: String) async -> [String] {
+        guard let admin = try? await maintenanceSession() else { return [] }
+        let prefix = Self.scratchMarkPrefix(of: location.database)
+        var removed: [String] = []
+        let marked =
+            (try? await admin.query(
+                SQLStatement(
+                    "SELECT datname, shobj_description(oid, 'pg_database') FROM pg_database "
+                        + "WHERE shobj_description(oid, 'pg_database') LIKE 'stockschool scratch of %' ORDER BY datname"
+                ))) ?? []
+        for row in marked {
+            guard let name = row[0].string, let comment = row[1].string, comment.hasPrefix(prefix),
+                name != location.database, ScratchOwner.isAbandoned(comment.dropFirst(prefix.count))
+            else { continue }
+            // FORCE: a pg_restore orphaned by the kill may still be loading into it.
+            if (try? await admin.query(SQLStatement("DROP DATABASE IF EXISTS \(quotedIdentifier(name)) WITH (FORCE)")))
+                != nil
+            {
+                removed.append(
+                    "dropped database \(name), a scratch store left by a killed run (process \(comment.dropFirst(prefix.count)))"
+                )
+            }
+        }
+        await admin.close()
+        return removed
     }
 
     func integrityCheck(_ scratch: ScratchStore) async throws -> [String] {
@@ -208,6 +245,8 @@ struct PostgresBackupBackend: BackupBackend {
             }
             throw error
         }
+        // The store is live now, no scratch store: without its mark, no sweep ever looks at it.
+        _ = try? await admin.query(SQLStatement("COMMENT ON DATABASE \(quotedIdentifier(live)) IS NULL"))
         // The emergency backup taken before holds what was replaced.
         if exists {
             _ = try? await admin.query(

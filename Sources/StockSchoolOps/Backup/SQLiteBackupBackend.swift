@@ -57,7 +57,8 @@ struct SQLiteBackupBackend: BackupBackend {
         -> ScratchStore
     {
         let target = ((nearLive ? directory : workDirectory) as NSString)
-            .appendingPathComponent(".\((path as NSString).lastPathComponent).\(label).restoring")
+            .appendingPathComponent(
+                ".\((path as NSString).lastPathComponent).\(label).\(ScratchOwner.current).restoring")
         Self.remove(target)
         do {
             try FileManager.default.copyItem(atPath: dump, toPath: target)
@@ -67,6 +68,25 @@ struct SQLiteBackupBackend: BackupBackend {
         return ScratchStore(
             url: "sqlite://\(target.hasPrefix("/") ? "" : "/")\(target)", location: target,
             drop: { Self.remove(target) })
+    }
+
+    /// Scratch copies are `.<store file>.<label>.<owner>.restoring`, beside the store or in the
+    /// backup directory.
+    func sweepAbandonedScratch(workDirectory: String) async -> [String] {
+        let prefix = ".\((path as NSString).lastPathComponent)."
+        let suffix = ".restoring"
+        var removed: [String] = []
+        for folder in Set([directory, workDirectory]) {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for name in names.sorted() where name.hasPrefix(prefix) && name.hasSuffix(suffix) {
+                guard let owner = name.dropLast(suffix.count).split(separator: ".").last,
+                    ScratchOwner.isAbandoned(owner)
+                else { continue }
+                Self.remove((folder as NSString).appendingPathComponent(name))
+                removed.append("removed \(name), a scratch copy left by a killed run (process \(owner))")
+            }
+        }
+        return removed
     }
 
     func integrityCheck(_ scratch: ScratchStore) async throws -> [String] {
