@@ -25,7 +25,7 @@ public struct Migration: Sendable {
         },
         Migration(version: 2, name: "research results") { dialect in
             [Schema.factorIC, Schema.scores, Schema.scoreWeights, Schema.backtestRuns, Schema.backtestTrades]
-                .flatMap { $0.createStatements(dialect) }
+                .flatMap { $0.createStatements(dialect) } + [Schema.factorICTradeDateIndex]
         },
         Migration(version: 3, name: "index constituents") { dialect in
             Schema.indexWeight.createStatements(dialect)
@@ -40,6 +40,9 @@ public struct Migration: Sendable {
         Migration(version: 6, name: "worker jobs, units and unit runs") { dialect in
             Schema.workerJobs.createStatements(dialect) + [Schema.workerJobsScheduleIndex]
                 + Schema.workerUnits.createStatements(dialect) + Schema.workerUnitRuns.createStatements(dialect)
+        },
+        Migration(version: 7, name: "factor_ic without its trade_date index") { _ in
+            ["DROP INDEX IF EXISTS idx_factor_ic_trade_date"]
         },
     ]
 

@@ -27,13 +27,38 @@ import Testing
     @Test(arguments: TestBackend.available)
     func migratesFromEmptyAndRerunsAsANoOp(_ backend: TestBackend) async throws {
         try await TestStore.with(backend, migrate: false) { (store: any MarketStore) async throws in
-            #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6])
+            #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7])
             #expect(try await store.migrate() == [])
-            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 6])
+            #expect(try await store.appliedMigrations() == [1, 2, 3, 4, 5, 6, 7])
             let stats = try await store.stats()
             #expect(stats.map(\.table) == Schema.tables.map(\.name))
-            #expect(stats.first { $0.table == "schema_migrations" }?.rows == 6)
+            #expect(stats.first { $0.table == "schema_migrations" }?.rows == 7)
             #expect(stats.filter { $0.table != "schema_migrations" }.allSatisfy { $0.rows == 0 })
+        }
+    }
+
+    /// A store at version 6 (as every earlier release left it, with `factor_ic`'s `trade_date`
+    /// index) loses that index to migration 7 alone and keeps its rows; a new store never keeps it.
+    @Test(arguments: TestBackend.available)
+    func migrationSevenDropsFactorICsDateIndexAndKeepsTheRows(_ backend: TestBackend) async throws {
+        try await TestStore.with(backend) { (store: any MarketStore) async throws in
+            let indexCount = SQLStatement(
+                store.dialect == .sqlite
+                    ? "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'idx_factor_ic_trade_date'"
+                    : "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_factor_ic_trade_date'")
+            #expect(try await store.query(indexCount).first?.first?.int == 0)
+            try await store.execute(atomically: [
+                SQLStatement(Schema.factorICTradeDateIndex),
+                SQLStatement("DELETE FROM schema_migrations WHERE version = 7"),
+                SQLStatement(
+                    "INSERT INTO factor_ic (factor, convention, horizon, trade_date, ic, rank_ic, n, excluded) VALUES ('ROC5', 'next', 5, 20240102, 0.05, 0.04, 800, 3)"
+                ),
+            ])
+            #expect(try await store.query(indexCount).first?.first?.int == 1)
+            #expect(try await store.migrate() == [7])
+            #expect(try await store.query(indexCount).first?.first?.int == 0)
+            let row = try await store.query(SQLStatement("SELECT factor, horizon, trade_date, n FROM factor_ic"))
+            #expect(row == [[.text("ROC5"), .integer(5), .integer(20240102), .integer(800)]])
         }
     }
 
