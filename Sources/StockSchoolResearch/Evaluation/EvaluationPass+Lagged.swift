@@ -48,7 +48,7 @@ extension EvaluationPass {
     /// One walk over V of d for up to four horizons: per stock, its rank and quantile at d are
     /// loaded once and looked up in each horizon's packed row of d − h, the four lanes summed
     /// side by side (quantile by quantile, so each quantile's count of new names stays in a
-    /// register). Lanes past the horizons given repeat the first one's row and are ignored.
+    /// register). Lanes past the horizons given repeat the last one's row and are ignored.
     ///
     /// The sums of y, y² and x·y are kept in doubles: every term and partial sum is an integer
     /// below 2⁵³ (ranks are at most twice the stocks), so they are exact. `factorRankSquares`
