@@ -34,7 +34,7 @@ extension EvaluationPass {
             guard out.counts[slot - horizon] >= minimumStocks else { continue }
             lanes[laneCount] = k
             laneCount += 1
-            if laneCount == 4 {
+            if laneCount == lanes.scalarCount {
                 laggedLanes(
                     lanes, count: laneCount, date: date, valid: valid, factorRankSquares: factorRankSquares, w, out)
                 laneCount = 0
@@ -93,7 +93,7 @@ extension EvaluationPass {
                 sxy += x * y
                 let outside = b .== 0
                 if any(outside) {
-                    for j in 0..<4 where outside[j] {
+                    for j in 0..<outside.scalarCount where outside[j] {
                         missing[j] &+= 1
                         missingX[j] &+= xInt
                         missingXX[j] &+= xInt &* xInt
