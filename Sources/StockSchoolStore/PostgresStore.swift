@@ -6,7 +6,7 @@ import PostgresNIO
 import StockSchoolCore
 
 /// The production backend: PostgreSQL through a postgres-nio connection pool. Bulk upserts stream
-/// rows with `COPY … FROM STDIN` (text format) into a session temporary table and merge them with
+/// rows with binary `COPY … FROM STDIN` into a session temporary table and merge them with
 /// one `INSERT … ON CONFLICT DO UPDATE`, all in one transaction with the sync checkpoints.
 public final class PostgresStore: MarketStore {
     public let dialect = SQLDialect.postgres
@@ -294,30 +294,38 @@ public final class PostgresStore: MarketStore {
         try await copy(rows, into: staging, on: connection)
     }
 
-    /// Streams rows as `COPY … FROM STDIN` text in 1 MiB chunks, validating every value.
+    /// Streams rows as binary `COPY … FROM STDIN` in 1 MiB chunks, validating every value.
     func copy<R: StoreRecord>(_ rows: [R], into table: String, on connection: PostgresConnection) async throws {
-        let schema = R.schema
         let chunkBytes = 1 << 20
-        try await connection.copyFrom(table: table, columns: schema.columnNames, logger: logger) { writer in
-            var encoder = PostgresCopyEncoder(schema: schema, capacity: chunkBytes + 4096)
-            var chunk = ByteBufferAllocator().buffer(capacity: chunkBytes + 4096)
-            for row in rows {
-                encoder.startRow()
-                try row.encodeChecked(to: &encoder)
-                encoder.endRow()
-                if encoder.bytes.count >= chunkBytes {
-                    chunk.clear()
-                    chunk.writeBytes(encoder.bytes)
-                    encoder.bytes.removeAll(keepingCapacity: true)
-                    try await writer.write(chunk)
-                }
-            }
-            if !encoder.bytes.isEmpty {
-                chunk.clear()
-                chunk.writeBytes(encoder.bytes)
+        try await connection.copyFrom(
+            table: Self.binaryCopyTarget(table: table, columns: R.schema.columnNames), logger: logger
+        ) { writer in
+            var encoder = PostgresBinaryCopyEncoder(schema: R.schema, capacity: chunkBytes + 4096)
+            defer { encoder.release() }
+            var next = 0
+            repeat {
+                next = try encoder.encode(rows, from: next, untilBytes: chunkBytes)
+                if next == rows.count { encoder.finish() }
+                var chunk = ByteBufferAllocator().buffer(capacity: encoder.count)
+                encoder.drain(into: &chunk)
                 try await writer.write(chunk)
-            }
+            } while next < rows.count
         }
+    }
+
+    /// What to pass postgres-nio's `copyFrom` as the table name for a binary `COPY`.
+    ///
+    /// postgres-nio 1.33 only builds `COPY "<table>" … FROM STDIN WITH (FORMAT text)`, putting the
+    /// name between double quotes as given. So the name closes its quote itself, names the
+    /// columns and the binary format, and leaves the library's own options behind a comment:
+    /// `COPY "t" ("a", "b") FROM STDIN WITH (FORMAT binary) --" FROM STDIN WITH (FORMAT text)`.
+    /// Table and column names come from our schema, never from input.
+    static func binaryCopyTarget(table: String, columns: [String]) -> String {
+        precondition(
+            !(([table] + columns).contains { $0.contains("\"") || $0.contains("\n") }),
+            "schema names are plain identifiers")
+        let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        return "\(table)\" (\(list)) FROM STDIN WITH (FORMAT binary) --"
     }
 
     public func panel(_ request: PanelRequest) async throws -> PanelFrame {

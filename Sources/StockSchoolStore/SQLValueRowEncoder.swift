@@ -13,22 +13,22 @@ struct SQLValueRowEncoder: RowEncoder {
 
     mutating func text(_ value: String?) throws(ColumnViolation) {
         let column = guardrail.next()
-        values.append(try ColumnGuard.check(value, column).map(SQLValue.text) ?? .null)
+        values.append(try guardrail.check(value, column).map(SQLValue.text) ?? .null)
     }
 
     mutating func date(_ value: TradeDate?) throws(ColumnViolation) {
         let column = guardrail.next()
-        values.append(try ColumnGuard.check(value, column).map { .integer(Int64($0.rawValue)) } ?? .null)
+        values.append(try guardrail.check(value, column).map { .integer(Int64($0.rawValue)) } ?? .null)
     }
 
     mutating func double(_ value: Double?) throws(ColumnViolation) {
         let column = guardrail.next()
-        values.append(try ColumnGuard.check(value, column).map(SQLValue.double) ?? .null)
+        values.append(try guardrail.check(value, column).map(SQLValue.double) ?? .null)
     }
 
     mutating func integer(_ value: Int64?) throws(ColumnViolation) {
         let column = guardrail.next()
-        values.append(try ColumnGuard.check(value, column).map(SQLValue.integer) ?? .null)
+        values.append(try guardrail.check(value, column).map(SQLValue.integer) ?? .null)
     }
 
     mutating func timestamp(_ value: Timestamp?) throws(ColumnViolation) {
@@ -37,6 +37,6 @@ struct SQLValueRowEncoder: RowEncoder {
 
     mutating func boolean(_ value: Bool?) throws(ColumnViolation) {
         let column = guardrail.next()
-        values.append(try ColumnGuard.check(value, column).map { .text($0 ? "true" : "false") } ?? .null)
+        values.append(try guardrail.check(value, column).map { .text($0 ? "true" : "false") } ?? .null)
     }
 }

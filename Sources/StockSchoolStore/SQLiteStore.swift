@@ -288,28 +288,28 @@ struct SQLiteRowEncoder: RowEncoder {
 
     mutating func text(_ value: String?) throws(ColumnViolation) {
         let column = guardrail.next()
-        guard let value = try ColumnGuard.check(value, column) else { return bindNull() }
+        guard let value = try guardrail.check(value, column) else { return bindNull() }
         sqlite3_bind_text(statement, parameter, value, -1, sqliteTransient)
         parameter += 1
     }
 
     mutating func date(_ value: TradeDate?) throws(ColumnViolation) {
         let column = guardrail.next()
-        guard let value = try ColumnGuard.check(value, column) else { return bindNull() }
+        guard let value = try guardrail.check(value, column) else { return bindNull() }
         sqlite3_bind_int64(statement, parameter, Int64(value.rawValue))
         parameter += 1
     }
 
     mutating func double(_ value: Double?) throws(ColumnViolation) {
         let column = guardrail.next()
-        guard let value = try ColumnGuard.check(value, column) else { return bindNull() }
+        guard let value = try guardrail.check(value, column) else { return bindNull() }
         sqlite3_bind_double(statement, parameter, value)
         parameter += 1
     }
 
     mutating func integer(_ value: Int64?) throws(ColumnViolation) {
         let column = guardrail.next()
-        guard let value = try ColumnGuard.check(value, column) else { return bindNull() }
+        guard let value = try guardrail.check(value, column) else { return bindNull() }
         sqlite3_bind_int64(statement, parameter, value)
         parameter += 1
     }
@@ -320,7 +320,7 @@ struct SQLiteRowEncoder: RowEncoder {
 
     mutating func boolean(_ value: Bool?) throws(ColumnViolation) {
         let column = guardrail.next()
-        guard let value = try ColumnGuard.check(value, column) else { return bindNull() }
+        guard let value = try guardrail.check(value, column) else { return bindNull() }
         sqlite3_bind_int64(statement, parameter, value ? 1 : 0)
         parameter += 1
     }

@@ -2,7 +2,7 @@ import StockSchoolCore
 
 /// A row type with a table in the schema. Records write and read their columns in the table's
 /// column order through a backend's encoder or decoder, so the fast bulk paths (raw SQLite binds,
-/// PostgreSQL `COPY` text) need no intermediate dictionaries or boxed values.
+/// PostgreSQL binary `COPY`) need no intermediate dictionaries or boxed values.
 public protocol StoreRecord: Sendable {
     static var schema: TableSchema { get }
     /// How to name this row in an error message (`600000.SH 20240102`).
@@ -54,40 +54,54 @@ public protocol RowDecoder {
 /// The checks every encoder applies before a value reaches the database, so both backends reject
 /// exactly the same input with the same message.
 struct ColumnGuard {
-    let columns: [Column]
+    /// What a value's check needs to know of its column; names are looked up only for errors,
+    /// so a value costs no string copies.
+    struct Slot {
+        let index: Int
+        let nullable: Bool
+    }
+
+    private let names: [String]
+    private let nullable: [Bool]
     private(set) var index = 0
 
-    init(_ schema: TableSchema) { self.columns = schema.columns }
+    init(_ schema: TableSchema) {
+        names = schema.columns.map(\.name)
+        nullable = schema.columns.map(\.nullable)
+    }
 
     mutating func reset() { index = 0 }
 
     /// Returns the column about to be written and advances.
-    mutating func next() -> Column {
+    mutating func next() -> Slot {
         defer { index += 1 }
-        return columns[index]
-    }
-
-    static func missing(_ column: Column) -> ColumnViolation {
-        ColumnViolation(column: column.name, reason: "value is missing but the column is NOT NULL")
+        return Slot(index: index, nullable: nullable[index])
     }
 
     /// The double to store, `nil` for NULL.
-    static func check(_ value: Double?, _ column: Column) throws(ColumnViolation) -> Double? {
+    func check(_ value: Double?, _ column: Slot) throws(ColumnViolation) -> Double? {
         guard let value, !value.isNaN else {
             if column.nullable { return nil }
             throw ColumnViolation(
-                column: column.name,
+                column: names[column.index],
                 reason: value == nil ? "value is missing but the column is NOT NULL" : "NaN in a NOT NULL column")
         }
         guard value.isFinite else {
-            throw ColumnViolation(column: column.name, reason: "\(value) is not a finite number")
+            throw ColumnViolation(column: names[column.index], reason: "\(value) is not a finite number")
         }
         return value
     }
 
-    static func check<T>(_ value: T?, _ column: Column) throws(ColumnViolation) -> T? {
-        if value == nil, !column.nullable { throw missing(column) }
+    func check<T>(_ value: T?, _ column: Slot) throws(ColumnViolation) -> T? {
+        if value == nil, !column.nullable {
+            throw ColumnViolation(column: names[column.index], reason: "value is missing but the column is NOT NULL")
+        }
         return value
+    }
+
+    /// A violation of `column`'s own rule, named like the others.
+    func violation(_ column: Slot, _ reason: String) -> ColumnViolation {
+        ColumnViolation(column: names[column.index], reason: reason)
     }
 }
 
