@@ -10,11 +10,23 @@ import StockSchoolCore
 struct PostgresBinaryCopyEncoder: RowEncoder {
     var guardrail: ColumnGuard
     private let fieldCount: Int16
-    /// The bytes written since the last `drain`, in memory this encoder owns (`release` frees
-    /// it): stores straight into it cost a fraction of `ByteBuffer`'s checked writes per value.
-    private var base: UnsafeMutableRawPointer
-    private var capacity: Int
+    /// The bytes written since the last `drain`: stores straight into raw memory cost a
+    /// fraction of `ByteBuffer`'s checked writes per value.
+    private var bytes: Bytes
     private(set) var count = 0
+
+    /// Memory that frees itself; replaced, never resized, so its fields stay constants.
+    private final class Bytes {
+        let base: UnsafeMutableRawPointer
+        let capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(byteCount: capacity, alignment: 8)
+        }
+
+        deinit { base.deallocate() }
+    }
 
     /// The file header: signature, flags (no OIDs), no header extension.
     static let header: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + [0, 0, 0, 0] + [0, 0, 0, 0]
@@ -24,12 +36,9 @@ struct PostgresBinaryCopyEncoder: RowEncoder {
     init(schema: TableSchema, capacity: Int) {
         guardrail = ColumnGuard(schema)
         fieldCount = Int16(schema.columns.count)
-        self.capacity = max(capacity, 64)
-        base = .allocate(byteCount: self.capacity, alignment: 8)
+        bytes = Bytes(capacity: max(capacity, 64))
         for byte in Self.header { put(byte) }
     }
-
-    func release() { base.deallocate() }
 
     /// Encodes `rows` from `start` on until at least `bytes` bytes are waiting or the rows run
     /// out; returns the index of the next row to encode.
@@ -45,25 +54,23 @@ struct PostgresBinaryCopyEncoder: RowEncoder {
 
     /// Moves what is written so far into `buffer`.
     mutating func drain(into buffer: inout ByteBuffer) {
-        buffer.writeBytes(UnsafeRawBufferPointer(start: base, count: count))
+        buffer.writeBytes(UnsafeRawBufferPointer(start: bytes.base, count: count))
         count = 0
     }
 
     /// The end of the data: a field count of −1.
     mutating func finish() { put(Int16(-1)) }
 
-    @inline(__always) private mutating func reserve(_ bytes: Int) {
-        guard count + bytes > capacity else { return }
-        let grown = UnsafeMutableRawPointer.allocate(byteCount: max(2 * capacity, count + bytes), alignment: 8)
-        grown.copyMemory(from: base, byteCount: count)
-        base.deallocate()
-        base = grown
-        capacity = max(2 * capacity, count + bytes)
+    @inline(__always) private mutating func reserve(_ more: Int) {
+        guard count + more > bytes.capacity else { return }
+        let grown = Bytes(capacity: max(2 * bytes.capacity, count + more))
+        grown.base.copyMemory(from: bytes.base, byteCount: count)
+        bytes = grown
     }
 
     @inline(__always) private mutating func put<T: FixedWidthInteger>(_ value: T) {
         reserve(MemoryLayout<T>.size)
-        base.storeBytes(of: value.bigEndian, toByteOffset: count, as: T.self)
+        bytes.base.storeBytes(of: value.bigEndian, toByteOffset: count, as: T.self)
         count += MemoryLayout<T>.size
     }
 
@@ -81,7 +88,7 @@ struct PostgresBinaryCopyEncoder: RowEncoder {
         text.withUTF8 { utf8 in
             put(Int32(utf8.count))
             reserve(utf8.count)
-            if let source = utf8.baseAddress { (base + count).copyMemory(from: source, byteCount: utf8.count) }
+            if let source = utf8.baseAddress { (bytes.base + count).copyMemory(from: source, byteCount: utf8.count) }
             count += utf8.count
         }
     }
@@ -113,7 +120,9 @@ struct PostgresBinaryCopyEncoder: RowEncoder {
         let column = guardrail.next()
         guard let value = try guardrail.check(value, column) else { return null() }
         let seconds = value.secondsSinceEpoch
-        guard seconds.isFinite, abs(seconds) < 1e13 else {
+        // Microseconds since 2000 must fit in 64 bits (PostgreSQL's own range ends sooner, in
+        // 294276, and rejects what lies beyond it).
+        guard seconds.isFinite, abs(seconds) < 9e12 else {
             throw guardrail.violation(column, "\(seconds) s is not a representable instant")
         }
         let whole = seconds.rounded(.down)

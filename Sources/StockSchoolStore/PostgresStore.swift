@@ -301,7 +301,6 @@ public final class PostgresStore: MarketStore {
             table: Self.binaryCopyTarget(table: table, columns: R.schema.columnNames), logger: logger
         ) { writer in
             var encoder = PostgresBinaryCopyEncoder(schema: R.schema, capacity: chunkBytes + 4096)
-            defer { encoder.release() }
             var next = 0
             repeat {
                 next = try encoder.encode(rows, from: next, untilBytes: chunkBytes)
