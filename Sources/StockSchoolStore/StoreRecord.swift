@@ -82,27 +82,23 @@ struct ColumnGuard {
     func check(_ value: Double?, _ column: Slot) throws(ColumnViolation) -> Double? {
         guard let value, !value.isNaN else {
             if column.nullable { return nil }
-            throw ColumnViolation(
-                column: names[column.index],
-                reason: value == nil ? "value is missing but the column is NOT NULL" : "NaN in a NOT NULL column")
+            throw violation(column, value == nil ? Self.missing : "NaN in a NOT NULL column")
         }
-        guard value.isFinite else {
-            throw ColumnViolation(column: names[column.index], reason: "\(value) is not a finite number")
-        }
+        guard value.isFinite else { throw violation(column, "\(value) is not a finite number") }
         return value
     }
 
     func check<T>(_ value: T?, _ column: Slot) throws(ColumnViolation) -> T? {
-        if value == nil, !column.nullable {
-            throw ColumnViolation(column: names[column.index], reason: "value is missing but the column is NOT NULL")
-        }
+        if value == nil, !column.nullable { throw violation(column, Self.missing) }
         return value
     }
 
-    /// A violation of `column`'s own rule, named like the others.
+    /// A violation of `column`'s rule, with the column named.
     func violation(_ column: Slot, _ reason: String) -> ColumnViolation {
         ColumnViolation(column: names[column.index], reason: reason)
     }
+
+    static let missing = "value is missing but the column is NOT NULL"
 }
 
 extension RowDecoder {
