@@ -8,13 +8,13 @@ import Testing
         let cache = MemoryCache(limits: .init(maximumEntries: 3))
         for key in ["a", "b", "c"] { await cache.set(key, Self.value, ttl: .seconds(60)) }
         // Reading "a" makes "b" the least recently used.
-        #expect(await cache.get("a") == Self.value)
+        #expect(await cache.bytes("a") == Self.value)
         await cache.set("d", Self.value, ttl: .seconds(60))
-        #expect(await cache.get("b") == nil)
-        for key in ["a", "c", "d"] { #expect(await cache.get(key) == Self.value, "\(key)") }
+        #expect(await cache.bytes("b") == nil)
+        for key in ["a", "c", "d"] { #expect(await cache.bytes(key) == Self.value, "\(key)") }
         // Now "a" is the oldest use (a, c, d were read in that order).
         await cache.set("e", Self.value, ttl: .seconds(60))
-        #expect(await cache.get("a") == nil)
+        #expect(await cache.bytes("a") == nil)
         #expect(cache.count == 3)
     }
 
@@ -24,9 +24,9 @@ import Testing
         await cache.set("b", [2], ttl: .seconds(60))
         await cache.set("a", [3], ttl: .seconds(60))
         await cache.set("c", [4], ttl: .seconds(60))
-        #expect(await cache.get("a") == [3])
-        #expect(await cache.get("b") == nil)
-        #expect(await cache.get("c") == [4])
+        #expect(await cache.bytes("a") == [3])
+        #expect(await cache.bytes("b") == nil)
+        #expect(await cache.bytes("c") == [4])
         #expect(cache.count == 2)
     }
 
@@ -35,8 +35,8 @@ import Testing
         await cache.set("short", [1], ttl: .milliseconds(50))
         await cache.set("long", [2], ttl: .seconds(60))
         try await Task.sleep(for: .milliseconds(200))
-        #expect(await cache.get("short") == nil)
-        #expect(await cache.get("long") == [2])
+        #expect(await cache.bytes("short") == nil)
+        #expect(await cache.bytes("long") == [2])
         // The expired entry was dropped when looked up.
         #expect(cache.count == 1)
     }
@@ -48,27 +48,27 @@ import Testing
         for key in ["a", "b", "c"] { await cache.set(key, forty, ttl: .seconds(60)) }
         #expect(cache.count == 2)
         #expect(cache.totalBytes == 82)
-        #expect(await cache.get("a") == nil)
+        #expect(await cache.bytes("a") == nil)
 
         // 1 + 100 = 101 bytes can never fit: not stored, and the old "b" must not be served.
         await cache.set("b", Array(repeating: 2, count: 100), ttl: .seconds(60))
-        #expect(await cache.get("b") == nil)
+        #expect(await cache.bytes("b") == nil)
         #expect(cache.count == 1)
         #expect(cache.totalBytes == 41)
 
         // Exactly the limit fits (and pushes out "c").
         await cache.set("x", Array(repeating: 3, count: 99), ttl: .seconds(60))
         #expect(cache.totalBytes == 100)
-        #expect(await cache.get("c") == nil)
-        #expect(await cache.get("x")?.count == 99)
+        #expect(await cache.bytes("c") == nil)
+        #expect(await cache.bytes("x")?.count == 99)
     }
 
     @Test func countsHitsAndMisses() async {
         let cache = MemoryCache()
-        #expect(await cache.get("k") == nil)
+        #expect(await cache.bytes("k") == nil)
         await cache.set("k", [1], ttl: .seconds(60))
-        #expect(await cache.get("k") == [1])
-        #expect(await cache.get("k") == [1])
+        #expect(await cache.bytes("k") == [1])
+        #expect(await cache.bytes("k") == [1])
         let statistics = cache.statistics
         #expect(statistics.backend == "memory")
         #expect(statistics.hits == 2)
@@ -83,9 +83,9 @@ import Testing
         await cache.removeAll()
         #expect(cache.count == 0)
         #expect(cache.totalBytes == 0)
-        #expect(await cache.get("k3") == nil)
+        #expect(await cache.bytes("k3") == nil)
         await cache.set("k3", [3], ttl: .seconds(60))
-        #expect(await cache.get("k3") == [3])
+        #expect(await cache.bytes("k3") == [3])
         #expect(try await cache.ping() >= .zero)
     }
 
@@ -103,7 +103,7 @@ import Testing
                         let key = "k\((task * 7919 + step * 31) % 500)"
                         if step % 3 == 0 {
                             await cache.set(key, Array("value of \(key)".utf8), ttl: .seconds(60))
-                        } else if let value = await cache.get(key), value != Array("value of \(key)".utf8) {
+                        } else if let value = await cache.bytes(key), value != Array("value of \(key)".utf8) {
                             wrong += 1
                         }
                     }

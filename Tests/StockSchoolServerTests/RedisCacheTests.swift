@@ -15,10 +15,10 @@ import Testing
     @Test func missThenHitUnderThePrefixWithTTL() async throws {
         let cache = try makeCache(prefix: prefix)
         let raw = try RedisClient(url: try TestRedis.url())
-        #expect(await cache.get("quote") == nil)
+        #expect(await cache.bytes("quote") == nil)
         let setAt = ContinuousClock.now
         await cache.set("quote", Array("10.5".utf8), ttl: .seconds(300))
-        #expect(await cache.get("quote") == Array("10.5".utf8))
+        #expect(await cache.bytes("quote") == Array("10.5".utf8))
 
         // Stored under the prefix, expiring within the TTL.
         #expect(try await raw.get(prefix + "quote") == Array("10.5".utf8))
@@ -50,9 +50,9 @@ import Testing
         await other.set("k0", [2], ttl: .seconds(60))
 
         await cache.removeAll()
-        #expect(await cache.get("k0") == nil)
-        #expect(await cache.get("k2499") == nil)
-        #expect(await other.get("k0") == [2])
+        #expect(await cache.bytes("k0") == nil)
+        #expect(await cache.bytes("k2499") == nil)
+        #expect(await other.bytes("k0") == [2])
         let raw = try RedisClient(url: try TestRedis.url())
         var cursor: UInt64 = 0
         var left: [String] = []
@@ -89,12 +89,12 @@ import Testing
                 logger: logger)
             let value = Array("cached".utf8)
             await cache.set("k", value, ttl: .seconds(60))
-            #expect(await cache.get("k") == value)
+            #expect(await cache.bytes("k") == value)
 
             server.stop()
             let clock = ContinuousClock()
             let start = clock.now
-            for _ in 0..<100 { #expect(await cache.get("k") == nil) }
+            for _ in 0..<100 { #expect(await cache.bytes("k") == nil) }
             for _ in 0..<10 { await cache.set("k", value, ttl: .seconds(60)) }
             // Had each of the 110 operations waited for the 2 s timeout this would take minutes;
             // skipped, they take milliseconds. The bound leaves room for a loaded machine.
@@ -114,7 +114,7 @@ import Testing
             while !served, clock.now < deadline {
                 // The restarted server is empty (no persistence): store, then read back.
                 await cache.set("k", value, ttl: .seconds(60))
-                served = await cache.get("k") == value
+                served = await cache.bytes("k") == value
                 if !served { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(served, "the cache did not serve hits within 10 s of Redis coming back")

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// The data structure behind `MemoryCache`: a hash map into a doubly linked recency list, both
 /// O(1), with a byte count kept alongside.
 ///
@@ -12,13 +14,13 @@ struct LRUStorage {
 
     private struct Node {
         var key: String
-        var value: [UInt8]
+        var value: ByteBuffer
         var expires: ContinuousClock.Instant
         /// Toward the most recently used end; `-1` at the head.
         var newer: Int
         /// Toward the least recently used end; `-1` at the tail.
         var older: Int
-        var cost: Int { key.utf8.count + value.count }
+        var cost: Int { key.utf8.count + value.readableBytes }
     }
 
     let limits: Limits
@@ -40,7 +42,7 @@ struct LRUStorage {
 
     /// The value for `key` unless absent or expired at `now`; a hit becomes the most recent entry,
     /// an expired entry is dropped on the spot.
-    mutating func value(for key: String, now: ContinuousClock.Instant) -> [UInt8]? {
+    mutating func value(for key: String, now: ContinuousClock.Instant) -> ByteBuffer? {
         guard let slot = slots[key] else { return nil }
         guard nodes[slot].expires > now else {
             remove(slot: slot)
@@ -53,9 +55,9 @@ struct LRUStorage {
     /// Stores `value` as the most recent entry, then evicts least recently used entries until
     /// both limits hold. A value that alone exceeds the byte limit is not stored, and any older
     /// value of its key is dropped (serving the stale one would be wrong).
-    mutating func insert(_ value: [UInt8], for key: String, expires: ContinuousClock.Instant) {
+    mutating func insert(_ value: ByteBuffer, for key: String, expires: ContinuousClock.Instant) {
         if let slot = slots[key] { remove(slot: slot) }
-        let cost = key.utf8.count + value.count
+        let cost = key.utf8.count + value.readableBytes
         guard cost <= limits.maximumBytes, limits.maximumEntries > 0 else { return }
         let node = Node(key: key, value: value, expires: expires, newer: -1, older: head)
         let slot: Int
@@ -101,7 +103,7 @@ struct LRUStorage {
         slots[nodes[slot].key] = nil
         // Release the payload now; the slot itself waits for reuse.
         nodes[slot].key = ""
-        nodes[slot].value = []
+        nodes[slot].value = ByteBuffer()
         freeSlots.append(slot)
     }
 

@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// The cache of a single process: least-recently-used eviction with a TTL per entry, bounded by
 /// entry count and by bytes, so a burst of large responses cannot grow the heap without limit.
@@ -36,7 +37,7 @@ public final class MemoryCache: ResponseCache {
         self.state = NIOLockedValueBox(State(storage: LRUStorage(limits: storageLimits)))
     }
 
-    public func get(_ key: String) async -> [UInt8]? {
+    public func get(_ key: String) async -> ByteBuffer? {
         let now = clock.now
         return state.withLockedValue { state in
             let value = state.storage.value(for: key, now: now)
@@ -45,7 +46,7 @@ public final class MemoryCache: ResponseCache {
         }
     }
 
-    public func set(_ key: String, _ value: [UInt8], ttl: Duration) async {
+    public func set(_ key: String, _ value: ByteBuffer, ttl: Duration) async {
         let expires = clock.now.advanced(by: ttl)
         state.withLockedValue { $0.storage.insert(value, for: key, expires: expires) }
     }

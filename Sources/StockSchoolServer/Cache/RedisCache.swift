@@ -84,18 +84,19 @@ public final class RedisCache: ResponseCache {
         self.logger = logger
     }
 
-    public func get(_ key: String) async -> [UInt8]? {
+    public func get(_ key: String) async -> ByteBuffer? {
         let fullKey = options.keyPrefix + key
         guard let found = await perform({ try await $0.get(fullKey) }) else { return nil }
         state.withLockedValue { state in
             if found == nil { state.statistics.misses += 1 } else { state.statistics.hits += 1 }
         }
-        return found
+        return found.map { ByteBuffer(bytes: $0) }
     }
 
-    public func set(_ key: String, _ value: [UInt8], ttl: Duration) async {
+    public func set(_ key: String, _ value: ByteBuffer, ttl: Duration) async {
         let fullKey = options.keyPrefix + key
-        _ = await perform { try await $0.set(fullKey, value, expiry: ttl) }
+        let bytes = Array(buffer: value)
+        _ = await perform { try await $0.set(fullKey, bytes, expiry: ttl) }
     }
 
     /// Deletes the keys under the prefix, walking the keyspace with `SCAN` (which, unlike `KEYS`,

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Where the API keeps rendered responses, so a repeated request skips the store and the
 /// factor computation. Two backends sit behind it: `MemoryCache` for one process, `RedisCache`
 /// shared by every API replica.
@@ -9,10 +11,10 @@
 public protocol ResponseCache: Sendable {
     /// The cached bytes for `key`, or `nil` on a miss or any failure: a cache problem never fails
     /// a request.
-    func get(_ key: String) async -> [UInt8]?
+    func get(_ key: String) async -> ByteBuffer?
     /// Stores `value` under `key` for `ttl` (see `CachePolicy` for the TTLs of the API's
     /// responses); a failure is counted, not thrown.
-    func set(_ key: String, _ value: [UInt8], ttl: Duration) async
+    func set(_ key: String, _ value: ByteBuffer, ttl: Duration) async
     /// Drops every entry this cache owns — for Redis, only the keys under its prefix, never the
     /// rest of a shared server.
     func removeAll() async
