@@ -45,6 +45,29 @@ import Testing
         logger.info("not printed")
         #expect(printed.records.count == 1)
     }
+
+    /// `serve` and `worker` print and write each record through one handler: the logger's
+    /// metadata, kept once, reaches both outputs masked, and masking twice changes nothing.
+    @Test func consoleAndFileTakeTheSameMaskedRecord() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ss-log-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let printed = Recorder()
+        let file = FileLogHandler(label: "test", file: try LogFile(path: path), level: .info)
+        var logger = Logger(label: "test") { _ in MaskingLogHandler(RecordingHandler(recorder: printed), file) }
+        logger[metadataKey: "phone"] = "15900001111"
+        logger[metadataKey: "request"] = "r-1"
+        logger.warning("mail zhangsan@example.com")
+        logger.logLevel = .error
+        logger.warning("below the level")
+
+        let record = try #require(printed.records.first)
+        #expect(printed.records.count == 1)
+        #expect(record.message == "mail zh***@example.com")
+        #expect(record.metadata == ["phone": "159****1111", "request": "r-1"])
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasSuffix("warning [test] mail zh***@example.com phone=159****1111 request=r-1") == true)
+    }
 }
 
 /// What a handler was given to print.

@@ -52,10 +52,16 @@ public enum ProcessLogging {
     public static func install() {
         LoggingSystem.bootstrap { label in
             let current = settings.withLock { $0 }
-            var console = MaskingLogHandler(StreamLogHandler.standardError(label: label))
-            console.logLevel = current.level
-            guard let file = current.file else { return console }
-            return MultiplexLogHandler([console, FileLogHandler(label: label, file: file, level: current.level)])
+            var handler =
+                if let file = current.file {
+                    MaskingLogHandler(
+                        StreamLogHandler.standardError(label: label),
+                        FileLogHandler(label: label, file: file, level: current.level))
+                } else {
+                    MaskingLogHandler(StreamLogHandler.standardError(label: label))
+                }
+            handler.logLevel = current.level
+            return handler
         }
     }
 

@@ -1,24 +1,31 @@
 import Logging
 import StockSchoolCore
 
-/// Hands records to another handler (standard error) with message and metadata masked the way
-/// `FileLogHandler` masks them, so phone numbers, e-mail addresses and secrets reach no output.
+/// Hands records to other handlers (standard error, the log file) with message and metadata
+/// masked the way `FileLogHandler` masks them, so phone numbers, e-mail addresses and secrets
+/// reach no output.
 ///
-/// The logger's own metadata is kept here, not in the wrapped handler, which would print it
-/// unmasked: it is merged into each record's metadata and masked with it.
+/// The logger's own metadata is kept here, once, not in the wrapped handlers, which would print
+/// it unmasked: it is merged into each record's metadata and masked with it. One dictionary also
+/// keeps a logger copy with one more key cheap — the HTTP server makes one per request.
 public struct MaskingLogHandler: LogHandler {
-    var wrapped: any LogHandler
+    var wrapped: [any LogHandler]
     public var metadata: Logger.Metadata = [:]
 
-    public init(_ wrapped: any LogHandler) {
-        self.wrapped = wrapped
-        self.metadata = wrapped.metadata
-        self.wrapped.metadata = [:]
+    /// `first` sets the level; `others` (the log file) take the same records.
+    public init(_ first: any LogHandler, _ others: any LogHandler...) {
+        self.wrapped = [first] + others
+        for index in wrapped.indices {
+            metadata.merge(wrapped[index].metadata) { current, _ in current }
+            wrapped[index].metadata = [:]
+        }
     }
 
     public var logLevel: Logger.Level {
-        get { wrapped.logLevel }
-        set { wrapped.logLevel = newValue }
+        get { wrapped[0].logLevel }
+        set {
+            for index in wrapped.indices { wrapped[index].logLevel = newValue }
+        }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -32,7 +39,7 @@ public struct MaskingLogHandler: LogHandler {
         if let extra = event.metadata { fields.merge(extra) { _, new in new } }
         event.metadata = fields.isEmpty ? nil : Self.masked(fields)
         event.message = "\(SensitiveDataMasking.maskText("\(event.message)"))"
-        wrapped.log(event: event)
+        for handler in wrapped where event.level >= handler.logLevel { handler.log(event: event) }
     }
 
     /// Each value masked by its key's name (`token`, `password`, … are hidden whole) and text.
