@@ -29,4 +29,23 @@ import Testing
         await #expect(throws: (any Error).self) { _ = try await server.get("/api/health/live") }
         await server.tearDown()
     }
+
+    /// `serve` evaluates alerts every `alerts.interval` (60 s by default). A shutdown must not wait
+    /// out that sleep: `docker stop` and the rolling update give a replica 10 s before SIGKILL.
+    /// The interval here is an hour, so a shutdown that waited for it could not pass.
+    @Test func theAlertLoopStopsAtOnce() async throws {
+        let server = try await TestServer.make(.sqlite, sync: false) { $0.alertInterval = .seconds(3600) }
+        #expect(try await server.get("/api/health/live").status == 200)
+        // With the fault, the shutdown would wait the hour; the watchdog cancels the server after
+        // 30 s so the test fails instead of hanging.
+        let watchdog = Task { () -> Bool in
+            do { try await Task.sleep(for: .seconds(30)) } catch { return false }
+            server.server.task.cancel()
+            return true
+        }
+        try? await server.server.shutdown()
+        watchdog.cancel()
+        #expect(await watchdog.value == false, "the shutdown waited for the alert interval")
+        await server.tearDown()
+    }
 }

@@ -32,16 +32,15 @@ struct AlertEvaluationService: Service {
         let collector = SignalCollector(
             configuration: configuration,
             apiURL: services.settings.port > 0 ? HealthChecker.defaultAPIURL(own) : nil)
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                do {
-                    try await Task.sleep(for: interval)
-                } catch {
-                    return
-                }
-                await evaluateOnce(engine, collector, logger: logger)
+        // The wait between rounds ends with the shutdown: sleeping out the interval (60 s by
+        // default) would outlast `docker stop`'s 10 s grace and get the replica killed.
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
             }
-        } onGracefulShutdown: {
+            await evaluateOnce(engine, collector, logger: logger)
         }
     }
 
