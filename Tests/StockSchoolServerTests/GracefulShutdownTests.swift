@@ -31,7 +31,7 @@ import Testing
     }
 
     /// `serve` evaluates alerts every `alerts.interval` (60 s by default). A shutdown must not wait
-    /// out that sleep: `docker stop` and the rolling update give a replica 10 s before SIGKILL.
+    /// out that sleep: `docker stop` gives a replica 10 s by default, the rolling update 20 s.
     /// The interval here is an hour, so a shutdown that waited for it could not pass.
     @Test func theAlertLoopStopsAtOnce() async throws {
         let server = try await TestServer.make(.sqlite, sync: false) { $0.alertInterval = .seconds(3600) }

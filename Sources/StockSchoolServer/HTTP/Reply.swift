@@ -11,17 +11,6 @@ struct Reply: Sendable {
     var body: ByteBuffer
     var headers: HTTPFields = [:]
 
-    init(status: HTTPResponse.Status, contentType: String, body: ByteBuffer, headers: HTTPFields = [:]) {
-        self.status = status
-        self.contentType = contentType
-        self.body = body
-        self.headers = headers
-    }
-
-    init(status: HTTPResponse.Status, contentType: String, body: [UInt8], headers: HTTPFields = [:]) {
-        self.init(status: status, contentType: contentType, body: ByteBuffer(bytes: body), headers: headers)
-    }
-
     static func json(_ writer: JSONWriter, status: HTTPResponse.Status = .ok) -> Reply {
         Reply(status: status, contentType: JSONWriter.contentType, body: writer.bytes)
     }
@@ -37,5 +26,11 @@ struct Reply: Sendable {
         headers[.contentType] = contentType
         if let cache, let name = HTTPField.Name("X-Cache") { headers[name] = cache }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+}
+
+extension Reply {
+    init(status: HTTPResponse.Status, contentType: String, body: [UInt8], headers: HTTPFields = [:]) {
+        self.init(status: status, contentType: contentType, body: ByteBuffer(bytes: body), headers: headers)
     }
 }

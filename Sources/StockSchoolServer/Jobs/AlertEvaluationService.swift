@@ -33,7 +33,8 @@ struct AlertEvaluationService: Service {
             configuration: configuration,
             apiURL: services.settings.port > 0 ? HealthChecker.defaultAPIURL(own) : nil)
         // The wait between rounds ends with the shutdown: sleeping out the interval (60 s by
-        // default) would outlast `docker stop`'s 10 s grace and get the replica killed.
+        // default) would outlast `docker stop`'s default 10 s grace, or the rolling update's 20 s,
+        // and get the replica killed.
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
