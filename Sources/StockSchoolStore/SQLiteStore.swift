@@ -10,6 +10,7 @@ public final class SQLiteStore: MarketStore {
     public let dialect = SQLDialect.sqlite
     public let displayURL: String
     let pool: DatabasePool
+    let checkpointer: WALCheckpointer
 
     /// Opens (creating the file and its directory if needed) the database at `path`.
     public init(path: String) throws {
@@ -24,9 +25,16 @@ public final class SQLiteStore: MarketStore {
             }
         }
         _ = SQLiteThreading.multiThread
+        let checkpointer = WALCheckpointer(path: path)
+        self.checkpointer = checkpointer
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
+            // Only a new file takes it (before GRDB turns WAL on). A bulk load writes a quarter of
+            // the log frames, one `pwrite` each, that 4 KiB pages needed: 1.3× the load speed
+            // together with the checkpoint off the writer's path (BENCHMARKS.md, issue 2).
+            try db.execute(sql: "PRAGMA page_size = 16384")
+            if !db.configuration.readonly, let connection = db.sqliteConnection { checkpointer.install(on: connection) }
             // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose
             // the last transactions, never corrupt the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -37,8 +45,13 @@ public final class SQLiteStore: MarketStore {
         do {
             self.pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
+            checkpointer.close()
             throw StockSchoolError.storeUnavailable(url: displayURL, reason: "\(error)")
         }
+    }
+
+    deinit {
+        checkpointer.close()
     }
 
     @discardableResult
@@ -111,11 +124,19 @@ public final class SQLiteStore: MarketStore {
     }
 
     /// Rows per statement on the bulk path. Each `sqlite3_step` runs the whole statement
-    /// program; binding 64 rows to one multi-row `VALUES` spreads that cost (measured 1.4× faster
-    /// than one row per step) while staying far below SQLite's 32,766-parameter limit.
-    static let rowsPerStatement = 64
+    /// program; binding many rows to one multi-row `VALUES` spreads that cost (64 rows: 1.4×
+    /// faster than one row per step; 256: 1.08× faster again), within SQLite's 32,766-parameter
+    /// limit for tables of up to 127 columns.
+    static func rowsPerStatement(columns: Int) -> Int { min(256, 32_766 / max(columns, 1)) }
 
     /// Prepared multi-row `INSERT … ON CONFLICT DO UPDATE`s with raw `sqlite3_bind_*` calls.
+    ///
+    /// Callers reach this through `any MarketStore`, so without a compiled copy per market table
+    /// every value went through witness tables and generic copies (up to a tenth of a
+    /// `stock_daily` load, measured).
+    @_specialize(where R == DailyBar)
+    @_specialize(where R == AdjFactor)
+    @_specialize(where R == DailyBasic)
     static func bulkUpsert<R: StoreRecord>(_ rows: [R], in db: Database) throws {
         guard !rows.isEmpty else { return }
         let schema = R.schema
@@ -125,11 +146,12 @@ public final class SQLiteStore: MarketStore {
                 sql: schema.upsertStatement(
                     source: "VALUES " + Array(repeating: tuple, count: n).joined(separator: ", ")))
         }
-        let full = rows.count >= rowsPerStatement ? try statement(rows: rowsPerStatement) : nil
+        let perStatement = rowsPerStatement(columns: schema.columns.count)
+        let full = rows.count >= perStatement ? try statement(rows: perStatement) : nil
         var start = 0
         while start < rows.count {
-            let count = min(rowsPerStatement, rows.count - start)
-            let prepared = try count == rowsPerStatement ? (full ?? statement(rows: count)) : statement(rows: count)
+            let count = min(perStatement, rows.count - start)
+            let prepared = try count == perStatement ? (full ?? statement(rows: count)) : statement(rows: count)
             let handle = prepared.sqliteStatement
             var encoder = SQLiteRowEncoder(statement: handle, schema: schema)
             for row in rows[start..<start + count] {
@@ -242,6 +264,7 @@ public final class SQLiteStore: MarketStore {
     }
 
     public func close() async throws {
+        checkpointer.close()
         try pool.close()
     }
 }
@@ -288,8 +311,16 @@ struct SQLiteRowEncoder: RowEncoder {
 
     mutating func text(_ value: String?) throws(ColumnViolation) {
         let column = guardrail.next()
-        guard let value = try guardrail.check(value, column) else { return bindNull() }
-        sqlite3_bind_text(statement, parameter, value, -1, sqliteTransient)
+        guard var value = try guardrail.check(value, column) else { return bindNull() }
+        // With its length and the bytes in place: passing the `String` itself would build a
+        // NUL-terminated array on the heap for every value.
+        _ = value.withUTF8 { bytes in
+            // An empty string may come without an address, and a null address would bind NULL.
+            guard let text = bytes.baseAddress else {
+                return sqlite3_bind_text(statement, parameter, "", 0, sqliteTransient)
+            }
+            return sqlite3_bind_text(statement, parameter, text, Int32(bytes.count), sqliteTransient)
+        }
         parameter += 1
     }
 
