@@ -151,11 +151,24 @@ struct PostgresBackupBackend: BackupBackend {
         var scratchLocation = location
         scratchLocation.database = scratch.location
         return try await PostgresSession.with(try await PostgresSession.open(scratchLocation)) { session in
-            try await Self.integrityCheck(session, scratch: scratch)
+            try await Self.integrityCheck(session, scratch: scratch) { [scratchLocation] in
+                try await PostgresSession.open(scratchLocation)
+            }
         }
     }
 
-    static func integrityCheck(_ session: PostgresSession, scratch: ScratchStore) async throws -> [String] {
+    /// Sessions that run `amcheck` side by side, as `pg_restore --jobs=2` loads: each check with
+    /// `heapallindexed` reads the whole table on one server process, so two indexes of the
+    /// same table take half the time on two cores.
+    static let amcheckSessions = 2
+
+    /// Checks the catalog on `session`, then every B-tree index, largest first, on `session`
+    /// and up to `amcheckSessions - 1` more from `openAnother` (one session alone when another
+    /// cannot be opened).
+    static func integrityCheck(
+        _ session: PostgresSession, scratch: ScratchStore,
+        openAnother: @Sendable () async throws -> PostgresSession
+    ) async throws -> [String] {
         var done: [String] = []
         let invalid = try await session.query(
             SQLStatement(
@@ -171,23 +184,61 @@ struct PostgresBackupBackend: BackupBackend {
         // amcheck verifies each B-tree's ordering and its agreement with the heap, when the
         // extension can be created (contrib, in PostgreSQL's own images and Debian's package).
         if (try? await session.query(SQLStatement("CREATE EXTENSION IF NOT EXISTS amcheck"))) != nil {
-            let indexes = try await session.query(
+            let rows = try await session.query(
                 SQLStatement(
-                    "SELECT c.oid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                        + "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        + "WHERE a.amname = 'btree' AND n.nspname = current_schema()"))
-            for index in indexes.compactMap({ $0.first?.string }) {
-                do {
-                    try await session.query(SQLStatement("SELECT bt_index_check(?::regclass, true)", [.text(index)]))
-                } catch {
-                    throw BackupError.integrityFailed(id: scratch.location, reason: "amcheck on \(index): \(error)")
-                }
+                    "SELECT c.oid::regclass::text, pg_relation_size(c.oid) FROM pg_index i "
+                        + "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+                        + "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE a.amname = 'btree' AND n.nspname = current_schema() ORDER BY 2 DESC, 1"))
+            let indexes = rows.compactMap { row -> (name: String, bytes: Int64)? in
+                guard let name = row.first?.string else { return nil }
+                return (name, row.dropFirst().first?.int ?? 0)
             }
+            var sessions = [session]
+            for _ in 1..<amcheckSessions where indexes.count > sessions.count {
+                guard let another = try? await openAnother() else { break }
+                sessions.append(another)
+            }
+            // Largest first, each to the session with the fewest bytes so far.
+            var shares = Array(repeating: [String](), count: sessions.count)
+            var loads = Array(repeating: Int64(0), count: sessions.count)
+            for index in indexes {
+                let lightest = loads.indices.min { loads[$0] < loads[$1] } ?? 0
+                shares[lightest].append(index.name)
+                loads[lightest] += max(index.bytes, 1)
+            }
+            let checked = await Result { () async throws -> Void in
+                try await Self.amcheck(shares: zip(sessions, shares), scratch: scratch)
+            }
+            for another in sessions.dropFirst() { await another.close() }
+            try checked.get()
             done.append("amcheck: \(indexes.count) B-tree indexes consistent with their tables")
         } else {
             done.append("amcheck: not available (CREATE EXTENSION amcheck refused), skipped")
         }
         return done
+    }
+
+    /// `bt_index_check(index, heapallindexed)` on each session's share of the indexes, side by side.
+    static func amcheck(
+        shares: Zip2Sequence<[PostgresSession], [[String]]>, scratch: ScratchStore
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (session, share) in shares {
+                group.addTask {
+                    for index in share {
+                        do {
+                            try await session.query(
+                                SQLStatement("SELECT bt_index_check(?::regclass, true)", [.text(index)]))
+                        } catch {
+                            throw BackupError.integrityFailed(
+                                id: scratch.location, reason: "amcheck on \(index): \(error)")
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
     }
 
     func replaceLive(with scratch: ScratchStore, terminateSessions: Bool) async throws {
