@@ -117,36 +117,24 @@ struct LoadBench: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var store: (any MarketStore)?
         var run = 0
-        let fresh = try await measure(
-            runs: market.runs,
-            prepare: {
-                try await store?.close()
-                run += 1
-                store = try await openStore(url: "sqlite://\(directory)/load\(run).sqlite")
-                try await store?.migrate()
-            },
-            { try await store?.upsert(bars) })
+        func openFresh() async throws {
+            try await store?.close()
+            run += 1
+            store = try await openStore(url: "sqlite://\(directory)/load\(run).sqlite")
+            try await store?.migrate()
+        }
+        let fresh = try await measure(runs: market.runs, prepare: openFresh) { try await store?.upsert(bars) }
         report("sqlite upsert into empty stock_daily", fresh, rows: bars.count)
         // The load is done at its commit; the log's copy into the database file follows on the
         // store's checkpoint connection. Closing waits for that copy, so this line is the whole
         // cost to the disk.
-        let toFile = try await measure(
-            runs: market.runs,
-            prepare: {
-                try await store?.close()
-                run += 1
-                store = try await openStore(url: "sqlite://\(directory)/load\(run).sqlite")
-                try await store?.migrate()
-            },
-            {
-                try await store?.upsert(bars)
-                try await store?.close()
-                store = nil
-            })
+        let toFile = try await measure(runs: market.runs, prepare: openFresh) {
+            try await store?.upsert(bars)
+            try await store?.close()
+            store = nil
+        }
         report("sqlite the same, then close (log copied into the file)", toFile, rows: bars.count)
-        run += 1
-        store = try await openStore(url: "sqlite://\(directory)/load\(run).sqlite")
-        try await store?.migrate()
+        try await openFresh()
         try await store?.upsert(bars)
         let again = try await measure(runs: market.runs) { try await store?.upsert(bars) }
         report("sqlite upsert again (every row conflicts)", again, rows: bars.count)
