@@ -208,7 +208,7 @@ struct PostgresBackupBackend: BackupBackend {
                 loads[lightest] += max(index.bytes, 1)
             }
             let checked = await Result { () async throws -> Void in
-                try await Self.amcheck(shares: zip(sessions, shares), scratch: scratch)
+                try await Self.amcheck(shares: Array(zip(sessions, shares)), scratch: scratch)
             }
             for another in sessions.dropFirst() { await another.close() }
             try checked.get()
@@ -220,9 +220,7 @@ struct PostgresBackupBackend: BackupBackend {
     }
 
     /// `bt_index_check(index, heapallindexed)` on each session's share of the indexes, side by side.
-    static func amcheck(
-        shares: Zip2Sequence<[PostgresSession], [[String]]>, scratch: ScratchStore
-    ) async throws {
+    static func amcheck(shares: [(PostgresSession, [String])], scratch: ScratchStore) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (session, share) in shares {
                 group.addTask {
