@@ -77,7 +77,7 @@ start_postgres() {
   as_postgres "$PG_BIN/initdb" -D "$dir/data" -U stockschool -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; return 1; }
   local port; port=$(free_port)
-  local options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
+  local options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=500"
   # `db slow-queries` reads pg_stat_statements, which must be preloaded (Debian ships it).
   options="$options -c shared_preload_libraries=pg_stat_statements"
   [ "$durable" = durable ] || options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
