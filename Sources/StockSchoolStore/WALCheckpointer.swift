@@ -32,11 +32,8 @@ final class WALCheckpointer: @unchecked Sendable {
 
     init(path: String) {
         self.path = path
-        self.id = Self.registry.withLock { registry in
-            registry.next += 1
-            return registry.next
-        }
-        Self.registry.withLock { $0.live[id] = self }
+        self.id = Self.nextID.add(1, ordering: .relaxed).newValue
+        Self.registry.withLock { $0[id] = self }
     }
 
     /// Installs the hook on `connection`; commits on it then ask this checkpointer. The hook
@@ -71,7 +68,7 @@ final class WALCheckpointer: @unchecked Sendable {
     /// store's own connections close after this, and the last of them checkpoints what is left.
     func close() {
         flags.withLock { $0.closed = true }
-        _ = Self.registry.withLock { $0.live.removeValue(forKey: id) }
+        _ = Self.registry.withLock { $0.removeValue(forKey: id) }
         queue.sync {
             if let connection { sqlite3_close_v2(connection) }
             connection = nil
@@ -94,15 +91,12 @@ final class WALCheckpointer: @unchecked Sendable {
         sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
     }
 
-    private struct Registry {
-        var next = 0
-        var live: [Int: WALCheckpointer] = [:]
-    }
-
-    private static let registry = Mutex(Registry())
+    /// The open checkpointers by number: what the hook's context names.
+    private static let registry = Mutex([Int: WALCheckpointer]())
+    private static let nextID = Atomic(0)
 
     fileprivate static func live(_ id: Int) -> WALCheckpointer? {
-        registry.withLock { $0.live[id] }
+        registry.withLock { $0[id] }
     }
 }
 
