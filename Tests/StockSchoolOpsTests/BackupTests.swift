@@ -49,6 +49,38 @@ import Testing
         }
     }
 
+    /// A scratch store that is only checked (`verify`, `restore-test`) is loaded into UNLOGGED
+    /// tables, which write no WAL; one restored to be swapped in gets permanent tables and
+    /// indexes, as a live store must survive a crash.
+    @Test(.enabled(if: TestBackend.available.contains(.postgres)))
+    func postgresScratchIsUnloggedOnlyWhenItIsNotSwappedIn() async throws {
+        try await Self.withMarket(.postgres) { test, configuration in
+            guard case .postgres(let location) = try StoreURL(test.url) else { return }
+            let backup = try await BackupCreator(configuration: configuration, configFile: nil, environment: [:])
+                .create(kind: .standard, tag: nil)
+            let backend = PostgresBackupBackend(location: location, displayURL: test.url, compressionLevel: 0)
+            let dump = (backup.path as NSString).appendingPathComponent(backup.manifest.databaseFile)
+            for nearLive in [false, true] {
+                let scratch = try await backend.restoreScratch(
+                    dump: dump, label: nearLive ? "swap" : "check", nearLive: nearLive,
+                    workDirectory: configuration.ops.backupDirectory, indexes: true)
+                let session = try await PostgresSession.open(location, database: scratch.location)
+                let persistence = try await session.query(
+                    SQLStatement(
+                        "SELECT c.relpersistence::text, count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                            + "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') GROUP BY 1"))
+                let rows = try await session.query(SQLStatement("SELECT count(*) FROM stock_daily"))
+                await session.close()
+                await scratch.drop()
+                #expect(persistence.count == 1, "\(persistence)")
+                #expect(persistence.first?[0].string == (nearLive ? "p" : "u"), "\(persistence)")
+                // Every table of the schema and its keys and indexes, not just a few.
+                #expect(Int(persistence.first?[1].int ?? 0) >= 2 * backup.manifest.rowCounts.count)
+                #expect(rows.first?[0].int.map(Int.init) == backup.manifest.rowCounts["stock_daily"])
+            }
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func restoreRoundTripGivesIdenticalTablesAndKeepsAnEmergencyBackup(_ backend: TestBackend) async throws {
         try await Self.withMarket(backend) { test, configuration in

@@ -20,9 +20,11 @@ protocol BackupBackend: Sendable {
     /// when it must be restored to be counted.
     func census(ofDump path: String) async throws -> TableCensus?
     /// Restores `dump` into a new store nobody else knows of; `nearLive` puts it where it can
-    /// later replace the live store atomically (same directory or server). Without `indexes`
-    /// the store gets its tables and rows only (enough to count them, as `verify` does); a
-    /// store that is checked or swapped in is restored whole.
+    /// later replace the live store atomically (same directory or server). A store that is not
+    /// `nearLive` is only checked, then dropped, so it need not survive a crash (PostgreSQL
+    /// loads it into UNLOGGED tables). Without `indexes` the store gets its tables and rows only
+    /// (enough to count them, as `verify` does); a store that is checked or swapped in is
+    /// restored whole.
     func restoreScratch(
         dump path: String, label: String, nearLive: Bool, workDirectory: String, indexes: Bool
     ) async throws
