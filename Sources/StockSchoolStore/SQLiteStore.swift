@@ -9,12 +9,14 @@ import StockSchoolCore
 public final class SQLiteStore: MarketStore {
     public let dialect = SQLDialect.sqlite
     public let displayURL: String
+    let path: String
     let pool: DatabasePool
     let checkpointer: WALCheckpointer
 
     /// Opens (creating the file and its directory if needed) the database at `path`.
     public init(path: String) throws {
         self.displayURL = "sqlite://\(path.hasPrefix("/") ? "" : "/")\(path)"
+        self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -266,6 +268,7 @@ public final class SQLiteStore: MarketStore {
     public func close() async throws {
         checkpointer.close()
         try pool.close()
+        WALCheckpointer.finish(path: path)
     }
 }
 

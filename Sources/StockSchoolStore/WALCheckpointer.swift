@@ -65,7 +65,7 @@ final class WALCheckpointer: @unchecked Sendable {
     }
 
     /// Stops taking requests, waits for a running checkpoint and closes the connection. The
-    /// store's own connections close after this, and the last of them checkpoints what is left.
+    /// store's own connections close after this; `finish(path:)` then copies what is left.
     func close() {
         flags.withLock { $0.closed = true }
         _ = Self.registry.withLock { $0.removeValue(forKey: id) }
@@ -73,6 +73,22 @@ final class WALCheckpointer: @unchecked Sendable {
             if let connection { sqlite3_close_v2(connection) }
             connection = nil
         }
+    }
+
+    /// The last step of closing a store: copies the log into the file and removes it.
+    ///
+    /// GRDB closes its writer before its read-only readers, and a read-only connection that
+    /// closes last cannot checkpoint, so the log stayed beside the file after every run, holding
+    /// commits that a copy of the file alone would miss. A read-write connection that reads (so
+    /// opens the log) and then closes as the last one does what SQLite's last close does: a
+    /// full checkpoint, then the log and shared-memory files are deleted. While another process
+    /// has the store open, this is a no-op, and that process's last close does it.
+    static func finish(path: String) {
+        var connection: OpaquePointer?
+        defer { sqlite3_close_v2(connection) }
+        guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK
+        else { return }
+        sqlite3_exec(connection, "PRAGMA synchronous = NORMAL; SELECT 1 FROM sqlite_schema LIMIT 1", nil, nil, nil)
     }
 
     private func checkpoint() {

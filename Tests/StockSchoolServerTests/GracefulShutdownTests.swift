@@ -35,8 +35,21 @@ import Testing
     /// The interval here is an hour, so a shutdown that waited for it could not pass.
     @Test func theAlertLoopStopsAtOnce() async throws {
         let server = try await TestServer.make(.sqlite, sync: false) { $0.alertInterval = .seconds(3600) }
+        try await Self.expectShutdownWithin30Seconds(server, "the shutdown waited for the alert interval")
+    }
+
+    /// The same for the poll of `data_generations` (every second by default, every 100 ms in the
+    /// tests): an hour here.
+    @Test func theGenerationWatcherStopsAtOnce() async throws {
+        let server = try await TestServer.make(.sqlite, sync: false) {
+            $0.generationPollInterval = .seconds(3600)
+        }
+        try await Self.expectShutdownWithin30Seconds(server, "the shutdown waited for the generation poll")
+    }
+
+    static func expectShutdownWithin30Seconds(_ server: TestServer, _ failure: Comment) async throws {
         #expect(try await server.get("/api/health/live").status == 200)
-        // With the fault, the shutdown would wait the hour; the watchdog cancels the server after
+        // With a fault, the shutdown would wait the hour; the watchdog cancels the server after
         // 30 s so the test fails instead of hanging.
         let watchdog = Task { () -> Bool in
             do { try await Task.sleep(for: .seconds(30)) } catch { return false }
@@ -45,7 +58,7 @@ import Testing
         }
         try? await server.server.shutdown()
         watchdog.cancel()
-        #expect(await watchdog.value == false, "the shutdown waited for the alert interval")
+        #expect(await watchdog.value == false, failure)
         await server.tearDown()
     }
 }

@@ -81,4 +81,30 @@ import Testing
             try await store.close()
         }
     }
+
+    /// A closed store is its file alone: the log is copied in and removed, so a copy of the file
+    /// (what a user backs up after stopping the server) holds every commit. A commit below the
+    /// checkpoint threshold stays in the log until then, and a store is closed after reads too
+    /// (GRDB's read-only readers close last).
+    @Test func closingCopiesTheLogIntoTheFileAndRemovesIt() async throws {
+        try await Self.withPath { path in
+            let store = try SQLiteStore(path: path)
+            try await store.migrate()
+            let bars = Array(try Self.bars(days: 1).prefix(300))
+            try await store.upsert(bars)
+            #expect(try Self.fileSize(path + "-wal") > 0)
+            _ = try await store.query(SQLStatement("SELECT count(*) FROM stock_daily"))
+            try await store.close()
+            #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+            #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+
+            let copy = path + ".copy"
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
+            try FileManager.default.copyItem(atPath: path, toPath: copy)
+            let reopened = try SQLiteStore(path: copy)
+            let count = try await reopened.query(SQLStatement("SELECT count(*) FROM stock_daily")).first?.first?.int
+            #expect(count == Int64(bars.count))
+            try await reopened.close()
+        }
+    }
 }

@@ -39,8 +39,15 @@ final class GenerationWatcher: Service, Sendable {
     }
 
     func run() async throws {
+        // The wait ends with the shutdown: a sleep that ran out its interval would hold up the
+        // service group's shutdown by up to that long.
+        let interval = self.interval
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: interval)
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
             await refresh()
         }
     }
