@@ -178,7 +178,8 @@ let package = Package(
         .testTarget(
             name: "StockSchoolServerTests",
             dependencies: [
-                "StockSchoolServer", "StockSchoolOps", "StockSchoolCore", "StockSchoolRedis", "StockSchoolResearch", "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
+                "StockSchoolServer", "StockSchoolOps", "StockSchoolCore", "StockSchoolRedis", "StockSchoolResearch",
+                "StockSchoolStore", "StockSchoolSync", "StockSchoolTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -199,7 +200,11 @@ let package = Package(
         ),
         .testTarget(
             name: "StockSchoolStoreTests",
-            dependencies: ["StockSchoolStore", "StockSchoolTestSupport"]
+            dependencies: [
+                "StockSchoolStore", "StockSchoolTestSupport",
+                // To make SQLite files the way older versions did (a fixture, not the code under test).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "StockSchoolSyncTests",

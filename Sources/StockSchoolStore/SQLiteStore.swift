@@ -35,7 +35,7 @@ public final class SQLiteStore: MarketStore {
             // Only a new file takes it (before GRDB turns WAL on). A bulk load writes a quarter of
             // the log frames, one `pwrite` each, that 4 KiB pages needed: 1.3× the load speed
             // together with the checkpoint off the writer's path (BENCHMARKS.md, issue 2).
-            try db.execute(sql: "PRAGMA page_size = 16384")
+            try db.execute(sql: "PRAGMA page_size = \(SQLiteStore.pageSize)")
             if !db.configuration.readonly, let connection = db.sqliteConnection { checkpointer.install(on: connection) }
             // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose
             // the last transactions, never corrupt the file.
@@ -361,9 +361,48 @@ struct SQLiteRowEncoder: RowEncoder {
 }
 
 extension SQLiteStore {
-    /// Runs `sql` outside any transaction: SQLite refuses `VACUUM` inside one, and `query` writes
-    /// in a transaction.
-    public func executeWithoutTransaction(_ sql: String) async throws {
-        try await pool.writeWithoutTransaction { db in try db.execute(sql: sql) }
+    /// The page size a new file gets (`init`).
+    public static let pageSize = 16_384
+
+    /// `VACUUM`, which on a file with smaller pages than a new one gets (made before 16 KiB
+    /// pages) also moves it to them: a bulk load into it writes a quarter of the log frames.
+    ///
+    /// WAL mode cannot change the page size, so the rebuild runs under a rollback journal and
+    /// the store returns to WAL mode afterwards. Leaving WAL mode needs the only connection to
+    /// the file: with another process on the store (a running `serve`), the file is vacuumed
+    /// with its pages as they are, and the result says so. Returns what was done.
+    public func vacuum() async throws -> String {
+        // Idle readers of this process count as connections too.
+        pool.releaseMemory()
+        return try await pool.writeWithoutTransaction { db in
+            let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            guard size < Self.pageSize else {
+                try db.execute(sql: "VACUUM")
+                return "ok"
+            }
+            // Without waiting out the busy timeout for a lock another process holds.
+            sqlite3_busy_timeout(db.sqliteConnection, 0)
+            defer { sqlite3_busy_timeout(db.sqliteConnection, 30_000) }
+            let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
+            guard mode == "delete" else {
+                try db.execute(sql: "VACUUM")
+                return "ok; pages stay at \(size) bytes: another connection has the store open"
+                    + " (vacuum again when none has, to move to \(Self.pageSize))"
+            }
+            do {
+                try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
+                sqlite3_busy_timeout(db.sqliteConnection, 30_000)
+                try db.execute(sql: "VACUUM")
+            } catch {
+                _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                throw error
+            }
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                throw StockSchoolError.storeUnavailable(
+                    url: displayURL, reason: "vacuumed, but could not return to WAL mode; open the store again")
+            }
+            let now = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            return "ok; pages \(size) → \(now) bytes"
+        }
     }
 }

@@ -29,7 +29,11 @@ struct DBMaintainCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Flag(help: "Update the planner's statistics (ANALYZE).") var analyze = false
-    @Flag(help: "Reclaim dead rows' space (VACUUM).") var vacuum = false
+    @Flag(
+        help:
+            "Reclaim dead rows' space (VACUUM). SQLite: also moves a file with pages under 16 KiB to 16 KiB when no other process has it open."
+    )
+    var vacuum = false
     @Flag(help: "Rebuild every index (REINDEX).") var reindex = false
 
     @Flag(

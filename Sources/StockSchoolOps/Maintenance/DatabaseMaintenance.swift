@@ -45,7 +45,7 @@ public struct DatabaseMaintenance: Sendable {
             let start = Date()
             var result = "ok"
             if store.dialect == .sqlite, let sqlite = store as? SQLiteStore, task == .vacuum {
-                try await sqlite.executeWithoutTransaction(sql)
+                result = try await sqlite.vacuum()
             } else {
                 let rows = try await store.query(SQLStatement(sql))
                 if task == .integrityCheck {
