@@ -30,7 +30,7 @@ public final class SQLiteStore: MarketStore {
         let checkpointer = WALCheckpointer(path: path)
         self.checkpointer = checkpointer
         var configuration = Configuration()
-        configuration.busyMode = .timeout(30)
+        configuration.busyMode = .timeout(TimeInterval(Self.busySeconds))
         configuration.prepareDatabase { db in
             // Only a new file takes it (before GRDB turns WAL on). A bulk load writes a quarter of
             // the log frames, one `pwrite` each, that 4 KiB pages needed: 1.3× the load speed
@@ -364,6 +364,9 @@ extension SQLiteStore {
     /// The page size a new file gets (`init`).
     public static let pageSize = 16_384
 
+    /// How long a statement waits for a lock another connection holds.
+    static let busySeconds = 30
+
     /// `VACUUM`, which on a file with smaller pages than a new one gets (made before 16 KiB
     /// pages) also moves it to them: a bulk load into it writes a quarter of the log frames.
     ///
@@ -382,7 +385,7 @@ extension SQLiteStore {
             }
             // Without waiting out the busy timeout for a lock another process holds.
             sqlite3_busy_timeout(db.sqliteConnection, 0)
-            defer { sqlite3_busy_timeout(db.sqliteConnection, 30_000) }
+            defer { sqlite3_busy_timeout(db.sqliteConnection, Int32(Self.busySeconds * 1000)) }
             let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
             guard mode == "delete" else {
                 try db.execute(sql: "VACUUM")
@@ -391,7 +394,6 @@ extension SQLiteStore {
             }
             do {
                 try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
-                sqlite3_busy_timeout(db.sqliteConnection, 30_000)
                 try db.execute(sql: "VACUUM")
             } catch {
                 _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")

@@ -115,7 +115,7 @@ struct PostgresBackupBackend: BackupBackend {
             } else {
                 // Only checked, then dropped: the tables need not survive a crash, so they are
                 // made UNLOGGED before they are loaded, and neither the COPY nor the index builds
-                // write WAL. On a durable server that was a third of a restore-test's time.
+                // write WAL. On a durable server that was about a fifth of a restore-test's time.
                 try await restore(["--section=pre-data"])
                 try await Self.unlogTables(location, database: scratch)
                 try await restore(["--jobs=2"] + sections)
