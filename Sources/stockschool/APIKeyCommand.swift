@@ -10,9 +10,9 @@ struct APIKeyCommand: AsyncParsableCommand {
         abstract: "Create, list and revoke the HTTP API's keys.",
         discussion: """
             Keys are sent as `Authorization: Bearer <key>`. Roles: reader (reads, when
-            api.require_key_for_reads is on), analyst (also evaluations and backtests), admin
-            (also syncs). Only a key's SHA-256 is stored: the secret is printed once, at creation.
-            docs/api.md has the details.
+            api.require_key_for_reads is on), analyst (also evaluations and backtests),
+            admin (also syncs). Only a key's SHA-256 is stored: the secret is printed
+            once, at creation. docs/api.md has the details.
 
             Examples:
               stockschool apikey create --role analyst --name notebook
@@ -73,8 +73,8 @@ struct APIKeyListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "Every key, active and revoked: name, role, prefix, created, last used, revoked.",
         discussion: """
-            Secrets and their hashes are never shown; the prefix tells keys apart. "last used" is
-            updated at most once a minute per key.
+            Secrets and their hashes are never shown; the prefix tells keys apart. "last
+            used" is updated at most once a minute per key.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -109,8 +109,8 @@ struct APIKeyRevokeCommand: AsyncParsableCommand {
         commandName: "revoke",
         abstract: "Revoke the active key with this name: requests with it get 401 within seconds.",
         discussion: """
-            Running servers trust a key lookup for 5 seconds, so a revoked key stops working
-            within that time on every replica.
+            Running servers trust a key lookup for 5 seconds, so a revoked key stops
+            working within that time on every replica.
 
             Example:
               stockschool apikey revoke notebook

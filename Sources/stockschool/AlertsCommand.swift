@@ -9,11 +9,11 @@ struct AlertsCommand: AsyncParsableCommand {
         commandName: "alerts",
         abstract: "Alert rules, evaluation, history, silences and channel tests.",
         discussion: """
-            The alert engine runs inside `serve` and `worker` every alerts.interval seconds;
-            `alerts check` runs it once (for cron). Rules: alerts.rules_file, else the built-in
-            rules with the operations manual's thresholds (`alerts rules` prints them).
-            Channels (email, slack, sms, phone, webhook) are configured under alerts.* keys;
-            see docs/operations.md.
+            The alert engine runs inside `serve` and `worker` every alerts.interval
+            seconds; `alerts check` runs it once (for cron). Rules: alerts.rules_file,
+            else the built-in rules with the operations manual's thresholds (`alerts
+            rules` prints them). Channels (email, slack, sms, phone, webhook) are
+            configured under alerts.* keys; see docs/operations.md.
             """,
         subcommands: [
             AlertsCheckCommand.self, AlertsListCommand.self, AlertsSilenceCommand.self, AlertsSilencesCommand.self,
@@ -27,13 +27,13 @@ struct AlertsCheckCommand: AsyncParsableCommand {
         abstract: "Measure, evaluate every rule once, record alerts and send what is due.",
         discussion: """
             Runs the health and performance checks, turns their figures into signals, and
-            evaluates the rules: a rule's alert is pending until its condition has held for its
-            `for` duration (measured across runs, so run this from cron every minute), then
-            firing and sent; sent again after its level's repeat interval; resolved (and a
-            resolved notice sent) when the condition stops holding.
+            evaluates the rules: a rule's alert is pending until its condition has held
+            for its `for` duration (measured across runs, so run this from cron every
+            minute), then firing and sent; sent again after its level's repeat interval;
+            resolved (and a resolved notice sent) when the condition stops holding.
 
-            Exit code: 0 when nothing (or only info) fires, 1 when a warning fires, 2 when a
-            critical alert does.
+            Exit code: 0 when nothing (or only info) fires, 1 when a warning fires, 2 when
+            a critical alert does.
 
             Examples:
               stockschool alerts check
@@ -273,8 +273,8 @@ struct AlertsRulesCommand: AsyncParsableCommand {
         commandName: "rules",
         abstract: "Print the alert rules in force (or the signals rules can test).",
         discussion: """
-            Without alerts.rules_file this prints the built-in rules as YAML: save them to a
-            file, edit, and set alerts.rules_file to use your own.
+            Without alerts.rules_file this prints the built-in rules as YAML: save them to
+            a file, edit, and set alerts.rules_file to use your own.
 
             Examples:
               stockschool alerts rules > alerts.yaml

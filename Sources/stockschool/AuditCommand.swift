@@ -17,9 +17,9 @@ struct AuditListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "The newest audit entries, newest first (the default: `stockschool audit` lists).",
         discussion: """
-            Each entry: time, key name and role (none for a request without a valid key), method,
-            route, status, duration, client address, and the request summary with secrets, phone
-            numbers and e-mail addresses masked.
+            Each entry: time, key name and role (none for a request without a valid key),
+            method, route, status, duration, client address, and the request summary with
+            secrets, phone numbers and e-mail addresses masked.
 
             --since takes a duration back from now (30m, 24h, 7d) or a UTC date or time
             (2026-11-01, 20261101, 2026-11-01T08:00:00Z).

@@ -13,21 +13,23 @@ struct BacktestCommand: AsyncParsableCommand {
         commandName: "backtest",
         abstract: "How a portfolio of the best-ranked stocks would have done under A-share rules.",
         discussion: """
-            Each trade date's signal (a stored score, or a factor) is acted on the next trade date
-            at its close (or open): sells first, then buys. A-share rules apply: T+1 (nothing
-            bought today is sold today), no buy at limit-up, no sell at limit-down, no trade while
-            suspended (the stock stays held at its last close), 100-share lots, commission
-            (0.03%, at least 5 CNY an order), stamp duty on sells (0.1% before 2023-08-28, 0.05%
-            from then), optional slippage. Refused orders are listed with their reason.
+            Each trade date's signal (a stored score, or a factor) is acted on the next
+            trade date at its close (or open): sells first, then buys. A-share rules
+            apply: T+1 (nothing bought today is sold today), no buy at limit-up, no sell
+            at limit-down, no trade while suspended (the stock stays held at its last
+            close), 100-share lots, commission (0.03%, at least 5 CNY an order), stamp
+            duty on sells (0.1% before 2023-08-28, 0.05% from then), optional slippage.
+            Refused orders are listed with their reason.
 
-            --top N holds the best N (sell what leaves the top N, buy what enters); with --drop D
-            it is Qlib's TopK-dropout: hold N, replace at most D of them each rebalance.
+            --top N holds the best N (sell what leaves the top N, buy what enters); with
+            --drop D it is Qlib's TopK-dropout: hold N, replace at most D of them each
+            rebalance.
 
-            Metrics follow empyrical (docs/research.md): annual return, volatility, Sharpe,
-            Sortino, max drawdown and its dates, Calmar, excess return and information ratio
-            against the benchmark (000300.SH), win rate, turnover. The run is stored in
-            backtest_runs with its orders in backtest_trades; --out DIR also writes nav.csv,
-            positions.csv and trades.csv.
+            Metrics follow empyrical (docs/research.md): annual return, volatility,
+            Sharpe, Sortino, max drawdown and its dates, Calmar, excess return and
+            information ratio against the benchmark (000300.SH), win rate, turnover. The
+            run is stored in backtest_runs with its orders in backtest_trades; --out DIR
+            also writes nav.csv, positions.csv and trades.csv.
 
             Examples:
               stockschool backtest --score default --top 50 --rebalance weekly --start 20230103 --end 20241231

@@ -9,16 +9,17 @@ struct BackupCommand: AsyncParsableCommand {
         commandName: "backup",
         abstract: "Backups: create, list, verify, restore, restore-test, prune.",
         discussion: """
-            A backup is a directory backup.dir/YYYYMMDD_HHMMSS[_tag] (default ./backups) holding
-            the database (SQLite online-backup copy, or pg_dump -Fc), the Redis snapshot when
-            redis.url is set, the configuration with secrets redacted, the logs (--full), and
-            manifest.json: id, kind, version, schema version, rows per table, size and SHA-256
-            of every file. A backup without its manifest is unfinished and never used.
+            A backup is a directory backup.dir/YYYYMMDD_HHMMSS[_tag] (default ./backups)
+            holding the database (SQLite online-backup copy, or pg_dump -Fc), the Redis
+            snapshot when redis.url is set, the configuration with secrets redacted, the
+            logs (--full), and manifest.json: id, kind, version, schema version, rows per
+            table, size and SHA-256 of every file. A backup without its manifest is
+            unfinished and never used.
 
-            Every failure exits non-zero and writes an error line to log.dir/stockschool-backup.log,
-            which `stockschool health` counts and the alert rules raise.
-            scripts/deployment/backup.sh runs these as the operations manual writes them;
-            docs/operations.md has the recovery runbooks.
+            Every failure exits non-zero and writes an error line to
+            log.dir/stockschool-backup.log, which `stockschool health` counts and the
+            alert rules raise. scripts/deployment/backup.sh runs these as the operations
+            manual writes them; docs/operations.md has the recovery runbooks.
             """,
         subcommands: [
             BackupCreateCommand.self, BackupListCommand.self, BackupVerifyCommand.self, BackupRestoreCommand.self,
@@ -64,9 +65,10 @@ struct BackupCreateCommand: AsyncParsableCommand {
         commandName: "create",
         abstract: "Take a backup now.",
         discussion: """
-            The dump is read back whole before the backup counts as taken (SQLite quick_check;
-            the whole pg_dump archive through pg_restore), every file is hashed into the manifest,
-            and only then is the directory renamed from .<id>.partial to <id>.
+            The dump is read back whole before the backup counts as taken (SQLite
+            quick_check; the whole pg_dump archive through pg_restore), every file is
+            hashed into the manifest, and only then is the directory renamed from
+            .<id>.partial to <id>.
 
             Examples:
               stockschool backup create                      # nightly: database, Redis, config
@@ -123,8 +125,8 @@ struct BackupListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "The backups in backup.dir, newest first.",
         discussion: """
-            Status: complete (has its manifest), or the reason it is not (an unfinished backup
-            left by a killed run; `backup prune` removes those).
+            Status: complete (has its manifest), or the reason it is not (an unfinished
+            backup left by a killed run; `backup prune` removes those).
 
             Examples:
               stockschool backup list
@@ -181,10 +183,11 @@ struct BackupVerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check a backup's files and restore it into a scratch store to count its rows.",
         discussion: """
-            Re-hashes every file against the manifest (naming the first that differs), checks the
-            Redis snapshot's header, restores the database into a scratch store (a copy of the
-            SQLite file; a new database on the PostgreSQL server, dropped afterwards) and compares
-            every table's row count with the manifest. The live store is never touched.
+            Re-hashes every file against the manifest (naming the first that differs),
+            checks the Redis snapshot's header, restores the database into a scratch store
+            (a copy of the SQLite file; a new database on the PostgreSQL server, dropped
+            afterwards) and compares every table's row count with the manifest. The live
+            store is never touched.
 
             Examples:
               stockschool backup verify                    # the newest backup
@@ -233,8 +236,9 @@ struct BackupRestoreTestCommand: AsyncParsableCommand {
         abstract: "Restore a backup into a temporary store and check it fully (the monthly drill).",
         discussion: """
             Everything `verify` does, then on the restored store: PRAGMA integrity_check
-            (SQLite) or the catalog and amcheck checks (PostgreSQL), and the health check's store
-            checks (database, sync, quality, factors). The temporary store is removed afterwards.
+            (SQLite) or the catalog and amcheck checks (PostgreSQL), and the health
+            check's store checks (database, sync, quality, factors). The temporary store
+            is removed afterwards.
 
             Examples:
               stockschool backup restore-test              # the newest backup
@@ -268,12 +272,13 @@ struct BackupRestoreCommand: AsyncParsableCommand {
         commandName: "restore",
         abstract: "Replace the store with a backup (after an emergency backup of the current one).",
         discussion: """
-            Steps: check the backup's files; take an emergency backup of the current store;
-            restore into a new scratch store beside it (a file in the same directory, or a new
-            database on the same server) and check its row counts and integrity; swap it in
-            atomically (rename); count the live store's rows once more. Stop `serve` and
-            `worker` first: a store in use is refused (PostgreSQL: --terminate-sessions ends
-            the sessions instead). The Redis snapshot is not loaded: the cache refills itself.
+            Steps: check the backup's files; take an emergency backup of the current
+            store; restore into a new scratch store beside it (a file in the same
+            directory, or a new database on the same server) and check its row counts and
+            integrity; swap it in atomically (rename); count the live store's rows once
+            more. Stop `serve` and `worker` first: a store in use is refused (PostgreSQL:
+            --terminate-sessions ends the sessions instead). The Redis snapshot is not
+            loaded: the cache refills itself.
 
             Examples:
               stockschool backup restore 20261127_020000
@@ -318,10 +323,11 @@ struct BackupPruneCommand: AsyncParsableCommand {
         commandName: "prune",
         abstract: "Remove backups outside the retention policy (7 daily, 4 weekly, 6 monthly).",
         discussion: """
-            Keeps the newest backup of each of the backup.keep_daily (7) most recent days that
-            have backups, of each of the backup.keep_weekly (4) most recent ISO weeks, and of each
-            of the backup.keep_monthly (6) most recent months; the newest backup always. Removes
-            the rest, and unfinished backups left by killed runs.
+            Keeps the newest backup of each of the backup.keep_daily (7) most recent days
+            that have backups, of each of the backup.keep_weekly (4) most recent ISO
+            weeks, and of each of the backup.keep_monthly (6) most recent months; the
+            newest backup always. Removes the rest, and unfinished backups left by killed
+            runs.
 
             Examples:
               stockschool backup prune --dry-run

@@ -9,16 +9,18 @@ struct DBMaintainCommand: AsyncParsableCommand {
         commandName: "maintain",
         abstract: "Routine upkeep: ANALYZE, VACUUM, REINDEX (all three when none is chosen).",
         discussion: """
-            The manual's 定期维护 on either backend. PostgreSQL: ANALYZE; VACUUM; REINDEX DATABASE
-            <current database> (needs its owner), each outside a transaction. SQLite: ANALYZE,
-            VACUUM, REINDEX, and PRAGMA integrity_check. VACUUM and REINDEX lock tables while they
-            run; schedule them outside sync and serving hours.
+            The manual's 定期维护 on either backend. PostgreSQL: ANALYZE; VACUUM; REINDEX
+            DATABASE <current database> (needs its owner), each outside a transaction.
+            SQLite: ANALYZE, VACUUM, REINDEX, and PRAGMA integrity_check. VACUUM and
+            REINDEX lock tables while they run; schedule them outside sync and serving
+            hours.
 
             --audit-logging (PostgreSQL, superuser) applies the manual's 启用审计日志:
-              ALTER SYSTEM SET log_statement = 'all'; ALTER SYSTEM SET log_min_duration_statement = 1000;
+              ALTER SYSTEM SET log_statement = 'all';
+              ALTER SYSTEM SET log_min_duration_statement = 1000;
               SELECT pg_reload_conf();
-            --no-audit-logging resets both to the server's defaults. Either runs alone unless a
-            maintenance task is also named.
+            --no-audit-logging resets both to the server's defaults. Either runs alone
+            unless a maintenance task is also named.
 
             Examples:
               stockschool db maintain
@@ -85,9 +87,10 @@ struct DBBloatCommand: AsyncParsableCommand {
         commandName: "bloat",
         abstract: "Table and index sizes, largest first (the manual's 检查表膨胀).",
         discussion: """
-            PostgreSQL: pg_total_relation_size, pg_relation_size and pg_indexes_size of every table
-            in the current schema, with live and dead rows (dead rows are what VACUUM reclaims).
-            SQLite: page sizes from dbstat, and the free pages VACUUM would return.
+            PostgreSQL: pg_total_relation_size, pg_relation_size and pg_indexes_size of
+            every table in the current schema, with live and dead rows (dead rows are what
+            VACUUM reclaims). SQLite: page sizes from dbstat, and the free pages VACUUM
+            would return.
 
             Examples:
               stockschool db bloat
@@ -133,7 +136,8 @@ struct DBSlowQueriesCommand: AsyncParsableCommand {
         discussion: """
             The manual's 查找慢查询, for this database, with PostgreSQL 13+'s column names
             (mean_exec_time, total_exec_time). Needs the pg_stat_statements extension:
-            shared_preload_libraries = 'pg_stat_statements' and CREATE EXTENSION pg_stat_statements.
+            shared_preload_libraries = 'pg_stat_statements' and CREATE EXTENSION
+            pg_stat_statements.
 
             Examples:
               stockschool db slow-queries
@@ -218,10 +222,11 @@ struct DBTerminateIdleCommand: AsyncParsableCommand {
         commandName: "terminate-idle",
         abstract: "PostgreSQL: end connections idle longer than a duration (the manual's 终止空闲连接).",
         discussion: """
-            Terminates client connections whose state is 'idle' (not 'idle in transaction', not
-            active) and has been for longer than --older-than, in this database unless
-            --all-databases. Never its own connection. --dry-run lists them only. Needs a
-            superuser or pg_signal_backend membership for other users' connections.
+            Terminates client connections whose state is 'idle' (not 'idle in
+            transaction', not active) and has been for longer than --older-than, in this
+            database unless --all-databases. Never its own connection. --dry-run lists
+            them only. Needs a superuser or pg_signal_backend membership for other users'
+            connections.
 
             Examples:
               stockschool db terminate-idle --older-than 5m --dry-run

@@ -12,15 +12,16 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "The whole chain on a simulated market: sync, evaluate, score, rank, backtest.",
         discussion: """
-            Creates (or migrates) the store and syncs the simulated market into it — about 300
-            stocks over 2020–2024 by default — so every command has data to work on without a
-            Tushare token. Then it evaluates the default score model's factors (alpha158-quick)
-            against forward returns, scores and ranks every stock over the last year, prints the
-            top of the latest ranking, and backtests a weekly top-30 portfolio on the scores.
-            Running it again fetches nothing new and writes the same scores.
+            Creates (or migrates) the store and syncs the simulated market into it — about
+            300 stocks over 2020–2024 by default — so every command has data to work on
+            without a Tushare token. Then it evaluates the default score model's factors
+            (alpha158-quick) against forward returns, scores and ranks every stock over
+            the last year, prints the top of the latest ranking, and backtests a weekly
+            top-30 portfolio on the scores. Running it again fetches nothing new and
+            writes the same scores.
 
-            With --serve it then runs `stockschool serve`: open the printed address for the
-            dashboard (overview, market, factors, rankings, backtests).
+            With --serve it then runs `stockschool serve`: open the printed address for
+            the dashboard (overview, market, factors, rankings, backtests).
 
             Examples:
               stockschool demo --serve

@@ -12,19 +12,20 @@ struct EvaluateCommand: AsyncParsableCommand {
         commandName: "evaluate",
         abstract: "Which factors predict returns: IC, RankIC, quantile returns, turnover, decay.",
         discussion: """
-            Computes the factors (on backward-adjusted prices) and evaluates each against forward
-            returns with Alphalens' definitions (docs/research.md): per date the IC (Pearson) and
-            RankIC (Spearman) across stocks; their mean, std, IR = mean/std, t-stat, p-value and
-            share of positive days; mean forward return per quantile, demeaned by date; the
-            top−bottom spread; quantile turnover; factor rank autocorrelation; coverage.
+            Computes the factors (on backward-adjusted prices) and evaluates each against
+            forward returns with Alphalens' definitions (docs/research.md): per date the
+            IC (Pearson) and RankIC (Spearman) across stocks; their mean, std, IR =
+            mean/std, t-stat, p-value and share of positive days; mean forward return per
+            quantile, demeaned by date; the top−bottom spread; quantile turnover; factor
+            rank autocorrelation; coverage.
 
-            --convention next (the default, Qlib's label) measures close(t+1) → close(t+1+h), a
-            return a strategy trading after the signal could earn; close measures close(t) →
-            close(t+h). A stock suspended or closing limit-up at entry cannot be bought and is
-            left out of that date; the report says how many were.
+            --convention next (the default, Qlib's label) measures close(t+1) →
+            close(t+1+h), a return a strategy trading after the signal could earn; close
+            measures close(t) → close(t+h). A stock suspended or closing limit-up at entry
+            cannot be bought and is left out of that date; the report says how many were.
 
-            Daily ICs are stored in factor_ic (one row per factor, convention, horizon, date);
-            --no-store skips that.
+            Daily ICs are stored in factor_ic (one row per factor, convention, horizon,
+            date); --no-store skips that.
 
             Examples:
               stockschool evaluate --factor ROC5

@@ -9,13 +9,15 @@ struct FactorsCommand: AsyncParsableCommand {
         commandName: "factors",
         abstract: "List, compute and show factors (Alpha158, classic indicators, valuation, your own formulas).",
         discussion: """
-            Formulas use Qlib's language (docs/factors.md): fields $open $high $low $close $vwap
-            $volume $amount $adj_factor and the daily_basic columns ($pe_ttm, $pb, $total_mv, …);
-            operators Mean Std Ref Corr Rank … plus CSRank, CSZScore and TA_* indicators.
+            Formulas use Qlib's language (docs/factors.md): fields $open $high $low $close
+            $vwap $volume $amount $adj_factor and the daily_basic columns ($pe_ttm, $pb,
+            $total_mv, …); operators Mean Std Ref Corr Rank … plus CSRank, CSZScore and
+            TA_* indicators.
 
-            Your own named factors and sets live in ./factors.yaml (or the file factors.file /
-            STOCKSCHOOL_FACTORS_FILE names), read on every run, no recompiling: its factors form
-            the set `user`, and each name works wherever a shipped one does (docs/factors.md):
+            Your own named factors and sets live in ./factors.yaml (or the file
+            factors.file / STOCKSCHOOL_FACTORS_FILE names), read on every run, no
+            recompiling: its factors form the set `user`, and each name works wherever a
+            shipped one does (docs/factors.md):
               factors:
                 MOM20: "$close / Ref($close, 20) - 1"
               sets:
@@ -37,7 +39,8 @@ struct FactorsListCommand: AsyncParsableCommand {
         abstract: "The factor sets (shipped and yours), or the factors of one set with their formulas.",
         discussion: """
             Your own factors and sets come from ./factors.yaml, or the file factors.file /
-            STOCKSCHOOL_FACTORS_FILE names (docs/factors.md); its factors form the set `user`.
+            STOCKSCHOOL_FACTORS_FILE names (docs/factors.md); its factors form the set
+            `user`.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -173,9 +176,10 @@ struct FactorsComputeCommand: AsyncParsableCommand {
         commandName: "compute",
         abstract: "Compute a factor set or a formula over the store; write a wide CSV or print a summary.",
         discussion: """
-            --out writes ts_code,trade_date and one column per factor (an empty cell is NaN; days
-            a stock did not trade are left out). --summary computes everything and prints per
-            factor the count, NaN share, mean, std, min and max: the way to time a whole set.
+            --out writes ts_code,trade_date and one column per factor (an empty cell is
+            NaN; days a stock did not trade are left out). --summary computes everything
+            and prints per factor the count, NaN share, mean, std, min and max: the way to
+            time a whole set.
 
             --set also takes your own factors and sets from ./factors.yaml (or the file
             factors.file / STOCKSCHOOL_FACTORS_FILE names): `--set user` is all of them.

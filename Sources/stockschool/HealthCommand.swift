@@ -9,19 +9,24 @@ struct HealthCommand: AsyncParsableCommand {
         discussion: """
             Checks, each judged on its own so one failure does not hide the rest:
               database   the store answers SELECT 1 (critical when not), with its latency
-              cache      Redis answers PING when redis.url is set (warning when not: the API
-                         serves from the store meanwhile), with used_memory_human
-              api        GET <url>/api/health answers 200 (critical when not; --no-api skips it)
+              cache      Redis answers PING when redis.url is set (warning when not: the
+                         API serves from the store meanwhile), with used_memory_human
+              api        GET <url>/api/health answers 200 (critical when not; --no-api
+                         skips it)
               disk:data, disk:backup
-                         use of the filesystems holding data_dir and backup.dir: warning over
-                         health.disk_warning_percent (80), critical over health.disk_critical_percent (85)
-              logs       lines matching error|exception|critical in log.dir/*.log in the last 24 h
-              sync       every dataset synced to the expected latest trade date (warning when
-                         more than 2 h late)
+                         use of the filesystems holding data_dir and backup.dir:
+                         warning over health.disk_warning_percent (80), critical over
+                         health.disk_critical_percent (85)
+              logs       lines matching error|exception|critical in log.dir/*.log in the
+                         last 24 h
+              sync       every dataset synced to the expected latest trade date (warning
+                         when more than 2 h late)
               quality    overall data quality score (warning under 0.8)
-              backup     age of the newest backup in backup.dir (warning over 26 h, critical over 7 days)
+              backup     age of the newest backup in backup.dir (warning over 26 h,
+                         critical over 7 days)
 
-            Exit code: 0 ok, 1 warning, 2 critical (scripts/monitoring/health_check.sh passes it on).
+            Exit code: 0 ok, 1 warning, 2 critical (scripts/monitoring/health_check.sh
+            passes it on).
 
             Examples:
               stockschool health

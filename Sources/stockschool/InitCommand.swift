@@ -7,8 +7,8 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Create the store, or bring its schema up to date.",
         discussion: """
-            Applies every schema migration not yet applied (forward-only, each in one transaction).
-            Safe to run again: an up-to-date store is left unchanged.
+            Applies every schema migration not yet applied (forward-only, each in one
+            transaction). Safe to run again: an up-to-date store is left unchanged.
 
             Examples:
               stockschool init

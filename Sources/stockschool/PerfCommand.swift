@@ -11,14 +11,16 @@ struct PerfCommand: AsyncParsableCommand {
               cpu          busy share from /proc/stat (warning over 80%)
               memory       (MemTotal − MemAvailable) / MemTotal (warning over 85%)
               load         1/5/15-minute load averages and the core count
-              disk_io      read and write throughput and busy share per disk (/proc/diskstats)
+              disk_io      read and write throughput and busy share per disk
+                           (/proc/diskstats)
               connections  TCP sockets by state (/proc/net/tcp, tcp6)
-              api          p50/p95/p99 latency and 5xx rate from the API's live /metrics, over the
-                           interval when it served requests, else since it started
-                           (p95 over 2 s: warning; errors over 5%: critical); --no-api skips it
-              database     PostgreSQL: connections in pg_stat_activity (warning over 80), size,
-                           the slowest statements when pg_stat_statements is installed;
-                           SQLite: file, WAL and free-page sizes
+              api          p50/p95/p99 latency and 5xx rate from the API's live /metrics,
+                           over the interval when it served requests, else since it
+                           started (p95 over 2 s: warning; errors over 5%: critical);
+                           --no-api skips it
+              database     PostgreSQL: connections in pg_stat_activity (warning over 80),
+                           size, the slowest statements when pg_stat_statements is
+                           installed; SQLite: file, WAL and free-page sizes
               cache        Redis used_memory against maxmemory (warning over 80%)
 
             Exit code: 0 ok, 1 warning, 2 critical.

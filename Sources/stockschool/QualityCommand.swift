@@ -9,11 +9,12 @@ struct QualityCommand: AsyncParsableCommand {
         commandName: "quality",
         abstract: "Data-quality reports, worst first.",
         discussion: """
-            Every synced day of `daily`, `adj_factor` and `daily_basic` is scored in [0, 1] (OHLC
-            consistency, price limits, pre_close continuity, duplicates, coverage, calendar gaps;
-            see docs/sync.md), and `trade_cal` is checked for missing days. The overall score is
-            the worst report of the last 20 checked days; the operations manual alerts below 0.8.
-            Freshness is how long each dataset's missing data has been due (alert above 2 hours).
+            Every synced day of `daily`, `adj_factor` and `daily_basic` is scored in [0,
+            1] (OHLC consistency, price limits, pre_close continuity, duplicates,
+            coverage, calendar gaps; see docs/sync.md), and `trade_cal` is checked for
+            missing days. The overall score is the worst report of the last 20 checked
+            days; the operations manual alerts below 0.8. Freshness is how long each
+            dataset's missing data has been due (alert above 2 hours).
 
             Examples:
               stockschool quality                 the 20 worst days and the overall scores

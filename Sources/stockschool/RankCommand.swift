@@ -9,8 +9,9 @@ struct RankCommand: AsyncParsableCommand {
         commandName: "rank",
         abstract: "One day's ranking of stocks by a stored score, overall or within an industry.",
         discussion: """
-            Reads the scores `stockschool score` (or `run-daily`) wrote. Rank 1 is the best score;
-            scores run 0–100 with 50 the day's average stock (docs/research.md).
+            Reads the scores `stockschool score` (or `run-daily`) wrote. Rank 1 is the
+            best score; scores run 0–100 with 50 the day's average stock
+            (docs/research.md).
 
             Examples:
               stockschool rank                                  the latest date, top 50

@@ -12,15 +12,15 @@ struct RunDailyCommand: AsyncParsableCommand {
         commandName: "run-daily",
         abstract: "The daily workflow: sync → factors → evaluation refresh → scores → ranks, for the latest date.",
         discussion: """
-            1. sync: fetches what is missing up to today (Tushare when a token is configured,
+            1. sync: fetches what is missing up to today (Tushare when a token is
+            configured,
                else the simulated market of sample.*; --source chooses);
             2. factors: computes the score model's factors (warming the panel cache);
             3. evaluation: refreshes their daily ICs in factor_ic over the last
                --evaluation-days trade dates;
             4. scores: scores the latest trade date and stores it (scores, score_weights);
-            5. ranks: prints the top of the day's ranking.
-            Every step is idempotent: running it again the same day fetches nothing and writes
-            the same rows.
+            5. ranks: prints the top of the day's ranking. Every step is idempotent:
+            running it again the same day fetches nothing and writes the same rows.
 
             Examples:
               stockschool run-daily

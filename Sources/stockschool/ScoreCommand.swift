@@ -90,15 +90,17 @@ struct ScoreCommand: AsyncParsableCommand {
         commandName: "score",
         abstract: "Combine factors into a 0–100 score per stock and date, rank, and store it.",
         discussion: """
-            Per date each factor is z-scored across stocks and clipped at ±3, the z-scores are
-            combined with weights, and the combination is z-scored, clipped and mapped to 0–100
-            (50 = the day's average). Weights: equal; ic, the mean daily RankIC over the trailing
-            --window; icir, that mean over its standard deviation. Only ICs already realised on
-            the date are used (an IC at horizon h is known h trade days later, h + 1 under the
-            T+1 label), so no score looks ahead. Ranks run overall and within each industry.
+            Per date each factor is z-scored across stocks and clipped at ±3, the z-scores
+            are combined with weights, and the combination is z-scored, clipped and mapped
+            to 0–100 (50 = the day's average). Weights: equal; ic, the mean daily RankIC
+            over the trailing --window; icir, that mean over its standard deviation. Only
+            ICs already realised on the date are used (an IC at horizon h is known h trade
+            days later, h + 1 under the T+1 label), so no score looks ahead. Ranks run
+            overall and within each industry.
 
-            Scores and the weights behind them go to the scores and score_weights tables under
-            --name; re-running a date replaces it. Without --start/--end the latest date is scored.
+            Scores and the weights behind them go to the scores and score_weights tables
+            under --name; re-running a date replaces it. Without --start/--end the latest
+            date is scored.
 
             Examples:
               stockschool score

@@ -9,14 +9,16 @@ struct DBCreateReadonlyUserCommand: AsyncParsableCommand {
         commandName: "create-readonly-user",
         abstract: "PostgreSQL: a login role that can read every table and change nothing.",
         discussion: """
-            The manual's 创建只读用户, made idempotent: creates the role, or updates its password
-            when it exists, then GRANT CONNECT on the database, USAGE on the schema, SELECT on all
-            tables, and ALTER DEFAULT PRIVILEGES so tables created later are readable too.
+            The manual's 创建只读用户, made idempotent: creates the role, or updates its
+            password when it exists, then GRANT CONNECT on the database, USAGE on the
+            schema, SELECT on all tables, and ALTER DEFAULT PRIVILEGES so tables created
+            later are readable too.
 
-            The password is never a command-line argument (ps would show it). In order: the file
-            named by --password-file, standard input with --password-stdin, the environment
-            variable STOCKSCHOOL_READONLY_PASSWORD; otherwise a random one is generated and printed
-            once. It reaches the server only as a SCRAM-SHA-256 verifier.
+            The password is never a command-line argument (ps would show it). In order:
+            the file named by --password-file, standard input with --password-stdin, the
+            environment variable STOCKSCHOOL_READONLY_PASSWORD; otherwise a random one is
+            generated and printed once. It reaches the server only as a SCRAM-SHA-256
+            verifier.
 
             Examples:
               stockschool db create-readonly-user stockschool_readonly
@@ -72,10 +74,11 @@ struct SecretsCommand: AsyncParsableCommand {
         commandName: "secrets",
         abstract: "Encrypt values for stockschool.yaml (Fernet, compatible with Python's cryptography).",
         discussion: """
-            A value written `fernet:<token>` in stockschool.yaml (or a STOCKSCHOOL_* variable) is
-            decrypted at startup with the key in STOCKSCHOOL_SECRET_KEY, or in the file named by
-            STOCKSCHOOL_SECRET_KEY_FILE. Tokens are Fernet, so Python's
-            cryptography.fernet.Fernet(key).decrypt(token) reads them too, and the reverse.
+            A value written `fernet:<token>` in stockschool.yaml (or a STOCKSCHOOL_*
+            variable) is decrypted at startup with the key in STOCKSCHOOL_SECRET_KEY, or
+            in the file named by STOCKSCHOOL_SECRET_KEY_FILE. Tokens are Fernet, so
+            Python's cryptography.fernet.Fernet(key).decrypt(token) reads them too, and
+            the reverse.
 
             Examples:
               stockschool secrets generate-key > /etc/stockschool/secret.key

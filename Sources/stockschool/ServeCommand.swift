@@ -10,13 +10,14 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the HTTP API: data, factors, scores, backtests, health and /metrics.",
         discussion: """
-            Runs until SIGTERM or Ctrl-C, then stops accepting connections and finishes the
-            requests in flight. Responses are cached in memory, or in Redis when
+            Runs until SIGTERM or Ctrl-C, then stops accepting connections and finishes
+            the requests in flight. Responses are cached in memory, or in Redis when
             STOCKSCHOOL_REDIS_URL (cache.redis_url) is set. Routes: GET /openapi.json;
             docs/api.md has curl examples.
 
-            Logs go to standard error and to log.dir/stockschool-serve.log (./logs). The alert
-            engine runs every alerts.interval seconds unless --no-alerts (docs/operations.md).
+            Logs go to standard error and to log.dir/stockschool-serve.log (./logs). The
+            alert engine runs every alerts.interval seconds unless --no-alerts
+            (docs/operations.md).
 
             Writes need an API key (`stockschool apikey create`), sent as
             `Authorization: Bearer <key>`; docs/api.md has roles, rate limits

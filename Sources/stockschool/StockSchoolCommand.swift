@@ -12,15 +12,16 @@ struct StockSchoolCommand: AsyncParsableCommand {
         abstract: "A research system for China A-shares: sync market data, compute factors, research and serve.",
         discussion: """
             Quick start (no configuration needed):
-              stockschool demo            create ./data/stockschool.sqlite, fill it with a simulated market,
-                                          evaluate factors, score and rank stocks, backtest a portfolio
-              stockschool rank            the latest ranking of stocks by score
-              stockschool db stats        rows and date coverage of every table
+              stockschool demo       create ./data/stockschool.sqlite, fill it with a
+                                     simulated market, evaluate factors, score and rank
+                                     stocks, backtest a portfolio
+              stockschool rank       the latest ranking of stocks by score
+              stockschool db stats   rows and date coverage of every table
 
             The store is SQLite at ./data/stockschool.sqlite unless --store or
             STOCKSCHOOL_DATABASE_URL names another (postgres://user:pass@host:5432/db).
-            Settings come from ./stockschool.yaml (or --config) and STOCKSCHOOL_* variables;
-            see docs/configuration.md.
+            Settings come from ./stockschool.yaml (or --config) and STOCKSCHOOL_*
+            variables; see docs/configuration.md.
 
             Exit codes: 0 success, 1 failure, 2 bad usage.
             """,

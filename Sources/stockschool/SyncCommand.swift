@@ -10,20 +10,24 @@ struct SyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Fetch market data into the store: only what is missing, one committed unit at a time.",
         discussion: """
-            A unit is one dataset on one trade date; its rows and its checkpoint commit together,
-            so an interrupted sync resumes where it stopped. The store is migrated first.
+            A unit is one dataset on one trade date; its rows and its checkpoint commit
+            together, so an interrupted sync resumes where it stopped. The store is
+            migrated first.
 
             Sources:
-              sample   the simulated A-share market (no token needed); --stocks, --start, --end
-                       and --seed define it, and the same values always give the same data.
-              csv      Tushare-format CSV files (--path FILE_OR_DIR): daily.csv, adj_factor.csv,
-                       daily_basic.csv, stock_basic.csv, trade_cal.csv, index_daily.csv,
-                       index_weight.csv, with Tushare's field names in the header. Everything in the files is imported;
-                       one bad cell stops the import, naming file, line and column.
-              tushare  Tushare Pro; needs TUSHARE_TOKEN (or tushare.token in stockschool.yaml).
-                       --start defaults to 20200102, --end to today (Beijing time). Respects
-                       Tushare's per-minute limits; a dataset your points tier cannot read is
-                       skipped and reported; a bad token stops at once.
+              sample   the simulated A-share market (no token needed); --stocks, --start,
+                       --end and --seed define it, and the same values always give the
+                       same data.
+              csv      Tushare-format CSV files (--path FILE_OR_DIR): daily.csv,
+                       adj_factor.csv, daily_basic.csv, stock_basic.csv, trade_cal.csv,
+                       index_daily.csv, index_weight.csv, with Tushare's field names in
+                       the header. Everything in the files is imported; one bad cell stops
+                       the import, naming file, line and column.
+              tushare  Tushare Pro; needs TUSHARE_TOKEN (or tushare.token in
+                       stockschool.yaml). --start defaults to 20200102, --end to today
+                       (Beijing time). Respects Tushare's per-minute limits; a dataset
+                       your points tier cannot read is skipped and reported; a bad token
+                       stops at once.
 
             Examples:
               stockschool sync --source sample
@@ -221,9 +225,9 @@ struct SyncStatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Per dataset: last complete date, lag in trading days and hours; last run; quality.",
         discussion: """
-            A day's data is due at 17:00 Beijing time; lag counts the open days since the last
-            complete one whose data is already due. The manual alerts on a lag over 2 hours and a
-            quality score under 0.8.
+            A day's data is due at 17:00 Beijing time; lag counts the open days since the
+            last complete one whose data is already due. The manual alerts on a lag over 2
+            hours and a quality score under 0.8.
 
             Examples:
               stockschool sync status

@@ -15,25 +15,29 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Run the daily workflow on a schedule: sync, then factors → evaluation → scores → quality.",
         discussion: """
             Two jobs, on cron schedules in Beijing time (Asia/Shanghai):
-              sync      worker.sync_schedule, default "30 18 * * 1-5": the reference data, then
-                        one unit per dataset (daily, adj_factor, daily_basic, index_daily,
-                        index_weight), from Tushare when a token is configured, else the
-                        simulated market of sample.* (--source chooses)
-              factors   worker.factors_schedule, default "30 19 * * 1-5": factors, daily ICs,
-                        scores and the quality summary, one unit each, in that order
-            Runs, units and every attempt are recorded in the store (worker_jobs, worker_units,
-            worker_unit_runs; see `stockschool worker status`). A failed unit is tried again
-            worker.retries times, worker.retry_delay seconds apart, before its job fails.
+              sync      worker.sync_schedule, default "30 18 * * 1-5": the reference data,
+                        then one unit per dataset (daily, adj_factor, daily_basic,
+                        index_daily, index_weight), from Tushare when a token is
+                        configured, else the simulated market of sample.* (--source
+                        chooses)
+              factors   worker.factors_schedule, default "30 19 * * 1-5": factors, daily
+                        ICs, scores and the quality summary, one unit each, in that order
+            Runs, units and every attempt are recorded in the store (worker_jobs,
+            worker_units, worker_unit_runs; see `stockschool worker status`). A failed
+            unit is tried again worker.retries times, worker.retry_delay seconds apart,
+            before its job fails.
 
             Several workers may share one PostgreSQL store: one holds the leader lock and
-            enqueues the schedule (and evaluates the alert rules every alerts.interval seconds);
-            all of them claim units. A killed worker's unit is taken over by another once its
-            lease (worker.lease_seconds) runs out. On SQLite run one worker.
+            enqueues the schedule (and evaluates the alert rules every alerts.interval
+            seconds); all of them claim units. A killed worker's unit is taken over by
+            another once its lease (worker.lease_seconds) runs out. On SQLite run one
+            worker.
 
-            GET /metrics on --metrics-port (worker.metrics_port, default 9091) exports the jobs'
-            last success, duration and runs by outcome, and whether this worker leads.
-            SIGTERM or Ctrl-C: stop claiming, finish the running unit or release it, exit.
-            Logs go to standard error and to log.dir/stockschool-worker.log (./logs).
+            GET /metrics on --metrics-port (worker.metrics_port, default 9091) exports the
+            jobs' last success, duration and runs by outcome, and whether this worker
+            leads. SIGTERM or Ctrl-C: stop claiming, finish the running unit or release
+            it, exit. Logs go to standard error and to log.dir/stockschool-worker.log
+            (./logs).
 
             Examples:
               stockschool worker
@@ -146,9 +150,9 @@ struct WorkerStatusCommand: AsyncParsableCommand {
         abstract: "Recent runs of the worker's jobs, with their units and every attempt.",
         discussion: """
             A run is queued, running, succeeded or failed; a unit is queued, running,
-            succeeded, failed or cancelled (its job failed first). Attempts list who ran each
-            claim and how it ended: succeeded, failed, released (shutdown), lost (its lease had
-            passed to another worker) or abandoned (its worker died).
+            succeeded, failed or cancelled (its job failed first). Attempts list who ran
+            each claim and how it ended: succeeded, failed, released (shutdown), lost (its
+            lease had passed to another worker) or abandoned (its worker died).
 
             Examples:
               stockschool worker status
@@ -241,8 +245,8 @@ struct WorkerEnqueueCommand: AsyncParsableCommand {
         commandName: "enqueue",
         abstract: "Enqueue a run of a job now, for the running workers to execute.",
         discussion: """
-            The run is split into units exactly as a scheduled one; `stockschool worker status`
-            follows it. Unlike `worker --once`, this returns at once.
+            The run is split into units exactly as a scheduled one; `stockschool worker
+            status` follows it. Unlike `worker --once`, this returns at once.
 
             Examples:
               stockschool worker enqueue sync
