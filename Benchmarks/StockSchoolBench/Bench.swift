@@ -126,8 +126,8 @@ struct LoadBench: AsyncParsableCommand {
         let fresh = try await measure(runs: market.runs, prepare: openFresh) { try await store?.upsert(bars) }
         report("sqlite upsert into empty stock_daily", fresh, rows: bars.count)
         // The load is done at its commit; the log's copy into the database file follows on the
-        // store's checkpoint connection. Closing waits for that copy, so this line is the whole
-        // cost to the disk.
+        // store's checkpoint connection, and closing copies what is left (`WALCheckpointer.finish`),
+        // so this line is the whole cost to the disk.
         let toFile = try await measure(runs: market.runs, prepare: openFresh) {
             try await store?.upsert(bars)
             try await store?.close()
