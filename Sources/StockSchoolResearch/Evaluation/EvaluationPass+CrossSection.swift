@@ -22,7 +22,8 @@ extension EvaluationPass {
         out.tradedCount[date] = Int32(tradedCount)
         out.coveredCount[date] = Int32(covered)
         prefetchRows(date: date, chunkStart: chunkStart)
-        w.sorter.sort(entries, count: finite)
+        w.sorter.sort(entries, count: finite, into: w.sorted)
+        let sorted = w.sorted
 
         let horizonCount = horizons.count
         var leader = 0
@@ -36,7 +37,7 @@ extension EvaluationPass {
             let validEntries = w.valid
             var valid = 0
             for i in 0..<finite {
-                let entry = entries[i]
+                let entry = sorted[i]
                 validEntries[valid] = entry
                 valid &+= returns[Int(entry.index)].isNaN ? 0 : 1
             }

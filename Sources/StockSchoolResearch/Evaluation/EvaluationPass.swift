@@ -85,11 +85,12 @@ struct EvaluationPass {
 
     /// Buffers one thread of the first pass reuses across its dates.
     final class Workspace {
-        /// Per date of a block (`blockDates` rows of `stocks`): the factor's finite values, which
-        /// the first pass sorts in place.
+        /// Per date of a block (`blockDates` rows of `stocks`): the factor's finite values.
         let entries: UnsafeMutablePointer<CrossSectionSort.Entry>
         /// Per date of a block: how many entries its row holds.
         let finiteCounts: UnsafeMutablePointer<Int>
+        /// The date's entries in ascending order of value.
+        let sorted: UnsafeMutablePointer<CrossSectionSort.Entry>
         /// The sorted entries of V (stocks that also have a return).
         let valid: UnsafeMutablePointer<CrossSectionSort.Entry>
         /// Per position in `valid`: twice the factor's average rank (an integer).
@@ -111,6 +112,7 @@ struct EvaluationPass {
             let capacity = max(1, stocks)
             entries = .allocate(capacity: capacity * EvaluationPass.blockDates)
             finiteCounts = .allocate(capacity: EvaluationPass.blockDates)
+            sorted = .allocate(capacity: capacity)
             valid = .allocate(capacity: capacity)
             validRanks = .allocate(capacity: capacity)
             returnRanks = .allocate(capacity: capacity * HorizonLanes.width)
@@ -124,6 +126,7 @@ struct EvaluationPass {
         deinit {
             entries.deallocate()
             finiteCounts.deallocate()
+            sorted.deallocate()
             valid.deallocate()
             validRanks.deallocate()
             returnRanks.deallocate()

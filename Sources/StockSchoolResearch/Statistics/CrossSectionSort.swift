@@ -4,12 +4,15 @@
 /// Ranking every date's cross-section is the main cost of evaluating a factor: about 3,400 sorts
 /// of 800 values per factor, with ~10 µs per sort to spend. Measured on 800 doubles, the standard
 /// library's `sort(by:)` took ~8× and an equal-width bucket sort ~1.5× as long as this LSD
-/// radix sort, which works on one 64-bit word per value: the value's order-preserving `Float`
-/// key in the high half and its position in the low half, sorted by the high half in four
-/// byte-wide counting passes (passes where every key shares the byte are skipped).
+/// radix sort. It first tries a 16-bit key, the value's rounded position between the smallest
+/// and the largest, packed with the entry's position into 32 bits and sorted in two byte-wide
+/// counting passes, the second of which places the entries themselves. When a heavy tail crowds
+/// too many values into one such key, it falls back to one 64-bit word per value: the value's
+/// order-preserving `Float` key in the high half and its position in the low half, sorted by the
+/// high half in four passes (passes where every key shares the byte are skipped).
 ///
-/// Rounding to `Float` is monotone, so the words come out in numeric order except within runs of
-/// values that round to the same `Float`; those runs (rare, and short) are then put in exact
+/// Both keys are monotone in the value, so the entries come out in numeric order except within
+/// runs of values that share a key; those runs (rare, and short) are then put in exact
 /// order by comparing the doubles, so the result is exactly the numeric order and equal values
 /// stay equal: ties still tie. A run of exactly equal values (a coarse factor's ties) needs no
 /// sorting, however long, and stays in input order, as the stable passes left it.
@@ -49,8 +52,13 @@ enum CrossSectionSort {
         let capacity: Int
         private let words: UnsafeMutablePointer<UInt64>
         private let spare: UnsafeMutablePointer<UInt64>
+        /// The in-place `sort`'s output before it is copied back.
         private let sorted: UnsafeMutablePointer<Entry>
         private let histogram: UnsafeMutablePointer<UInt32>
+        /// The 16-bit path's words (key << 16 | position) and each sorted entry's key.
+        private let shortWords: UnsafeMutablePointer<UInt32>
+        private let shortSpare: UnsafeMutablePointer<UInt32>
+        private let shortKeys: UnsafeMutablePointer<UInt16>
 
         init(capacity: Int) {
             self.capacity = max(1, capacity)
@@ -58,6 +66,9 @@ enum CrossSectionSort {
             spare = .allocate(capacity: self.capacity)
             sorted = .allocate(capacity: self.capacity)
             histogram = .allocate(capacity: 4 * 256)
+            shortWords = .allocate(capacity: self.capacity)
+            shortSpare = .allocate(capacity: self.capacity)
+            shortKeys = .allocate(capacity: self.capacity)
         }
 
         deinit {
@@ -65,6 +76,9 @@ enum CrossSectionSort {
             spare.deallocate()
             sorted.deallocate()
             histogram.deallocate()
+            shortWords.deallocate()
+            shortSpare.deallocate()
+            shortKeys.deallocate()
         }
 
         /// Sorts `entries[0..<count]` by ascending value. Values must not be NaN; −0 and +0
@@ -72,54 +86,115 @@ enum CrossSectionSort {
         /// more stocks than the panel).
         func sort(_ entries: UnsafeMutablePointer<Entry>?, count: Int) {
             guard let entries, count > 1 else { return }
-            precondition(count <= capacity, "sort scratch holds \(capacity) values, asked for \(count)")
-            if count <= 32 { return CrossSectionSort.insertionSort(entries, count) }
-            let (low, high) = CrossSectionSort.range(entries, count: count)
-            guard low < high else { return }  // all equal: any order is sorted
-            // First try 16-bit keys on the value's position within [low, high]: two passes.
-            let scale = 65_535 / (high - low)
-            if (high - low).isFinite, scale.isFinite, scale > 0 {
-                let words = self.words
-                for i in 0..<count {
-                    // In 0...65_535, so the signed conversion (one instruction) is exact.
-                    words[i] = UInt64(Int((entries[i].value - low) * scale)) << 32 | UInt64(i)
-                }
-                if radixAndFinish(entries, count: count, firstByte: 0, bytes: 2, longestRun: 32) { return }
-            }
-            // A heavy tail crowded many values into one key: Float keys, four passes.
-            for i in 0..<count { words[i] = CrossSectionSort.key(entries[i].value) << 32 | UInt64(i) }
-            _ = radixAndFinish(entries, count: count, firstByte: 0, bytes: 4, longestRun: .max)
+            sort(entries, count: count, into: sorted)
+            entries.update(from: sorted, count: count)
         }
 
-        /// Radix-sorts `words` by `bytes` bytes of their high half, then puts `entries` in that
-        /// order, sorting runs of equal keys exactly. Returns false, leaving `entries` alone, when
-        /// a run is longer than `longestRun` (the keys were too coarse).
-        private func radixAndFinish(
-            _ entries: UnsafeMutablePointer<Entry>, count: Int, firstByte: Int, bytes: Int, longestRun: Int
+        /// Writes `entries[0..<count]` into `output` in ascending order of value. `entries` is
+        /// left as it was when `count` exceeds 32 (else sorted too); `output` must not overlap it.
+        func sort(_ entries: UnsafeMutablePointer<Entry>, count: Int, into output: UnsafeMutablePointer<Entry>) {
+            guard count > 1 else {
+                if count == 1 { output[0] = entries[0] }
+                return
+            }
+            precondition(count <= capacity, "sort scratch holds \(capacity) values, asked for \(count)")
+            if count <= 32 {
+                CrossSectionSort.insertionSort(entries, count)
+                return output.update(from: entries, count: count)
+            }
+            let (low, high) = CrossSectionSort.range(entries, count: count)
+            guard low < high else { return output.update(from: entries, count: count) }  // all equal
+            // Positions must fit the 16-bit word's low half.
+            if count <= 1 << 16 && shortKeySort(entries, count: count, low: low, high: high, into: output) { return }
+            // A heavy tail crowded many values into one key: Float keys, four passes.
+            floatKeySort(entries, count: count, into: output)
+        }
+
+        /// The 16-bit path: key = the value's position in [low, high] scaled to 0…65,535 and
+        /// rounded, two counting passes, the second placing the entries into `output`. Returns
+        /// false when a run of equal keys holds more than 32 distinct values (the keys were too
+        /// coarse); `entries` is untouched either way.
+        private func shortKeySort(
+            _ entries: UnsafeMutablePointer<Entry>, count: Int, low: Double, high: Double,
+            into output: UnsafeMutablePointer<Entry>
         ) -> Bool {
+            let scale = 65_535 / (high - low)
+            guard (high - low).isFinite, scale.isFinite, scale > 0 else { return false }
+            let words = shortWords
+            let spare = shortSpare
+            let keys = shortKeys
+            let histogram = self.histogram
+            histogram.initialize(repeating: 0, count: 512)
+            // Adding 2⁵² + 2⁵¹ to x in [0, 65,535] leaves round(x) in the low bits of the sum:
+            // a branch-free conversion (Swift's `Int(_:)` checks its range on every value).
+            // Addition is monotone, so the keys keep the values' order.
+            let magic = 6_755_399_441_055_744.0
+            let magicBits = magic.bitPattern
+            for i in 0..<count {
+                let rounded = ((entries[i].value - low) * scale + magic).bitPattern &- magicBits
+                let key = UInt32(truncatingIfNeeded: rounded)
+                words[i] = key &<< 16 | UInt32(truncatingIfNeeded: i)
+                histogram[Int(key & 255)] &+= 1
+                histogram[256 + Int(key &>> 8)] &+= 1
+            }
+            var low = UInt32(0)
+            var high = UInt32(0)
+            for digit in 0..<256 {
+                let (l, h) = (histogram[digit], histogram[256 + digit])
+                histogram[digit] = low
+                histogram[256 + digit] = high
+                low &+= l
+                high &+= h
+            }
+            for i in 0..<count {
+                let word = words[i]
+                let digit = Int((word &>> 16) & 255)
+                let position = histogram[digit]
+                histogram[digit] = position &+ 1
+                spare[Int(position)] = word
+            }
+            for i in 0..<count {
+                let word = spare[i]
+                let digit = 256 + Int(word &>> 24)
+                let position = Int(histogram[digit])
+                histogram[digit] = UInt32(position &+ 1)
+                output[position] = entries[Int(word & 0xFFFF)]
+                keys[position] = UInt16(truncatingIfNeeded: word &>> 16)
+            }
+            // Runs of equal keys are rare: look for one before walking them.
+            var shared = false
+            for i in 1..<count { shared = shared || keys[i] == keys[i - 1] }
+            guard shared else { return true }
+            var runStart = 0
+            for i in 1...count where i == count || keys[i] != keys[runStart] {
+                guard CrossSectionSort.order(output + runStart, i - runStart, longestRun: 32) else { return false }
+                runStart = i
+            }
+            return true
+        }
+
+        /// The fallback path: `words` (Float key << 32 | position) radix-sorted by their high
+        /// half in four byte-wide passes, then the entries placed into `output` in that order,
+        /// each run of equal keys sorted exactly.
+        private func floatKeySort(
+            _ entries: UnsafeMutablePointer<Entry>, count: Int, into output: UnsafeMutablePointer<Entry>
+        ) {
             let histogram = self.histogram
             let words = self.words
-            histogram.initialize(repeating: 0, count: bytes * 256)
-            // The two widths in use, spelled out: a loop over `bytes` per value (with Swift's
-            // checked shifts) cost a quarter of the sort.
-            if bytes == 2 {
-                for i in 0..<count {
-                    let key = words[i] &>> 32
-                    histogram[Int(key & 255)] &+= 1
-                    histogram[256 + Int((key &>> 8) & 255)] &+= 1
-                }
-            } else {
-                for i in 0..<count {
-                    let key = words[i] &>> 32
-                    histogram[Int(key & 255)] &+= 1
-                    histogram[256 + Int((key &>> 8) & 255)] &+= 1
-                    histogram[512 + Int((key &>> 16) & 255)] &+= 1
-                    histogram[768 + Int((key &>> 24) & 255)] &+= 1
-                }
+            for i in 0..<count { words[i] = CrossSectionSort.key(entries[i].value) << 32 | UInt64(i) }
+            histogram.initialize(repeating: 0, count: 4 * 256)
+            // Spelled out: a loop over the bytes per value (with Swift's checked shifts) cost a
+            // quarter of the sort.
+            for i in 0..<count {
+                let key = words[i] &>> 32
+                histogram[Int(key & 255)] &+= 1
+                histogram[256 + Int((key &>> 8) & 255)] &+= 1
+                histogram[512 + Int((key &>> 16) & 255)] &+= 1
+                histogram[768 + Int((key &>> 24) & 255)] &+= 1
             }
             var source = words
             var target = spare
-            for byte in 0..<bytes {
+            for byte in 0..<4 {
                 let shift = UInt64(32 + 8 * byte)
                 let counts = histogram + 256 * byte
                 if counts[Int((words[0] &>> shift) & 255)] == count { continue }  // all share it
@@ -138,26 +213,18 @@ enum CrossSectionSort {
                 }
                 swap(&source, &target)
             }
-            // Entries in key order; each run of equal keys is put in exact order as it ends.
-            let sorted = self.sorted
             var runStart = 0
             var runKey = source[0] &>> 32
             for i in 0..<count {
                 let word = source[i]
-                sorted[i] = entries[Int(word & 0xFFFF_FFFF)]
+                output[i] = entries[Int(word & 0xFFFF_FFFF)]
                 if word &>> 32 != runKey {
-                    guard CrossSectionSort.order(sorted + runStart, i - runStart, longestRun: longestRun) else {
-                        return false
-                    }
+                    _ = CrossSectionSort.order(output + runStart, i - runStart, longestRun: .max)
                     runStart = i
                     runKey = word &>> 32
                 }
             }
-            guard CrossSectionSort.order(sorted + runStart, count - runStart, longestRun: longestRun) else {
-                return false
-            }
-            entries.update(from: sorted, count: count)
-            return true
+            _ = CrossSectionSort.order(output + runStart, count - runStart, longestRun: .max)
         }
     }
 
