@@ -56,53 +56,53 @@ extension EvaluationPass {
 
     /// IC, RankIC and demeaned quantile returns of the lanes' horizons on one date.
     ///
-    /// The factor is centred on its median before summing so the one-pass sums keep their
-    /// precision when the factor's level dwarfs its spread. Ranks are doubled and centred on
-    /// n + 1, so they are integers summing to zero and their products are summed exactly in
-    /// integers; that gives the same doubles as summing the halved ranks in floating point, which
-    /// is exact too. Each lane's floating-point sums are the same operations, in the same order,
-    /// as a walk over that horizon alone.
+    /// The walk goes through V in stock order, reading each stock's rank and quantile from the
+    /// date's packed row, so every row it reads by stock is read front to back. The factor is
+    /// centred on its median before summing so the one-pass sums keep their precision when the
+    /// factor's level dwarfs its spread. Ranks are doubled and centred on n + 1, so they are
+    /// integers summing to zero and their products are summed exactly in integers; that gives the
+    /// same doubles as summing the halved ranks in floating point, which is exact too. Each
+    /// lane's floating-point sums are the same operations, in the same order, as a walk over that
+    /// horizon alone.
     func correlateAndGroup(
-        _ lanes: HorizonLanes, valid: Int, factorRankSquares: Int, _ w: Workspace, _ out: Outputs
+        _ lanes: HorizonLanes, valid: Int, packedRow: UnsafePointer<UInt32>, factorRankSquares: Int, _ w: Workspace,
+        _ out: Outputs
     ) {
-        let entries = w.valid
-        let ranks = w.validRanks
+        let byStock = w.members
         let groupEnds = w.groupEnds
         let sums = w.sums
         let (r0, r1, r2, r3) = lanes.returns
         let (b0, b1, b2, b3) = lanes.ranks
-        let pivot = entries[valid / 2].value
-        let shift = Int32(valid + 1)
+        let pivot = w.valid[valid / 2].value
+        let shift = valid + 1
         var sf = 0.0
         var sff = 0.0
-        var sr = SIMD4<Double>()
         var srr = SIMD4<Double>()
         var sfr = SIMD4<Double>()
         var sab0 = 0
         var sab1 = 0
         var sab2 = 0
         var sab3 = 0
-        for q in 1...quantiles {
-            var groupSum = SIMD4<Double>()
-            for i in groupEnds[q - 1]..<groupEnds[q] {
-                let entry = entries[i]
-                let stock = Int(entry.index)
-                let f = entry.value - pivot
-                let r = SIMD4(r0[stock], r1[stock], r2[stock], r3[stock])
-                let a = Int(ranks[i] &- shift)
-                sf += f
-                sff += f * f
-                groupSum += r
-                srr += r * r
-                sfr += f * r
-                sab0 &+= a &* Int(b0[stock])
-                sab1 &+= a &* Int(b1[stock])
-                sab2 &+= a &* Int(b2[stock])
-                sab3 &+= a &* Int(b3[stock])
-            }
-            sums[q] = groupSum
-            sr += groupSum
+        for q in 0...quantiles { sums[q] = SIMD4() }
+        for i in 0..<valid {
+            let entry = byStock[i]
+            let stock = Int(entry.index)
+            let packed = packedRow[stock]
+            let f = entry.value - pivot
+            let r = SIMD4(r0[stock], r1[stock], r2[stock], r3[stock])
+            let a = Int(packed &>> 8) &- shift
+            sf += f
+            sff += f * f
+            sums[Int(packed & 255)] += r
+            srr += r * r
+            sfr += f * r
+            sab0 &+= a &* Int(b0[stock])
+            sab1 &+= a &* Int(b1[stock])
+            sab2 &+= a &* Int(b2[stock])
+            sab3 &+= a &* Int(b3[stock])
         }
+        var sr = SIMD4<Double>()
+        for q in 1...quantiles { sr += sums[q] }
         let n = Double(valid)
         let dates = crossSections.dateCount
         let date = lanes.date

@@ -1,13 +1,11 @@
-import CMemoryHints
-
 extension EvaluationPass {
     /// Everything about one date that needs only that date (coverage, the factor's ranks and
     /// quantiles within V, IC, RankIC and quantile returns, for every horizon), plus turnover and
     /// rank autocorrelation when date − h was done earlier in the same chunk.
     ///
-    /// The factor is sorted once. Horizons whose tradable set equals the previous horizon's
-    /// (all of them, except near the panel's end) share V, and so the ranks and labels, and are
-    /// walked together, up to `HorizonLanes.width` at a time.
+    /// V is sorted once. Horizons whose tradable set equals the previous horizon's (all of them,
+    /// except near the panel's end) share V, and so the ranks and labels, and are walked
+    /// together, up to `HorizonLanes.width` at a time.
     func firstPass(
         date: Int, chunkStart: Int, entries: UnsafeMutablePointer<CrossSectionSort.Entry>, finite: Int,
         _ w: Workspace, _ out: Outputs
@@ -21,9 +19,6 @@ extension EvaluationPass {
         for i in 0..<finite { covered &+= Int(traded[Int(entries[i].index)]) }
         out.tradedCount[date] = Int32(tradedCount)
         out.coveredCount[date] = Int32(covered)
-        prefetchRows(date: date, chunkStart: chunkStart)
-        w.sorter.sort(entries, count: finite, into: w.sorted)
-        let sorted = w.sorted
 
         let horizonCount = horizons.count
         var leader = 0
@@ -34,13 +29,17 @@ extension EvaluationPass {
             let slot = leader * dates + date
             let row = slot * stocks
             let returns = crossSections.returns + row
-            let validEntries = w.valid
+            // V in stock order, then sorted: every later walk that reads the date's rows by stock
+            // goes through V in stock order, so those rows are read front to back (which the
+            // hardware prefetches) instead of in the factor's order (a stall on each line).
+            let members = w.members
             var valid = 0
             for i in 0..<finite {
-                let entry = sorted[i]
-                validEntries[valid] = entry
+                let entry = entries[i]
+                members[valid] = entry
                 valid &+= returns[Int(entry.index)].isNaN ? 0 : 1
             }
+            w.sorter.sort(members, count: valid, into: w.valid)
             let usable = valid >= minimumStocks
             let fullCover = valid == Int(crossSections.tradable[slot])
             for k in leader..<end {
@@ -56,48 +55,18 @@ extension EvaluationPass {
                     let lanes = HorizonLanes(
                         first: first, count: min(HorizonLanes.width, end - first), date: date, valid: valid,
                         fullCover: fullCover, packedRow: packedRow, self, w)
-                    correlateAndGroup(lanes, valid: valid, factorRankSquares: rankSquares, w, out)
+                    correlateAndGroup(
+                        lanes, valid: valid, packedRow: packedRow, factorRankSquares: rankSquares, w, out)
                     first += lanes.count
                 }
                 lagged(
-                    leader: leader, end: end, date: date, chunkStart: chunkStart, valid: valid,
+                    leader: leader, end: end, date: date, chunkStart: chunkStart, valid: valid, packedRow: packedRow,
                     factorRankSquares: rankSquares, w, out)
             } else {
                 for k in leader..<end { markUnusable(k: k, date: date, out) }
             }
             leader = end
         }
-    }
-
-    /// Asks for every cache line of the next date's returns and return ranks, in address order,
-    /// so that they stream in while this date is worked on (the first date of a chunk asks for
-    /// its own first).
-    ///
-    /// The rows come from memory (every factor reads all of them once); asked for in order, they
-    /// arrive at the memory's bandwidth, while the walks that read them in the factor's order
-    /// would stall on each line in turn.
-    private func prefetchRows(date: Int, chunkStart: Int) {
-        let stocks = crossSections.stockCount
-        let dates = crossSections.dateCount
-        func prefetch(_ date: Int) {
-            for k in horizons.indices {
-                let row = (k * dates + date) * stocks
-                let returns = UnsafeRawPointer(crossSections.returns + row)
-                var offset = 0
-                while offset < stocks * 8 {
-                    stockschool_prefetch(returns + offset)
-                    offset += 64
-                }
-                let ranks = UnsafeRawPointer(crossSections.centredRanks + row)
-                offset = 0
-                while offset < stocks * 4 {
-                    stockschool_prefetch(ranks + offset)
-                    offset += 64
-                }
-            }
-        }
-        if date == chunkStart { prefetch(date) }
-        if date + 1 < dates { prefetch(date + 1) }
     }
 
     /// The entries of a date without enough stocks in V: no statistics at all.

@@ -14,8 +14,8 @@ extension EvaluationPass {
     /// the date is left to `secondPass`. The other horizons are walked together, up to four at a
     /// time (`laggedLanes`).
     func lagged(
-        leader: Int, end: Int, date: Int, chunkStart: Int, valid: Int, factorRankSquares: Int, _ w: Workspace,
-        _ out: Outputs
+        leader: Int, end: Int, date: Int, chunkStart: Int, valid: Int, packedRow: UnsafePointer<UInt32>,
+        factorRankSquares: Int, _ w: Workspace, _ out: Outputs
     ) {
         let dates = crossSections.dateCount
         var lanes = SIMD4<Int>()
@@ -36,27 +36,31 @@ extension EvaluationPass {
             laneCount += 1
             if laneCount == lanes.scalarCount {
                 laggedLanes(
-                    lanes, count: laneCount, date: date, valid: valid, factorRankSquares: factorRankSquares, w, out)
+                    lanes, count: laneCount, date: date, valid: valid, packedRow: packedRow,
+                    factorRankSquares: factorRankSquares, w, out)
                 laneCount = 0
             }
         }
         if laneCount > 0 {
-            laggedLanes(lanes, count: laneCount, date: date, valid: valid, factorRankSquares: factorRankSquares, w, out)
+            laggedLanes(
+                lanes, count: laneCount, date: date, valid: valid, packedRow: packedRow,
+                factorRankSquares: factorRankSquares, w, out)
         }
     }
 
-    /// One walk over V of d for up to four horizons: per stock, its rank and quantile at d are
-    /// loaded once and looked up in each horizon's packed row of d − h, the four lanes summed
-    /// side by side (quantile by quantile, so each quantile's count of new names stays in a
-    /// register). Lanes past the horizons given repeat the last one's row and are ignored.
+    /// One walk over V of d for up to four horizons, in stock order: per stock, its rank and
+    /// quantile at d are loaded once from d's packed row and looked up in each horizon's packed
+    /// row of d − h, the four lanes summed side by side; every row is read front to back. Lanes
+    /// past the horizons given repeat the last one's row and are ignored.
     ///
     /// The sums of y, y² and x·y are kept in doubles: every term and partial sum is an integer
-    /// below 2⁵³ (ranks are at most twice the stocks), so they are exact. `factorRankSquares`
-    /// is Σ (x − (n + 1))² over V of d, for the doubled ranks x: with Σ x = n (n + 1) it gives
-    /// the sums over all of V, and the walk subtracts the few stocks that were not in V of
-    /// d − h instead of adding up the many that were.
+    /// below 2⁵³ (ranks are at most twice the stocks), so they are exact, in any order.
+    /// `factorRankSquares` is Σ (x − (n + 1))² over V of d, for the doubled ranks x: with Σ x =
+    /// n (n + 1) it gives the sums over all of V, and the walk subtracts the few stocks that were
+    /// not in V of d − h instead of adding up the many that were.
     private func laggedLanes(
-        _ ks: SIMD4<Int>, count: Int, date: Int, valid: Int, factorRankSquares: Int, _ w: Workspace, _ out: Outputs
+        _ ks: SIMD4<Int>, count: Int, date: Int, valid: Int, packedRow: UnsafePointer<UInt32>, factorRankSquares: Int,
+        _ w: Workspace, _ out: Outputs
     ) {
         let stocks = crossSections.stockCount
         let dates = crossSections.dateCount
@@ -66,9 +70,9 @@ extension EvaluationPass {
             return UnsafePointer(out.packed + (Int(out.leader[previous]) * dates + date - horizons[k]) * stocks)
         }
         let (b0, b1, b2, b3) = (before(0), before(1), before(2), before(3))
-        let entries = w.valid
-        let ranks = w.validRanks
+        let byStock = w.members
         let groupEnds = w.groupEnds
+        let fresh = w.fresh
         let allX = valid &* (valid &+ 1)
         let allXX = factorRankSquares &+ valid &* (valid &+ 1) &* (valid &+ 1)
         var sy = SIMD4<Double>()
@@ -78,35 +82,36 @@ extension EvaluationPass {
         var missing = SIMD4<Int>()
         var missingX = SIMD4<Int>()
         var missingXX = SIMD4<Int>()
-        for q in 1...quantiles {
-            let label = SIMD4<UInt32>(repeating: UInt32(q))
-            var fresh = SIMD4<UInt32>()
-            for i in groupEnds[q - 1]..<groupEnds[q] {
-                let stock = Int(entries[i].index)
-                let b = SIMD4(b0[stock], b1[stock], b2[stock], b3[stock])
-                let y = SIMD4<Double>(SIMD4<Int32>(truncatingIfNeeded: b &>> 8))  // 0 outside d − h's V
-                let xInt = Int(ranks[i])
-                let x = SIMD4<Double>(repeating: Double(xInt))
-                fresh &+= SIMD4<UInt32>().replacing(with: 1, where: b & 255 .!= label)
-                sy += y
-                syy += y * y
-                sxy += x * y
-                let outside = b .== 0
-                if any(outside) {
-                    for j in 0..<outside.scalarCount where outside[j] {
-                        missing[j] &+= 1
-                        missingX[j] &+= xInt
-                        missingXX[j] &+= xInt &* xInt
-                    }
+        for q in 0...quantiles { fresh[q] = SIMD4() }
+        for i in 0..<valid {
+            let stock = Int(byStock[i].index)
+            let packed = packedRow[stock]
+            let label = Int(packed & 255)
+            let b = SIMD4(b0[stock], b1[stock], b2[stock], b3[stock])
+            let y = SIMD4<Double>(SIMD4<Int32>(truncatingIfNeeded: b &>> 8))  // 0 outside d − h's V
+            let xInt = Int(packed &>> 8)
+            let x = SIMD4<Double>(repeating: Double(xInt))
+            fresh[label] &+= SIMD4<UInt32>().replacing(with: 1, where: b & 255 .!= SIMD4(repeating: packed & 255))
+            sy += y
+            syy += y * y
+            sxy += x * y
+            let outside = b .== 0
+            if any(outside) {
+                for j in 0..<outside.scalarCount where outside[j] {
+                    missing[j] &+= 1
+                    missingX[j] &+= xInt
+                    missingXX[j] &+= xInt &* xInt
                 }
             }
+        }
+        for q in 1...quantiles {
             let members = groupEnds[q] - groupEnds[q - 1]
             guard members > 0 else { continue }
             for j in 0..<count {
                 let k = ks[j]
                 let index = (k * quantiles + q - 1) * dates
                 if out.quantileCounts[index + date - horizons[k]] > 0 {
-                    out.turnover[index + date] = Double(fresh[j]) / Double(members)
+                    out.turnover[index + date] = Double(fresh[q][j]) / Double(members)
                 }
             }
         }

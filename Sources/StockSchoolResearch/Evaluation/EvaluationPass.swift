@@ -89,9 +89,9 @@ struct EvaluationPass {
         let entries: UnsafeMutablePointer<CrossSectionSort.Entry>
         /// Per date of a block: how many entries its row holds.
         let finiteCounts: UnsafeMutablePointer<Int>
-        /// The date's entries in ascending order of value.
-        let sorted: UnsafeMutablePointer<CrossSectionSort.Entry>
-        /// The sorted entries of V (stocks that also have a return).
+        /// The entries of V (stocks that also have a return), in stock order.
+        let members: UnsafeMutablePointer<CrossSectionSort.Entry>
+        /// The entries of V in ascending order of value.
         let valid: UnsafeMutablePointer<CrossSectionSort.Entry>
         /// Per position in `valid`: twice the factor's average rank (an integer).
         let validRanks: UnsafeMutablePointer<Int32>
@@ -103,6 +103,8 @@ struct EvaluationPass {
         let edges: UnsafeMutablePointer<Double>
         /// Per quantile, the sum of its members' returns in each lane.
         let sums: UnsafeMutablePointer<SIMD4<Double>>
+        /// Per quantile, its members at d that were not in it at d − h, in each lane.
+        let fresh: UnsafeMutablePointer<SIMD4<UInt32>>
         /// Per quantile, one past the position of its last member in `valid` (quantiles are
         /// contiguous in sorted order); entry 0 is 0.
         let groupEnds: UnsafeMutablePointer<Int>
@@ -112,13 +114,14 @@ struct EvaluationPass {
             let capacity = max(1, stocks)
             entries = .allocate(capacity: capacity * EvaluationPass.blockDates)
             finiteCounts = .allocate(capacity: EvaluationPass.blockDates)
-            sorted = .allocate(capacity: capacity)
+            members = .allocate(capacity: capacity)
             valid = .allocate(capacity: capacity)
             validRanks = .allocate(capacity: capacity)
             returnRanks = .allocate(capacity: capacity * HorizonLanes.width)
             tieMembers = .allocate(capacity: capacity)
             edges = .allocate(capacity: quantiles + 1)
             sums = .allocate(capacity: quantiles + 1)
+            fresh = .allocate(capacity: quantiles + 1)
             groupEnds = .allocate(capacity: quantiles + 1)
             sorter = CrossSectionSort.Scratch(capacity: capacity)
         }
@@ -126,13 +129,14 @@ struct EvaluationPass {
         deinit {
             entries.deallocate()
             finiteCounts.deallocate()
-            sorted.deallocate()
+            members.deallocate()
             valid.deallocate()
             validRanks.deallocate()
             returnRanks.deallocate()
             tieMembers.deallocate()
             edges.deallocate()
             sums.deallocate()
+            fresh.deallocate()
             groupEnds.deallocate()
         }
     }

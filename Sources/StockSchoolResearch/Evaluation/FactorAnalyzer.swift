@@ -9,9 +9,10 @@ import StockSchoolCore
 /// within V. A date whose V has fewer than `minimumStocks` stocks is skipped entirely: its IC is
 /// NaN and it holds no quantiles.
 ///
-/// Factors arrive one at a time, so the work is split across cores by date. Per date, the factor
-/// is sorted once (`CrossSectionSort`); ranks, quantiles and both correlations for all horizons are
-/// linear walks over that order, reusing what `ForwardReturns` precomputed about the returns.
+/// Factors arrive one at a time, so the work is split across cores by date. Per date, V is sorted
+/// once (`CrossSectionSort`) for the factor's ranks and quantiles; both correlations and the
+/// quantile sums for all horizons are then linear walks over V in stock order, reusing what
+/// `ForwardReturns` precomputed about the returns.
 /// Rank autocorrelation and turnover compare a date with the one h dates before, so they run in
 /// a second pass over per-date ranks and labels that the first pass leaves behind.
 public struct FactorAnalyzer: Sendable {
