@@ -13,7 +13,7 @@ public enum DatabaseProbe {
         if case .sqlite(let path) = try StoreURL(url), !FileManager.default.fileExists(atPath: path) {
             throw MissingStore(path: path)
         }
-        return try await withDeadline(timeout, "the database") {
+        return try await withDeadline(timeout, "the database", releasingLate: { try? await $0.store.close() }) {
             let store = try await openStore(url: url)
             do {
                 let latency = try await ping(store)

@@ -9,8 +9,13 @@ public struct DeadlineExceeded: Error, CustomStringConvertible {
 }
 
 /// Runs `body`, giving up after `limit` with `DeadlineExceeded` naming `what`.
+///
+/// A body that finishes with a value after the deadline (or after failing otherwise) hands it
+/// to `releasingLate`, since nobody else will: an opened store would otherwise keep its
+/// connections for the life of a long-running worker.
 public func withDeadline<T: Sendable>(
-    _ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T
+    _ limit: Duration, _ what: String, releasingLate: @escaping @Sendable (T) async -> Void = { _ in },
+    _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await body() }
@@ -18,9 +23,17 @@ public func withDeadline<T: Sendable>(
             try await Task.sleep(for: limit)
             throw DeadlineExceeded(what: what, limit: limit)
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw DeadlineExceeded(what: what, limit: limit) }
-        return first
+        do {
+            guard let first = try await group.next() else { throw DeadlineExceeded(what: what, limit: limit) }
+            group.cancelAll()
+            return first
+        } catch {
+            group.cancelAll()
+            while let late = await group.nextResult() {
+                if case .success(let value) = late { await releasingLate(value) }
+            }
+            throw error
+        }
     }
 }
 
