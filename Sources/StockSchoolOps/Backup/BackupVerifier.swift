@@ -151,7 +151,11 @@ public struct BackupVerifier: Sendable {
         var scratchConfiguration = configuration
         scratchConfiguration.databaseURL = scratch.url
         scratchConfiguration.redisURL = nil
-        let report = await HealthChecker(configuration: scratchConfiguration, apiURL: nil).run()
+        var checker = HealthChecker(configuration: scratchConfiguration, apiURL: nil)
+        // Whether the restored store opens, not how fast: the probe's 5 s deadline is for a
+        // live service, and a busy server (a restore beside production load) can take longer.
+        checker.timeout = .seconds(60)
+        let report = await checker.run()
         let storeChecks = report.checks.filter { ["database", "sync", "quality", "factors"].contains($0.name) }
         if let database = storeChecks.first(where: { $0.name == "database" }), database.level != .ok {
             throw BackupError.integrityFailed(id: manifest.id, reason: "health check: \(database.message)")
