@@ -44,7 +44,8 @@ import Testing
             var checker = HealthChecker(configuration: configuration, apiURL: nil)
             // The suite runs beside load tests (wrk, Chromium) on two cores, where opening a
             // PostgreSQL store has taken over the default 5 s; this test is about the verdicts,
-            // not the deadline, which `stoppedDatabaseIsCriticalAndSaysSo` covers.
+            // not the deadline, which `dependenciesThatAcceptButNeverAnswerAreCutOffAtTheDeadline`
+            // covers.
             checker.timeout = .seconds(60)
             let report = await checker.run()
 

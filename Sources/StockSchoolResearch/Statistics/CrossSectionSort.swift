@@ -137,14 +137,15 @@ enum CrossSectionSort {
                 histogram[Int(key & 255)] &+= 1
                 histogram[256 + Int(key &>> 8)] &+= 1
             }
-            var low = UInt32(0)
-            var high = UInt32(0)
+            // Each byte's counts become the first position of each digit.
+            var lowByteStart = UInt32(0)
+            var highByteStart = UInt32(0)
             for digit in 0..<256 {
                 let (l, h) = (histogram[digit], histogram[256 + digit])
-                histogram[digit] = low
-                histogram[256 + digit] = high
-                low &+= l
-                high &+= h
+                histogram[digit] = lowByteStart
+                histogram[256 + digit] = highByteStart
+                lowByteStart &+= l
+                highByteStart &+= h
             }
             for i in 0..<count {
                 let word = words[i]
