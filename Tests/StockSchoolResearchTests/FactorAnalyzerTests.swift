@@ -73,6 +73,20 @@ import Testing
         #expect(Self.close(result.icDecay[0], h.icSummary.mean))
     }
 
+    /// RankIC ranks returns within V, where a stock outside V (no factor value) ties with two
+    /// inside it. Six stocks, horizon 1 from the close; date 0's returns: .1 0 0 .2 −.1 0, the
+    /// factor: 5 1 — 6 2 3. Within V the return ranks are 4 2.5 · 5 1 2.5 and the factor's
+    /// 4 1 · 5 2 3; less 3: (1, 1) (−2, −.5) (2, 2) (−1, −2) (0, −.5): Σ = 8, Σ² = 10 and 9.5.
+    @Test func rankICRanksReturnsWithinTheValidSet() throws {
+        let panel = try Self.panel(closes: [[10, 11], [10, 10], [10, 10], [10, 12], [10, 9], [10, 10]])
+        let returns = try ForwardReturns(panel: panel, horizons: [1], convention: .close)
+        let evaluator = try FactorAnalyzer(forwardReturns: returns, quantiles: 2, minimumStocks: 2)
+        let factor: [Double] = [5, .nan, 1, .nan, .nan, .nan, 6, .nan, 2, .nan, 3, .nan]
+        let h = try #require(try evaluator.evaluate(factor).horizons.first)
+        #expect(h.stockCounts == [5, 0])
+        #expect(Self.close(h.rankIC[0], 8 / 95.0.squareRoot(), 1e-12), "RankIC \(h.rankIC[0])")
+    }
+
     @Test func minimumStocksSkipsThinDates() throws {
         let panel = try Self.panel(closes: [[10, 11, 11], [10, 10, 12], [10, 9, 9]])
         let returns = try ForwardReturns(panel: panel, horizons: [1], convention: .close)
@@ -86,8 +100,8 @@ import Testing
         }
     }
 
-    /// A pseudo-random market (30 stocks × 60 dates) with suspensions and limit-up closes.
-    static func market() throws -> TradingPanel {
+    /// A pseudo-random market (`stocks` × 60 dates) with suspensions and limit-up closes.
+    static func market(stocks: Int = 30) throws -> TradingPanel {
         var state: UInt64 = 0x1234_5678_9ABC_DEF1
         func uniform() -> Double {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -95,7 +109,7 @@ import Testing
         }
         var closes: [[Double]] = []
         var limits: [[Double]] = []
-        for _ in 0..<30 {
+        for _ in 0..<stocks {
             var price = 10.0
             var close: [Double] = []
             var limit: [Double] = []
@@ -117,20 +131,26 @@ import Testing
     }
 
     /// The fast path (shared ranks, sorted once) against the plain definitions, per date, with a
-    /// factor that has gaps where stocks traded (so returns are re-ranked within V).
-    @Test func matchesPlainDefinitionsWithGaps() throws {
-        let panel = try Self.market()
+    /// factor that has gaps where stocks traded (so returns are re-ranked within V: from their
+    /// ranks within T when up to four stocks are missing, else afresh). Thirty stocks with a
+    /// coarse factor (ties everywhere) and eighty with distinct values (sorted on 16-bit keys,
+    /// some of them shared, so ties are looked for and not found).
+    @Test(arguments: [(30, true), (80, false)])
+    func matchesPlainDefinitionsWithGaps(stocks: Int, coarse: Bool) throws {
+        let panel = try Self.market(stocks: stocks)
         let returns = try ForwardReturns(panel: panel, horizons: [1, 3, 7], convention: .next)
         let evaluator = try FactorAnalyzer(forwardReturns: returns, quantiles: 3, minimumStocks: 5)
         let dates = panel.dateCount
-        let factor = (0..<(30 * dates)).map { cell -> Double in
-            cell % 7 == 3 ? .nan : Double((cell * 7_919) % 23) - 11  // coarse: plenty of ties
+        let factor = (0..<(stocks * dates)).map { cell -> Double in
+            guard cell % 7 != 3 else { return .nan }
+            return coarse ? Double((cell * 7_919) % 23) - 11 : sin(Double(cell) * 1.7) * 100
         }
+        if !coarse { #expect(Set(factor.filter { !$0.isNaN }).count == factor.filter { !$0.isNaN }.count) }
         let result = try evaluator.evaluate(factor)
         for (k, evaluation) in result.horizons.enumerated() {
             for date in 0..<dates {
-                let f = (0..<30).map { factor[$0 * dates + date] }
-                let r = (0..<30).map { returns.value(horizonIndex: k, stock: $0, date: date) }
+                let f = (0..<stocks).map { factor[$0 * dates + date] }
+                let r = (0..<stocks).map { returns.value(horizonIndex: k, stock: $0, date: date) }
                 let n = zip(f, r).filter { $0.isFinite && $1.isFinite }.count
                 #expect(evaluation.stockCounts[date] == n)
                 guard n >= 5 else {

@@ -144,4 +144,32 @@ import Testing
         }
         #expect(Statistics.averageRanks(values) == Self.definitionRanks(values))
     }
+
+    /// `sort(_:count:into:)` says "distinct" only when no two values are equal. 700 distinct
+    /// values share a few 16-bit keys (the birthday bound); a duplicate inside such a run, or a
+    /// coarse cross-section, must say "may tie".
+    @Test(arguments: ["distinct", "one duplicate", "ties"])
+    func sortSaysWhetherValuesAreDistinct(shape: String) {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func uniform() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var values = (0..<700).map { _ in shape == "ties" ? (uniform() * 20).rounded() : uniform() }
+        if shape != "ties" { values[1] = values[0].nextUp }  // one shared key at least
+        if shape == "one duplicate" { values[699] = values[350] }
+        var entries = values.enumerated().map { CrossSectionSort.Entry(value: $1, index: UInt32($0)) }
+        var sorted = entries
+        let scratch = CrossSectionSort.Scratch(capacity: values.count)
+        var distinct = false
+        entries.withUnsafeMutableBufferPointer { input in
+            sorted.withUnsafeMutableBufferPointer { output in
+                guard let input = input.baseAddress, let output = output.baseAddress else { return }
+                distinct = scratch.sort(input, count: values.count, into: output)
+            }
+        }
+        #expect(sorted.map(\.value) == values.sorted())
+        #expect(distinct == (Set(values).count == values.count), "\(shape): distinct \(distinct)")
+        #expect(shape != "distinct" || distinct)
+    }
 }

@@ -17,7 +17,8 @@ extension EvaluationPass {
         let rankSquares: (Int, Int, Int, Int)
 
         /// The lanes of horizons `first..<first + count` on `date`. Without full cover the
-        /// returns are re-ranked within V into the workspace.
+        /// returns are re-ranked within V into the workspace: from their ranks within T when
+        /// only a few of T's stocks lack a factor value, else by walking T in return order.
         init(
             first: Int, count: Int, date: Int, valid: Int, fullCover: Bool, packedRow: UnsafePointer<UInt32>,
             _ pass: EvaluationPass, _ w: Workspace
@@ -28,6 +29,8 @@ extension EvaluationPass {
             let crossSections = pass.crossSections
             let dates = crossSections.dateCount
             let stocks = crossSections.stockCount
+            let missing =
+                fullCover ? nil : pass.stocksOutsideValid(k: first, date: date, valid: valid, packedRow: packedRow)
             func lane(_ j: Int) -> (UnsafePointer<Double>, UnsafePointer<Int32>, Int) {
                 let k = first + min(j, count - 1)
                 let slot = k * dates + date
@@ -40,8 +43,13 @@ extension EvaluationPass {
                 }
                 let target = w.returnRanks + min(j, count - 1) * stocks
                 guard j < count else { return (returns, UnsafePointer(target), 0) }
-                let squares = pass.rankReturnsWithinValid(
-                    k: k, date: date, valid: valid, packedRow: packedRow, into: target, w)
+                let squares =
+                    if let missing {
+                        pass.rankReturnsWithinValid(k: k, date: date, valid: valid, outside: missing, into: target, w)
+                    } else {
+                        pass.rankReturnsWithinValid(
+                            k: k, date: date, valid: valid, packedRow: packedRow, into: target, w)
+                    }
                 return (returns, UnsafePointer(target), squares)
             }
             let l0 = lane(0)

@@ -39,7 +39,7 @@ extension EvaluationPass {
                 members[valid] = entry
                 valid &+= returns[Int(entry.index)].isNaN ? 0 : 1
             }
-            w.sorter.sort(members, count: valid, into: w.valid)
+            let distinct = w.sorter.sort(members, count: valid, into: w.valid)
             let usable = valid >= minimumStocks
             let fullCover = valid == Int(crossSections.tradable[slot])
             for k in leader..<end {
@@ -49,7 +49,7 @@ extension EvaluationPass {
             if usable {
                 let packedRow = out.packed + row
                 packedRow.initialize(repeating: 0, count: stocks)
-                let rankSquares = rankAndCut(valid: valid, packedRow: packedRow, w)
+                let rankSquares = rankAndCut(valid: valid, distinct: distinct, packedRow: packedRow, w)
                 var first = leader
                 while first < end {
                     let lanes = HorizonLanes(
@@ -84,11 +84,42 @@ extension EvaluationPass {
         }
     }
 
-    /// Doubled average ranks of the factor within V and pandas-`qcut` labels, into the
-    /// workspace and the date's packed row. Returns Σ (2 × rank − (n + 1))², the factor's rank
-    /// variance (×4, exact).
-    private func rankAndCut(valid: Int, packedRow: UnsafeMutablePointer<UInt32>, _ w: Workspace) -> Int {
+    /// Doubled average ranks of the factor within V and pandas-`qcut` labels, into the date's
+    /// packed row; `distinct` says the sort found no ties. Returns Σ (2 × rank − (n + 1))², the
+    /// factor's rank variance (×4, exact).
+    ///
+    /// Values ascend, so each quantile is a contiguous range of positions: quantile q ends at
+    /// `groupEnds[q]`, the number of values at or below its upper edge (or below an earlier edge,
+    /// should rounding put that one higher). That is the first edge a value does not exceed,
+    /// which is `quantileLabel`'s rule.
+    private func rankAndCut(
+        valid: Int, distinct: Bool, packedRow: UnsafeMutablePointer<UInt32>, _ w: Workspace
+    ) -> Int {
         let entries = w.valid
+        let edges = w.edges
+        let groupEnds = w.groupEnds
+        Statistics.quantileEdges(count: valid, quantiles: quantiles, into: edges) { entries[$0].value }
+        groupEnds[0] = 0
+        var position = 0
+        for q in 1...quantiles {
+            let edge = edges[q]
+            var high = valid
+            while position < high {
+                let middle = (position &+ high) &>> 1
+                if entries[middle].value <= edge { position = middle &+ 1 } else { high = middle }
+            }
+            groupEnds[q] = position
+        }
+        if distinct {
+            // Without ties the doubled rank at position i is 2i + 2, and the squares sum to
+            // Σ (2i + 1 − n)² = n (n² − 1) / 3.
+            for q in 1...quantiles {
+                for i in groupEnds[q - 1]..<groupEnds[q] {
+                    packedRow[Int(entries[i].index)] = UInt32(truncatingIfNeeded: 2 &* i &+ 2) &<< 8 | UInt32(q)
+                }
+            }
+            return valid &* (valid &* valid &- 1) / 3
+        }
         let ranks = w.validRanks
         let shift = valid + 1
         var squares = 0
@@ -102,21 +133,65 @@ extension EvaluationPass {
             squares &+= (end - start) &* (doubled - shift) &* (doubled - shift)
             start = end
         }
-        Statistics.quantileEdges(count: valid, quantiles: quantiles, into: w.edges) { entries[$0].value }
-        // Values ascend, so the number of edges strictly below the value only grows, and each
-        // quantile is a contiguous range of positions: quantile q ends at `groupEnds[q]`.
-        let edges = w.edges
-        let groupEnds = w.groupEnds
-        var below = 0
-        for q in 0...quantiles { groupEnds[q] = 0 }
-        for i in 0..<valid {
-            let value = entries[i].value
-            while below <= quantiles && edges[below] < value { below += 1 }
-            let label = max(1, below)
-            groupEnds[label] = i + 1
-            packedRow[Int(entries[i].index)] = UInt32(ranks[i]) << 8 | UInt32(label)
+        for q in 1...quantiles {
+            for i in groupEnds[q - 1]..<groupEnds[q] {
+                packedRow[Int(entries[i].index)] = UInt32(bitPattern: ranks[i]) &<< 8 | UInt32(q)
+            }
         }
-        for q in 1...quantiles { groupEnds[q] = max(groupEnds[q], groupEnds[q - 1]) }
+        return squares
+    }
+
+    /// The stocks of T (the tradable set of horizon k, shared by the horizons walked with it)
+    /// outside V on `date`, when there are at most four of them: T's stocks without a factor
+    /// value (0 in the date's packed row). Nil when there are more, or when V is not inside T.
+    func stocksOutsideValid(k: Int, date: Int, valid: Int, packedRow: UnsafePointer<UInt32>) -> SIMD4<UInt32>? {
+        let slot = k * crossSections.dateCount + date
+        let outside = Int(crossSections.tradable[slot]) - valid
+        guard (1...4).contains(outside) else { return nil }
+        let returns = crossSections.returns + slot * crossSections.stockCount
+        var found = SIMD4<UInt32>(repeating: UInt32.max)
+        var count = 0
+        for stock in 0..<crossSections.stockCount where packedRow[stock] == 0 && returns[stock].isFinite {
+            guard count < 4 else { return nil }
+            found[count] = UInt32(stock)
+            count += 1
+        }
+        return count == outside ? found : nil
+    }
+
+    /// Centred doubled ranks of horizon k's returns within V, into `target` (for V's stocks),
+    /// from their centred doubled ranks within T, given T's stocks `outside` V (unused lanes
+    /// `UInt32.max`). Returns their sum of squares.
+    ///
+    /// A stock's average rank within V is its rank within T less the outside stocks below it,
+    /// and half of those equal to it; doubled and centred on |V| + 1 instead of |T| + 1, that is
+    /// `centred + |outside| − 2 × below − equal`, exact with ties.
+    func rankReturnsWithinValid(
+        k: Int, date: Int, valid: Int, outside: SIMD4<UInt32>, into target: UnsafeMutablePointer<Int32>,
+        _ w: Workspace
+    ) -> Int {
+        let slot = k * crossSections.dateCount + date
+        let row = slot * crossSections.stockCount
+        let returns = crossSections.returns + row
+        let centred = crossSections.centredRanks + row
+        // Unused lanes hold +∞: no finite return is above or equal to it.
+        var levels = SIMD4<Double>(repeating: .infinity)
+        var outsideCount = 0
+        for j in 0..<4 where outside[j] != UInt32.max {
+            levels[j] = returns[Int(outside[j])]
+            outsideCount += 1
+        }
+        let members = w.members
+        var squares = 0
+        for i in 0..<valid {
+            let stock = Int(members[i].index)
+            let r = SIMD4<Double>(repeating: returns[stock])
+            let below = SIMD4<Int64>().replacing(with: 2, where: levels .< r)
+            let equal = SIMD4<Int64>().replacing(with: 1, where: levels .== r)
+            let rank = Int(centred[stock]) &+ outsideCount &- Int((below &+ equal).wrappedSum())
+            target[stock] = Int32(truncatingIfNeeded: rank)
+            squares &+= rank &* rank
+        }
         return squares
     }
 

@@ -92,34 +92,48 @@ enum CrossSectionSort {
 
         /// Writes `entries[0..<count]` into `output` in ascending order of value. `entries` is
         /// left as it was when `count` exceeds 32 (else sorted too); `output` must not overlap it.
-        func sort(_ entries: UnsafeMutablePointer<Entry>, count: Int, into output: UnsafeMutablePointer<Entry>) {
+        ///
+        /// Returns true when the values are known to be distinct (no ties): the common case,
+        /// seen for free by the 16-bit path, which lets a caller skip looking for tie groups.
+        /// False means they may tie.
+        @discardableResult
+        func sort(_ entries: UnsafeMutablePointer<Entry>, count: Int, into output: UnsafeMutablePointer<Entry>) -> Bool
+        {
             guard count > 1 else {
                 if count == 1 { output[0] = entries[0] }
-                return
+                return true
             }
             precondition(count <= capacity, "sort scratch holds \(capacity) values, asked for \(count)")
             if count <= 32 {
                 CrossSectionSort.insertionSort(entries, count)
-                return output.update(from: entries, count: count)
+                output.update(from: entries, count: count)
+                return false
             }
             let (low, high) = CrossSectionSort.range(entries, count: count)
-            guard low < high else { return output.update(from: entries, count: count) }  // all equal
+            guard low < high else {  // all equal
+                output.update(from: entries, count: count)
+                return false
+            }
             // Positions must fit the 16-bit word's low half.
-            if count <= 1 << 16 && shortKeySort(entries, count: count, low: low, high: high, into: output) { return }
+            if count <= 1 << 16, let distinct = shortKeySort(entries, count: count, low: low, high: high, into: output)
+            {
+                return distinct
+            }
             // A heavy tail crowded many values into one key: Float keys, four passes.
             floatKeySort(entries, count: count, into: output)
+            return false
         }
 
         /// The 16-bit path: key = the value's position in [low, high] scaled to 0…65,535 and
         /// rounded, two counting passes, the second placing the entries into `output`. Returns
-        /// false when a run of equal keys holds more than 32 distinct values (the keys were too
-        /// coarse); `entries` is untouched either way.
+        /// nil when a run of equal keys holds more than 32 distinct values (the keys were too
+        /// coarse; `entries` is untouched either way), else whether the values are all distinct.
         private func shortKeySort(
             _ entries: UnsafeMutablePointer<Entry>, count: Int, low: Double, high: Double,
             into output: UnsafeMutablePointer<Entry>
-        ) -> Bool {
+        ) -> Bool? {
             let scale = 65_535 / (high - low)
-            guard (high - low).isFinite, scale.isFinite, scale > 0 else { return false }
+            guard (high - low).isFinite, scale.isFinite, scale > 0 else { return nil }
             let words = shortWords
             let spare = shortSpare
             let keys = shortKeys
@@ -166,12 +180,18 @@ enum CrossSectionSort {
             var shared = false
             for i in 1..<count { shared = shared || keys[i] == keys[i - 1] }
             guard shared else { return true }
+            // With 800 values in 65,536 keys a few keys are shared on most dates (the birthday
+            // bound), so ties are looked for within those runs only, once they are in order.
+            var tied = false
             var runStart = 0
             for i in 1...count where i == count || keys[i] != keys[runStart] {
-                guard CrossSectionSort.order(output + runStart, i - runStart, longestRun: 32) else { return false }
+                if i - runStart > 1 {
+                    guard CrossSectionSort.order(output + runStart, i - runStart, longestRun: 32) else { return nil }
+                    for j in (runStart + 1)..<i where output[j].value == output[j - 1].value { tied = true }
+                }
                 runStart = i
             }
-            return true
+            return !tied
         }
 
         /// The fallback path: `words` (Float key << 32 | position) radix-sorted by their high
