@@ -6,8 +6,8 @@ import StockSchoolFactors
 /// Everything is date-major so that one date's cross-section is contiguous: horizon k's row for
 /// date d starts at `(k * dateCount + d) * stockCount`. The stocks with a return on a date (the
 /// tradable set T) are ranked once here; a factor whose values cover T reuses those ranks, and
-/// one with gaps re-ranks the returns by walking `order` and skipping its gaps, which needs no
-/// sort.
+/// one with gaps re-ranks the returns without a sort: from these ranks when only a few stocks
+/// are missing, else by walking `order` and skipping its gaps.
 ///
 /// The storage is raw memory, written once in `init` and read-only afterwards, which is what
 /// makes sharing it across threads (`@unchecked Sendable`) safe; evaluation reads it through
@@ -33,6 +33,8 @@ final class CrossSections: @unchecked Sendable {
     let sameSetAsPrevious: UnsafeMutablePointer<UInt8>
     /// 1 where the stock has a bar, date-major (`d * stockCount + s`): coverage's denominator.
     let traded: UnsafeMutablePointer<UInt8>
+    /// Per date: the stocks with a bar.
+    let tradedCounts: UnsafeMutablePointer<Int32>
 
     init(panel: TradingPanel, returns stockMajor: [[Double]]) {
         let stocks = panel.stockCount
@@ -49,17 +51,23 @@ final class CrossSections: @unchecked Sendable {
         tradable = .allocate(capacity: max(1, horizons * dates))
         sameSetAsPrevious = .allocate(capacity: max(1, horizons * dates))
         traded = .allocate(capacity: max(1, cells))
+        tradedCounts = .allocate(capacity: max(1, dates))
         centredRanks.initialize(repeating: 0, count: horizons * cells)
         order.initialize(repeating: 0, count: horizons * cells)
         let shared = SharedPointers(
             returns: returns, ranks: centredRanks, squares: rankSquares, order: order, tradable: tradable,
-            same: sameSetAsPrevious, traded: traded)
+            same: sameSetAsPrevious, traded: traded, tradedCounts: tradedCounts)
         Parallel.forEachChunk(dates) { chunk in
             let scratch = CrossSectionSort.Scratch(capacity: stocks)
             let entries = UnsafeMutablePointer<CrossSectionSort.Entry>.allocate(capacity: max(1, stocks))
             defer { entries.deallocate() }
             for stock in 0..<stocks {
                 for date in chunk { shared.traded[date * stocks + stock] = panel.traded(stock * dates + date) ? 1 : 0 }
+            }
+            for date in chunk {
+                var count: Int32 = 0
+                for stock in 0..<stocks { count &+= Int32(shared.traded[date * stocks + stock]) }
+                shared.tradedCounts[date] = count
             }
             for (k, values) in stockMajor.enumerated() {
                 values.withUnsafeBufferPointer { values in
@@ -110,6 +118,7 @@ final class CrossSections: @unchecked Sendable {
         tradable.deallocate()
         sameSetAsPrevious.deallocate()
         traded.deallocate()
+        tradedCounts.deallocate()
     }
 
     /// The storage, handed to the chunks of `init` that each fill their own dates.
@@ -122,5 +131,6 @@ final class CrossSections: @unchecked Sendable {
         let tradable: UnsafeMutablePointer<Int32>
         let same: UnsafeMutablePointer<UInt8>
         let traded: UnsafeMutablePointer<UInt8>
+        let tradedCounts: UnsafeMutablePointer<Int32>
     }
 }

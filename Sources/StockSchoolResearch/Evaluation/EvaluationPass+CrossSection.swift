@@ -7,18 +7,13 @@ extension EvaluationPass {
     /// except near the panel's end) share V, and so the ranks and labels, and are walked
     /// together, up to `HorizonLanes.width` at a time.
     func firstPass(
-        date: Int, chunkStart: Int, entries: UnsafeMutablePointer<CrossSectionSort.Entry>, finite: Int,
+        date: Int, chunkStart: Int, values: UnsafePointer<Double>,
         _ w: Workspace, _ out: Outputs
     ) {
         let stocks = crossSections.stockCount
         let dates = crossSections.dateCount
         let traded = crossSections.traded + date * stocks
-        var tradedCount = 0
-        for stock in 0..<stocks { tradedCount &+= Int(traded[stock]) }
-        var covered = 0
-        for i in 0..<finite { covered &+= Int(traded[Int(entries[i].index)]) }
-        out.tradedCount[date] = Int32(tradedCount)
-        out.coveredCount[date] = Int32(covered)
+        out.tradedCount[date] = crossSections.tradedCounts[date]
 
         let horizonCount = horizons.count
         var leader = 0
@@ -32,14 +27,10 @@ extension EvaluationPass {
             // V in stock order, then sorted: every later walk that reads the date's rows by stock
             // goes through V in stock order, so those rows are read front to back (which the
             // hardware prefetches) instead of in the factor's order (a stall on each line).
-            let members = w.members
-            var valid = 0
-            for i in 0..<finite {
-                let entry = entries[i]
-                members[valid] = entry
-                valid &+= returns[Int(entry.index)].isNaN ? 0 : 1
-            }
-            let distinct = w.sorter.sort(members, count: valid, into: w.valid)
+            let (valid, covered) = Self.validMembers(
+                values, stocks: stocks, returns: returns, traded: traded, into: w.members)
+            if leader == 0 { out.coveredCount[date] = Int32(covered) }
+            let distinct = w.sorter.sort(w.members, count: valid, into: w.valid)
             let usable = valid >= minimumStocks
             let fullCover = valid == Int(crossSections.tradable[slot])
             for k in leader..<end {
@@ -67,6 +58,33 @@ extension EvaluationPass {
             }
             leader = end
         }
+    }
+
+    /// V in stock order: the stocks whose factor value (`values`, by stock) is finite and that
+    /// have a return in `returns`, as entries into `members`; also how many stocks with a finite
+    /// value traded (coverage's numerator).
+    ///
+    /// Kept out of line, so the count lives in a register: inlined into `firstPass` it was
+    /// spilled, and every entry waited on a store and a load of it. The tests are branch-free
+    /// on the bits: a finite |x| is below +∞'s bits, a NaN above them.
+    @inline(never)
+    static func validMembers(
+        _ values: UnsafePointer<Double>, stocks: Int, returns: UnsafePointer<Double>, traded: UnsafePointer<UInt8>,
+        into members: UnsafeMutablePointer<CrossSectionSort.Entry>
+    ) -> (valid: Int, covered: Int) {
+        let infinity = Double.infinity.bitPattern
+        let magnitudeMask: UInt64 = 0x7FFF_FFFF_FFFF_FFFF
+        var valid = 0
+        var covered = 0
+        for stock in 0..<stocks {
+            let value = values[stock]
+            members[valid] = CrossSectionSort.Entry(value: value, index: UInt32(truncatingIfNeeded: stock))
+            let finite = Int(truncatingIfNeeded: ((value.bitPattern & magnitudeMask) &- infinity) &>> 63)
+            let returnNaN = Int(truncatingIfNeeded: (infinity &- (returns[stock].bitPattern & magnitudeMask)) &>> 63)
+            valid &+= finite & (1 &- returnNaN)
+            covered &+= finite & Int(traded[stock])
+        }
+        return (valid, covered)
     }
 
     /// The entries of a date without enough stocks in V: no statistics at all.

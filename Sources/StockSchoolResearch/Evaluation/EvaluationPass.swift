@@ -85,10 +85,8 @@ struct EvaluationPass {
 
     /// Buffers one thread of the first pass reuses across its dates.
     final class Workspace {
-        /// Per date of a block (`blockDates` rows of `stocks`): the factor's finite values.
-        let entries: UnsafeMutablePointer<CrossSectionSort.Entry>
-        /// Per date of a block: how many entries its row holds.
-        let finiteCounts: UnsafeMutablePointer<Int>
+        /// Per date of a block (`blockDates` rows of `stocks`): the factor's values, by stock.
+        let values: UnsafeMutablePointer<Double>
         /// The entries of V (stocks that also have a return), in stock order.
         let members: UnsafeMutablePointer<CrossSectionSort.Entry>
         /// The entries of V in ascending order of value.
@@ -112,8 +110,7 @@ struct EvaluationPass {
 
         init(stocks: Int, quantiles: Int) {
             let capacity = max(1, stocks)
-            entries = .allocate(capacity: capacity * EvaluationPass.blockDates)
-            finiteCounts = .allocate(capacity: EvaluationPass.blockDates)
+            values = .allocate(capacity: capacity * EvaluationPass.blockDates)
             members = .allocate(capacity: capacity)
             valid = .allocate(capacity: capacity)
             validRanks = .allocate(capacity: capacity)
@@ -127,8 +124,7 @@ struct EvaluationPass {
         }
 
         deinit {
-            entries.deallocate()
-            finiteCounts.deallocate()
+            values.deallocate()
             members.deallocate()
             valid.deallocate()
             validRanks.deallocate()
@@ -150,14 +146,13 @@ struct EvaluationPass {
         let factor = SharedFactor(base: factor)
         Parallel.forEachChunk(dates) { chunk in
             let workspace = Workspace(stocks: stocks, quantiles: quantiles)
-            let entries = workspace.entries
-            let finite = workspace.finiteCounts
+            let values = workspace.values
             var blockStart = chunk.lowerBound
             while blockStart < chunk.upperBound {
                 let blockEnd = min(blockStart + Self.blockDates, chunk.upperBound)
                 let width = blockEnd - blockStart
-                // Stock-major in, each date's finite values out: the transpose is the gather.
-                finite.initialize(repeating: 0, count: width)
+                // Stock-major in, date-major out: the transpose is the gather. Values are copied
+                // as they are (NaN included), so no store waits on a count of the last one.
                 for stock in 0..<stocks {
                     let source = factor.base + stock * dates + blockStart
                     // Each stock's piece is 2–3 cache lines a column apart from the last: nothing
@@ -169,17 +164,11 @@ struct EvaluationPass {
                         stockschool_prefetch(ahead + width / 2)
                         stockschool_prefetch(ahead + width - 1)
                     }
-                    for j in 0..<width {
-                        let value = source[j]
-                        let count = finite[j]
-                        entries[j * stocks + count] = CrossSectionSort.Entry(value: value, index: UInt32(stock))
-                        finite[j] = count + (value.isFinite ? 1 : 0)
-                    }
+                    for j in 0..<width { values[j * stocks + stock] = source[j] }
                 }
                 for date in blockStart..<blockEnd {
-                    let j = date - blockStart
                     firstPass(
-                        date: date, chunkStart: chunk.lowerBound, entries: entries + j * stocks, finite: finite[j],
+                        date: date, chunkStart: chunk.lowerBound, values: values + (date - blockStart) * stocks,
                         workspace, outputs)
                 }
                 blockStart = blockEnd
