@@ -138,23 +138,20 @@ extension EvaluationPass {
             }
             return valid &* (valid &* valid &- 1) / 3
         }
-        let ranks = w.validRanks
-        let shift = valid + 1
+        // Equal values share their label too (labels depend on the value alone), so each tie
+        // group is written with one packed word.
+        let shift = valid &+ 1
         var squares = 0
-        var start = 0
-        while start < valid {
-            let value = entries[start].value
-            var end = start + 1
-            while end < valid && entries[end].value == value { end += 1 }
-            let doubled = start + 1 + end
-            for position in start..<end { ranks[position] = Int32(doubled) }
-            squares &+= (end - start) &* (doubled - shift) &* (doubled - shift)
-            start = end
-        }
-        for q in 1...quantiles {
-            for i in groupEnds[q - 1]..<groupEnds[q] {
-                packedRow[Int(entries[i].index)] = UInt32(bitPattern: ranks[i]) &<< 8 | UInt32(q)
-            }
+        var q = 1
+        var groupStart = 0
+        for i in 1...valid {
+            if i < valid && entries[i].value == entries[i &- 1].value { continue }
+            while groupEnds[q] <= groupStart { q &+= 1 }
+            let doubled = groupStart &+ 1 &+ i
+            let packed = UInt32(truncatingIfNeeded: doubled) &<< 8 | UInt32(truncatingIfNeeded: q)
+            for position in groupStart..<i { packedRow[Int(entries[position].index)] = packed }
+            squares &+= (i &- groupStart) &* (doubled &- shift) &* (doubled &- shift)
+            groupStart = i
         }
         return squares
     }

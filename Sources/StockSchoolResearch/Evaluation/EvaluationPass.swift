@@ -91,8 +91,6 @@ struct EvaluationPass {
         let members: UnsafeMutablePointer<CrossSectionSort.Entry>
         /// The entries of V in ascending order of value.
         let valid: UnsafeMutablePointer<CrossSectionSort.Entry>
-        /// Per position in `valid`: twice the factor's average rank (an integer).
-        let validRanks: UnsafeMutablePointer<Int32>
         /// Per lane of `HorizonLanes`, per stock: the return's centred doubled rank within V,
         /// when V is smaller than the tradable set.
         let returnRanks: UnsafeMutablePointer<Int32>
@@ -113,7 +111,6 @@ struct EvaluationPass {
             values = .allocate(capacity: capacity * EvaluationPass.blockDates)
             members = .allocate(capacity: capacity)
             valid = .allocate(capacity: capacity)
-            validRanks = .allocate(capacity: capacity)
             returnRanks = .allocate(capacity: capacity * HorizonLanes.width)
             tieMembers = .allocate(capacity: capacity)
             edges = .allocate(capacity: quantiles + 1)
@@ -127,7 +124,6 @@ struct EvaluationPass {
             values.deallocate()
             members.deallocate()
             valid.deallocate()
-            validRanks.deallocate()
             returnRanks.deallocate()
             tieMembers.deallocate()
             edges.deallocate()
