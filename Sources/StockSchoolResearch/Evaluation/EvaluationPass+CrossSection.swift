@@ -128,30 +128,37 @@ extension EvaluationPass {
             }
             groupEnds[q] = position
         }
-        if distinct {
-            // Without ties the doubled rank at position i is 2i + 2, and the squares sum to
-            // Σ (2i + 1 − n)² = n (n² − 1) / 3.
-            for q in 1...quantiles {
-                for i in groupEnds[q - 1]..<groupEnds[q] {
-                    packedRow[Int(entries[i].index)] = UInt32(truncatingIfNeeded: 2 &* i &+ 2) &<< 8 | UInt32(q)
-                }
+        // Ranks as if the values were distinct: 2i + 2 at position i, whose squares sum to
+        // Σ (2i + 1 − n)² = n (n² − 1) / 3.
+        for q in 1...quantiles {
+            for i in groupEnds[q - 1]..<groupEnds[q] {
+                packedRow[Int(entries[i].index)] = UInt32(truncatingIfNeeded: 2 &* i &+ 2) &<< 8 | UInt32(q)
             }
-            return valid &* (valid &* valid &- 1) / 3
         }
-        // Equal values share their label too (labels depend on the value alone), so each tie
-        // group is written with one packed word.
+        var squares = valid &* (valid &* valid &- 1) / 3
+        guard !distinct else { return squares }
+        // Then each run of equal values gets their average rank. They share their quantile too
+        // (labels depend on the value alone), so one packed word serves the whole run.
         let shift = valid &+ 1
-        var squares = 0
-        var q = 1
-        var groupStart = 0
-        for i in 1...valid {
-            if i < valid && entries[i].value == entries[i &- 1].value { continue }
-            while groupEnds[q] <= groupStart { q &+= 1 }
-            let doubled = groupStart &+ 1 &+ i
-            let packed = UInt32(truncatingIfNeeded: doubled) &<< 8 | UInt32(truncatingIfNeeded: q)
-            for position in groupStart..<i { packedRow[Int(entries[position].index)] = packed }
-            squares &+= (i &- groupStart) &* (doubled &- shift) &* (doubled &- shift)
-            groupStart = i
+        var next = 1
+        while next < valid {
+            guard entries[next].value == entries[next &- 1].value else {
+                next &+= 1
+                continue
+            }
+            let runStart = next &- 1
+            var end = next &+ 1
+            while end < valid && entries[end].value == entries[runStart].value { end &+= 1 }
+            let doubled = runStart &+ 1 &+ end
+            let label = packedRow[Int(entries[runStart].index)] & 255
+            let packed = UInt32(truncatingIfNeeded: doubled) &<< 8 | label
+            for position in runStart..<end {
+                let distinctRank = 2 &* position &+ 2 &- shift
+                squares &-= distinctRank &* distinctRank
+                packedRow[Int(entries[position].index)] = packed
+            }
+            squares &+= (end &- runStart) &* (doubled &- shift) &* (doubled &- shift)
+            next = end &+ 1
         }
         return squares
     }
