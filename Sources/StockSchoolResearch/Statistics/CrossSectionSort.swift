@@ -99,9 +99,9 @@ enum CrossSectionSort {
         /// Writes `entries[0..<count]` into `output` in ascending order of value. `entries` is
         /// left as it was when `count` exceeds 32 (else sorted too); `output` must not overlap it.
         ///
-        /// Returns true when the values are known to be distinct (no ties): the common case,
-        /// seen for free by the 16-bit path, which lets a caller skip looking for tie groups.
-        /// False means they may tie.
+        /// Returns true when the values are known to be distinct (no ties), which the 16-bit
+        /// path finds out while it orders its runs of shared keys; a caller can then skip looking
+        /// for tie groups. False means they may tie.
         @discardableResult
         func sort(_ entries: UnsafeMutablePointer<Entry>, count: Int, into output: UnsafeMutablePointer<Entry>) -> Bool
         {
