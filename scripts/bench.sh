@@ -17,12 +17,14 @@ start_services durable
 swift build -c release --product StockSchoolBench
 bench=$(swift build -c release --show-bin-path)/StockSchoolBench
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(swift --version 2>/dev/null | head -1)"
+# Run, not exec: an exec'd script would leave the private PostgreSQL and Redis running, as the
+# EXIT trap that stops them goes with this shell.
 if [ "${1:-}" = factors ]; then
   shift
-  exec scripts/bench-factors.sh "$@"
+  scripts/bench-factors.sh "$@"
 elif [ "${1:-}" = research ]; then
   shift
-  exec scripts/bench-research.sh "$@"
+  scripts/bench-research.sh "$@"
 elif [ "${1:-}" = technical ]; then
   # Classic indicators against TA-Lib's C library (PyPI ta-lib), 5,000 series × 2,500 bars each.
   python3 -m venv /tmp/stockschool-talib-venv >/dev/null
