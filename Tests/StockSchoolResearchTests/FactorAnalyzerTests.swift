@@ -100,6 +100,28 @@ import Testing
         }
     }
 
+    /// Doubled ranks are kept in 16 bits: a panel one stock over the limit is refused with the
+    /// reason, one at the limit is evaluated.
+    @Test func refusesMoreStocksThanRanksHold() throws {
+        func returns(stocks: Int) throws -> ForwardReturns {
+            let closes = (0..<stocks).map { [10, 10 + Double($0 % 7), 11] }
+            return try ForwardReturns(panel: try Self.panel(closes: closes), horizons: [1], convention: .close)
+        }
+        let limit = FactorAnalyzer.maximumStocks
+        #expect(limit == 32_767)
+        let over = try returns(stocks: limit + 1)
+        #expect {
+            try FactorAnalyzer(forwardReturns: over)
+        } throws: { error in
+            "\(error)".contains("--stocks") && "\(error)".contains("32768")
+        }
+        let atLimit = try returns(stocks: limit)
+        let result = try FactorAnalyzer(forwardReturns: atLimit).evaluate(
+            (0..<(limit * 3)).map { Double(($0 / 3) % 1_000) })
+        #expect(result.horizons[0].stockCounts[0] == limit)
+        #expect(result.horizons[0].rankIC[0].isFinite)
+    }
+
     /// A pseudo-random market (`stocks` × 60 dates) with suspensions and limit-up closes.
     static func market(stocks: Int = 30) throws -> TradingPanel {
         var state: UInt64 = 0x1234_5678_9ABC_DEF1
@@ -174,14 +196,17 @@ import Testing
     /// Turnover and rank autocorrelation (computed in the first pass for most dates, in the
     /// second for the first dates of each chunk) against their plain definitions, with five
     /// horizons (two groups of horizons walked together), ties and gaps; evaluating other factors
-    /// in between must not leak into the result (the buffers are reused).
-    @Test func laggedStatisticsMatchPlainDefinitions() throws {
-        let panel = try Self.market()
+    /// in between must not leak into the result (the buffers are reused). Thirty stocks with 4
+    /// quantiles, and 203 (four words of membership bits, rows that end inside a vector, blocks
+    /// of label counts) with 12, which counts kept quantiles by histogram instead.
+    @Test(arguments: [(30, 4), (203, 12)])
+    func laggedStatisticsMatchPlainDefinitions(stocks: Int, quantiles: Int) throws {
+        let panel = try Self.market(stocks: stocks)
         let horizons = [1, 2, 3, 5, 8]
         let returns = try ForwardReturns(panel: panel, horizons: horizons, convention: .close)
-        let evaluator = try FactorAnalyzer(forwardReturns: returns, quantiles: 4, minimumStocks: 6)
+        let evaluator = try FactorAnalyzer(forwardReturns: returns, quantiles: quantiles, minimumStocks: 6)
         let dates = panel.dateCount
-        let factor = (0..<(30 * dates)).map { cell -> Double in
+        let factor = (0..<(stocks * dates)).map { cell -> Double in
             cell % 11 == 5 ? .nan : Double((cell * 4_919) % 17) / 4  // ties and gaps
         }
         let first = try evaluator.evaluate(factor)
@@ -193,31 +218,31 @@ import Testing
             #expect(evaluation.turnover.elementsEqual(first.horizons[k].turnover) { Self.close($0, $1, 0) })
             // Per date: the valid stocks, their factor ranks and their quantile labels.
             let perDate = (0..<dates).map { date -> (ranks: [Double], labels: [Int?]) in
-                let f = (0..<30).map { stock -> Double in
+                let f = (0..<stocks).map { stock -> Double in
                     let r = returns.value(horizonIndex: k, stock: stock, date: date)
                     return r.isFinite ? factor[stock * dates + date] : .nan
                 }
                 guard f.filter({ !$0.isNaN }).count >= 6 else {
-                    return ([Double](repeating: .nan, count: 30), [Int?](repeating: nil, count: 30))
+                    return ([Double](repeating: .nan, count: stocks), [Int?](repeating: nil, count: stocks))
                 }
-                return (Statistics.averageRanks(f), Statistics.quantileLabels(f, quantiles: 4))
+                return (Statistics.averageRanks(f), Statistics.quantileLabels(f, quantiles: quantiles))
             }
-            var turnoverSums = [Double](repeating: 0, count: 4)
-            var turnoverDays = [Int](repeating: 0, count: 4)
+            var turnoverSums = [Double](repeating: 0, count: quantiles)
+            var turnoverDays = [Int](repeating: 0, count: quantiles)
             for date in horizon..<dates {
                 let now = perDate[date]
                 let before = perDate[date - horizon]
                 let expected = Statistics.pearson(now.ranks, before.ranks)
                 #expect(Self.close(evaluation.rankAutocorrelation[date], expected, 1e-12))
-                for q in 1...4 {
-                    let members = (0..<30).filter { now.labels[$0] == q }
+                for q in 1...quantiles {
+                    let members = (0..<stocks).filter { now.labels[$0] == q }
                     guard !members.isEmpty, before.labels.contains(q) else { continue }
                     let fresh = members.filter { before.labels[$0] != q }.count
                     turnoverSums[q - 1] += Double(fresh) / Double(members.count)
                     turnoverDays[q - 1] += 1
                 }
             }
-            for q in 0..<4 {
+            for q in 0..<quantiles {
                 let expected = turnoverDays[q] > 0 ? turnoverSums[q] / Double(turnoverDays[q]) : .nan
                 #expect(Self.close(evaluation.turnover[q], expected, 1e-12))
             }

@@ -20,7 +20,7 @@ extension EvaluationPass {
         /// returns are re-ranked within V into the workspace: from their ranks within T when
         /// only a few of T's stocks lack a factor value, else by walking T in return order.
         init(
-            first: Int, count: Int, date: Int, valid: Int, fullCover: Bool, packedRow: UnsafePointer<UInt32>,
+            first: Int, count: Int, date: Int, valid: Int, fullCover: Bool, factorRanks: UnsafePointer<UInt16>,
             _ pass: EvaluationPass, _ w: Workspace
         ) {
             self.first = first
@@ -30,7 +30,7 @@ extension EvaluationPass {
             let dates = crossSections.dateCount
             let stocks = crossSections.stockCount
             let missing =
-                fullCover ? nil : pass.stocksOutsideValid(k: first, date: date, valid: valid, packedRow: packedRow)
+                fullCover ? nil : pass.stocksOutsideValid(k: first, date: date, valid: valid, ranks: factorRanks)
             func lane(_ j: Int) -> (UnsafePointer<Double>, UnsafePointer<Int32>, Int) {
                 let k = first + min(j, count - 1)
                 let slot = k * dates + date
@@ -48,7 +48,7 @@ extension EvaluationPass {
                         pass.rankReturnsWithinValid(k: k, date: date, valid: valid, outside: missing, into: target, w)
                     } else {
                         pass.rankReturnsWithinValid(
-                            k: k, date: date, valid: valid, packedRow: packedRow, into: target, w)
+                            k: k, date: date, valid: valid, ranks: factorRanks, into: target, w)
                     }
                 return (returns, UnsafePointer(target), squares)
             }
@@ -65,7 +65,7 @@ extension EvaluationPass {
     /// IC, RankIC and demeaned quantile returns of the lanes' horizons on one date.
     ///
     /// The walk goes through V in stock order, reading each stock's rank and quantile from the
-    /// date's packed row, so every row it reads by stock is read front to back. The factor is
+    /// date's rank row, so every row it reads by stock is read front to back. The factor is
     /// centred on its median before summing so the one-pass sums keep their precision when the
     /// factor's level dwarfs its spread. Ranks are doubled and centred on n + 1, so they are
     /// integers summing to zero and their products are summed exactly in integers; that gives the
@@ -73,12 +73,13 @@ extension EvaluationPass {
     /// lane's floating-point sums are the same operations, in the same order, as a walk over that
     /// horizon alone.
     func correlateAndGroup(
-        _ lanes: HorizonLanes, valid: Int, packedRow: UnsafePointer<UInt32>, factorRankSquares: Int, _ w: Workspace,
+        _ lanes: HorizonLanes, valid: Int, rankRow: RankRow, factorRankSquares: Int, _ w: Workspace,
         _ out: Outputs
     ) {
         let byStock = w.members
         let groupEnds = w.groupEnds
         let sums = w.sums
+        let (ranks, labels) = (rankRow.ranks, rankRow.labels)
         let (r0, r1, r2, r3) = lanes.returns
         let (b0, b1, b2, b3) = lanes.ranks
         let pivot = w.valid[valid / 2].value
@@ -95,13 +96,12 @@ extension EvaluationPass {
         for i in 0..<valid {
             let entry = byStock[i]
             let stock = Int(entry.index)
-            let packed = packedRow[stock]
             let f = entry.value - pivot
             let r = SIMD4(r0[stock], r1[stock], r2[stock], r3[stock])
-            let a = Int(packed &>> 8) &- shift
+            let a = Int(ranks[stock]) &- shift
             sf += f
             sff += f * f
-            sums[Int(packed & 255)] += r
+            sums[Int(labels[stock])] += r
             srr += r * r
             sfr += f * r
             sab0 &+= a &* Int(b0[stock])

@@ -22,8 +22,7 @@ extension EvaluationPass {
             var end = leader + 1
             while end < horizonCount && crossSections.sameSetAsPrevious[end * dates + date] != 0 { end += 1 }
             let slot = leader * dates + date
-            let row = slot * stocks
-            let returns = crossSections.returns + row
+            let returns = crossSections.returns + slot * stocks
             // V in stock order, then sorted: every later walk that reads the date's rows by stock
             // goes through V in stock order, so those rows are read front to back (which the
             // hardware prefetches) instead of in the factor's order (a stall on each line).
@@ -38,21 +37,26 @@ extension EvaluationPass {
                 out.counts[k * dates + date] = Int32(valid)
             }
             if usable {
-                let packedRow = out.packed + row
-                packedRow.initialize(repeating: 0, count: stocks)
-                let rankSquares = rankAndCut(valid: valid, distinct: distinct, packedRow: packedRow, w)
+                let rankRow = RankRow(out, slot)
+                rankRow.ranks.initialize(repeating: 0, count: stocks)
+                rankRow.labels.initialize(repeating: 0, count: stocks)
+                rankRow.memberBits.initialize(repeating: 0, count: out.memberWords)
+                for i in 0..<valid {
+                    let stock = Int(w.members[i].index)
+                    rankRow.memberBits[stock &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: stock & 63)
+                }
+                let rankSquares = rankAndCut(valid: valid, distinct: distinct, rankRow: rankRow, w)
+                out.rankSquares[slot] = rankSquares
                 var first = leader
                 while first < end {
                     let lanes = HorizonLanes(
                         first: first, count: min(HorizonLanes.width, end - first), date: date, valid: valid,
-                        fullCover: fullCover, packedRow: packedRow, self, w)
+                        fullCover: fullCover, factorRanks: rankRow.ranks, self, w)
                     correlateAndGroup(
-                        lanes, valid: valid, packedRow: packedRow, factorRankSquares: rankSquares, w, out)
+                        lanes, valid: valid, rankRow: rankRow, factorRankSquares: rankSquares, w, out)
                     first += lanes.count
                 }
-                lagged(
-                    leader: leader, end: end, date: date, chunkStart: chunkStart, valid: valid, packedRow: packedRow,
-                    factorRankSquares: rankSquares, w, out)
+                lagged(leader: leader, end: end, date: date, chunkStart: chunkStart, out)
             } else {
                 for k in leader..<end { markUnusable(k: k, date: date, out) }
             }
@@ -103,7 +107,7 @@ extension EvaluationPass {
     }
 
     /// Doubled average ranks of the factor within V and pandas-`qcut` labels, into the date's
-    /// packed row; `distinct` says the sort found no ties. Returns Σ (2 × rank − (n + 1))², the
+    /// rank row; `distinct` says the sort found no ties. Returns Σ (2 × rank − (n + 1))², the
     /// factor's rank variance (×4, exact).
     ///
     /// Values ascend, so each quantile is a contiguous range of positions: quantile q ends at
@@ -111,7 +115,7 @@ extension EvaluationPass {
     /// should rounding put that one higher). That is the first edge a value does not exceed,
     /// which is `quantileLabel`'s rule.
     private func rankAndCut(
-        valid: Int, distinct: Bool, packedRow: UnsafeMutablePointer<UInt32>, _ w: Workspace
+        valid: Int, distinct: Bool, rankRow: RankRow, _ w: Workspace
     ) -> Int {
         let entries = w.valid
         let edges = w.edges
@@ -130,15 +134,19 @@ extension EvaluationPass {
         }
         // Ranks as if the values were distinct: 2i + 2 at position i, whose squares sum to
         // Σ (2i + 1 − n)² = n (n² − 1) / 3.
+        let (ranks, labels) = (rankRow.ranks, rankRow.labels)
         for q in 1...quantiles {
+            let label = UInt8(truncatingIfNeeded: q)
             for i in groupEnds[q - 1]..<groupEnds[q] {
-                packedRow[Int(entries[i].index)] = UInt32(truncatingIfNeeded: 2 &* i &+ 2) &<< 8 | UInt32(q)
+                let stock = Int(entries[i].index)
+                ranks[stock] = UInt16(truncatingIfNeeded: 2 &* i &+ 2)
+                labels[stock] = label
             }
         }
         var squares = valid &* (valid &* valid &- 1) / 3
         guard !distinct else { return squares }
         // Then each run of equal values gets their average rank. They share their quantile too
-        // (labels depend on the value alone), so one packed word serves the whole run.
+        // (labels depend on the value alone), so the labels stand.
         let shift = valid &+ 1
         var next = 1
         while next < valid {
@@ -150,12 +158,11 @@ extension EvaluationPass {
             var end = next &+ 1
             while end < valid && entries[end].value == entries[runStart].value { end &+= 1 }
             let doubled = runStart &+ 1 &+ end
-            let label = packedRow[Int(entries[runStart].index)] & 255
-            let packed = UInt32(truncatingIfNeeded: doubled) &<< 8 | label
+            let rank = UInt16(truncatingIfNeeded: doubled)
             for position in runStart..<end {
                 let distinctRank = 2 &* position &+ 2 &- shift
                 squares &-= distinctRank &* distinctRank
-                packedRow[Int(entries[position].index)] = packed
+                ranks[Int(entries[position].index)] = rank
             }
             squares &+= (end &- runStart) &* (doubled &- shift) &* (doubled &- shift)
             next = end &+ 1
@@ -165,15 +172,15 @@ extension EvaluationPass {
 
     /// The stocks of T (the tradable set of horizon k, shared by the horizons walked with it)
     /// outside V on `date`, when there are at most four of them: T's stocks without a factor
-    /// value (0 in the date's packed row). Nil when there are more, or when V is not inside T.
-    func stocksOutsideValid(k: Int, date: Int, valid: Int, packedRow: UnsafePointer<UInt32>) -> SIMD4<UInt32>? {
+    /// value (rank 0 in the date's row). Nil when there are more, or when V is not inside T.
+    func stocksOutsideValid(k: Int, date: Int, valid: Int, ranks: UnsafePointer<UInt16>) -> SIMD4<UInt32>? {
         let slot = k * crossSections.dateCount + date
         let outside = Int(crossSections.tradable[slot]) - valid
         guard (1...4).contains(outside) else { return nil }
         let returns = crossSections.returns + slot * crossSections.stockCount
         var found = SIMD4<UInt32>(repeating: UInt32.max)
         var count = 0
-        for stock in 0..<crossSections.stockCount where packedRow[stock] == 0 && returns[stock].isFinite {
+        for stock in 0..<crossSections.stockCount where ranks[stock] == 0 && returns[stock].isFinite {
             guard count < 4 else { return nil }
             found[count] = UInt32(stock)
             count += 1
@@ -219,9 +226,9 @@ extension EvaluationPass {
 
     /// Centred doubled ranks of horizon k's returns within V when V is smaller than the tradable
     /// set, into `target`: the precomputed return order, walked without the stocks outside V
-    /// (those that lack a factor value: 0 in the date's packed row). Returns their sum of squares.
+    /// (those that lack a factor value: rank 0 in the date's row). Returns their sum of squares.
     func rankReturnsWithinValid(
-        k: Int, date: Int, valid: Int, packedRow: UnsafePointer<UInt32>, into target: UnsafeMutablePointer<Int32>,
+        k: Int, date: Int, valid: Int, ranks: UnsafePointer<UInt16>, into target: UnsafeMutablePointer<Int32>,
         _ w: Workspace
     ) -> Int {
         let slot = k * crossSections.dateCount + date
@@ -242,7 +249,7 @@ extension EvaluationPass {
         }
         for j in 0..<Int(crossSections.tradable[slot]) {
             let stock = order[j]
-            guard packedRow[Int(stock)] != 0 else { continue }
+            guard ranks[Int(stock)] != 0 else { continue }
             let value = returns[Int(stock)]
             if value != groupValue {
                 rankGroup()

@@ -34,13 +34,23 @@ struct EvaluationPass {
         let counts: UnsafeMutablePointer<Int32>
         let quantileReturns: UnsafeMutablePointer<Double>
         let quantileCounts: UnsafeMutablePointer<Int32>
-        /// The horizon whose `packed` row holds horizon k's ranks and labels on date d.
+        /// The horizon whose rows (`ranks`, `labels`, `memberBits`, `rankSquares`) hold horizon
+        /// k's ranks and labels on date d.
         let leader: UnsafeMutablePointer<UInt8>
         let tradedCount: UnsafeMutablePointer<Int32>
         let coveredCount: UnsafeMutablePointer<Int32>
-        /// Per leading horizon and date, per stock: (2 × rank) << 8 | quantile, 0 outside V.
-        /// Only leading horizons' rows of usable dates are written (in full) and read.
-        let packed: UnsafeMutablePointer<UInt32>
+        /// Per leading horizon and date (the row `leader * dates + d`), per stock: 2 × rank
+        /// within V, 0 outside V. Only leading horizons' rows of usable dates are written (in
+        /// full) and read; the same holds for `labels`, `memberBits` and `rankSquares`.
+        let ranks: UnsafeMutablePointer<UInt16>
+        /// Per row, per stock: the quantile within V (1…quantiles), 0 outside V.
+        let labels: UnsafeMutablePointer<UInt8>
+        /// Per row, V as bits (stock s is bit s % 64 of word s / 64): the stocks that entered or
+        /// left V between two dates are found a word at a time.
+        let memberBits: UnsafeMutablePointer<UInt64>
+        let memberWords: Int
+        /// Per row: Σ (2 × rank − (n + 1))² over V, the factor's rank variance (×4).
+        let rankSquares: UnsafeMutablePointer<Int>
         /// 1 where turnover and autocorrelation are left to the second pass: d − h lies in an
         /// earlier chunk, whose rows the first pass could not rely on yet.
         let pending: UnsafeMutablePointer<UInt8>
@@ -61,7 +71,11 @@ struct EvaluationPass {
             leader = .allocate(capacity: perDate)
             tradedCount = .allocate(capacity: dates)
             coveredCount = .allocate(capacity: dates)
-            packed = .allocate(capacity: perDate * stocks)
+            ranks = .allocate(capacity: perDate * stocks)
+            labels = .allocate(capacity: perDate * stocks)
+            memberWords = (stocks + 63) / 64
+            memberBits = .allocate(capacity: perDate * memberWords)
+            rankSquares = .allocate(capacity: perDate)
             pending = .allocate(capacity: perDate)
             turnover = .allocate(capacity: perDate * quantiles)
             autocorrelation = .allocate(capacity: perDate)
@@ -76,10 +90,26 @@ struct EvaluationPass {
             leader.deallocate()
             tradedCount.deallocate()
             coveredCount.deallocate()
-            packed.deallocate()
+            ranks.deallocate()
+            labels.deallocate()
+            memberBits.deallocate()
+            rankSquares.deallocate()
             pending.deallocate()
             turnover.deallocate()
             autocorrelation.deallocate()
+        }
+    }
+
+    /// Row `index` (`leader * dates + d`) of `Outputs`' ranks, labels and members of V.
+    struct RankRow {
+        let ranks: UnsafeMutablePointer<UInt16>
+        let labels: UnsafeMutablePointer<UInt8>
+        let memberBits: UnsafeMutablePointer<UInt64>
+
+        init(_ out: Outputs, _ index: Int) {
+            ranks = out.ranks + index * out.stocks
+            labels = out.labels + index * out.stocks
+            memberBits = out.memberBits + index * out.memberWords
         }
     }
 
@@ -99,8 +129,6 @@ struct EvaluationPass {
         let edges: UnsafeMutablePointer<Double>
         /// Per quantile, the sum of its members' returns in each lane.
         let sums: UnsafeMutablePointer<SIMD4<Double>>
-        /// Per quantile, its members at d that were not in it at d − h, in each lane.
-        let fresh: UnsafeMutablePointer<SIMD4<UInt32>>
         /// Per quantile, one past the position of its last member in `valid` (quantiles are
         /// contiguous in sorted order); entry 0 is 0.
         let groupEnds: UnsafeMutablePointer<Int>
@@ -115,7 +143,6 @@ struct EvaluationPass {
             tieMembers = .allocate(capacity: capacity)
             edges = .allocate(capacity: quantiles + 1)
             sums = .allocate(capacity: quantiles + 1)
-            fresh = .allocate(capacity: quantiles + 1)
             groupEnds = .allocate(capacity: quantiles + 1)
             sorter = CrossSectionSort.Scratch(capacity: capacity)
         }
@@ -128,7 +155,6 @@ struct EvaluationPass {
             tieMembers.deallocate()
             edges.deallocate()
             sums.deallocate()
-            fresh.deallocate()
             groupEnds.deallocate()
         }
     }
