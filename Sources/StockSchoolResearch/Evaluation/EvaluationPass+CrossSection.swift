@@ -40,11 +40,7 @@ extension EvaluationPass {
                 let rankRow = RankRow(out, slot)
                 rankRow.ranks.initialize(repeating: 0, count: stocks)
                 rankRow.labels.initialize(repeating: 0, count: stocks)
-                rankRow.memberBits.initialize(repeating: 0, count: out.memberWords)
-                for i in 0..<valid {
-                    let stock = Int(w.members[i].index)
-                    rankRow.memberBits[stock &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: stock & 63)
-                }
+                Self.writeMemberBits(w.members, count: valid, words: out.memberWords, into: rankRow.memberBits)
                 let rankSquares = rankAndCut(valid: valid, distinct: distinct, rankRow: rankRow, w)
                 out.rankSquares[slot] = rankSquares
                 var first = leader
@@ -89,6 +85,27 @@ extension EvaluationPass {
             covered &+= finite & Int(traded[stock])
         }
         return (valid, covered)
+    }
+
+    /// V (`members`, in stock order) as bits. Each word is built in a register: or-ing into
+    /// memory made every stock wait on the store of the one before.
+    static func writeMemberBits(
+        _ members: UnsafePointer<CrossSectionSort.Entry>, count: Int, words: Int,
+        into memberBits: UnsafeMutablePointer<UInt64>
+    ) {
+        memberBits.initialize(repeating: 0, count: words)
+        var word = 0
+        var bits: UInt64 = 0
+        for i in 0..<count {
+            let stock = Int(members[i].index)
+            if stock &>> 6 != word {
+                memberBits[word] = bits
+                word = stock &>> 6
+                bits = 0
+            }
+            bits |= 1 &<< UInt64(truncatingIfNeeded: stock & 63)
+        }
+        if count > 0 { memberBits[word] = bits }
     }
 
     /// The entries of a date without enough stocks in V: no statistics at all.
