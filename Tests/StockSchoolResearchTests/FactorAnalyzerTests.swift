@@ -156,11 +156,13 @@ import Testing
     /// factor that has gaps where stocks traded (so returns are re-ranked within V: from their
     /// ranks within T when up to four stocks are missing, else afresh). Thirty stocks with a
     /// coarse factor (ties everywhere) and eighty with distinct values (sorted on 16-bit keys,
-    /// some of them shared, so ties are looked for and not found).
+    /// some of them shared, so ties are looked for and not found). Five horizons fill one group
+    /// of return lanes and start a second; near the panel's end they stop sharing V, so walks
+    /// start inside a group.
     @Test(arguments: [(30, true), (80, false)])
     func matchesPlainDefinitionsWithGaps(stocks: Int, coarse: Bool) throws {
         let panel = try Self.market(stocks: stocks)
-        let returns = try ForwardReturns(panel: panel, horizons: [1, 3, 7], convention: .next)
+        let returns = try ForwardReturns(panel: panel, horizons: [1, 2, 3, 5, 7], convention: .next)
         let evaluator = try FactorAnalyzer(forwardReturns: returns, quantiles: 3, minimumStocks: 5)
         let dates = panel.dateCount
         let factor = (0..<(stocks * dates)).map { cell -> Double in
@@ -188,6 +190,56 @@ import Testing
                     let members = valid.indices.filter { labels[$0] == q }.map { r[valid[$0]] }
                     let expected = members.isEmpty ? Double.nan : members.reduce(0, +) / Double(members.count) - mean
                     #expect(Self.close(evaluation.quantileReturns[q - 1][date], expected, 1e-12))
+                }
+            }
+        }
+    }
+
+    /// Horizons whose tradable sets differ (forward returns on prices never make them differ
+    /// except by emptying, but a return set may): horizon 0 alone, 1 and 2 together from lane
+    /// 1 of the first group of return lanes, 3 alone from its last lane, 4 in the second group.
+    /// Every horizon's IC, RankIC and quantile returns against the plain definitions.
+    @Test func horizonsWithDifferentTradableSetsStartInsideALaneGroup() throws {
+        let stocks = 40
+        let panel = try Self.market(stocks: stocks)
+        let dates = panel.dateCount
+        var state: UInt64 = 0x0DDB_1A5E_5BAD_5EED
+        func uniform() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        let returns: [[Double]] = (0..<5).map { k in
+            (0..<(stocks * dates)).map { cell in
+                let noise = uniform() - 0.5
+                return (k == 1 || k == 2) && (cell / dates) % 5 == 1 ? .nan : noise
+            }
+        }
+        let factor = (0..<(stocks * dates)).map { cell in cell % 13 == 4 ? .nan : sin(Double(cell) * 0.37) }
+        let crossSections = CrossSections(panel: panel, returns: returns)
+        #expect(crossSections.sameSetAsPrevious[1 * dates + 10] == 0)
+        #expect(crossSections.sameSetAsPrevious[2 * dates + 10] == 1)
+        #expect(crossSections.sameSetAsPrevious[3 * dates + 10] == 0)
+        let result = factor.withUnsafeBufferPointer { values -> FactorEvaluation? in
+            guard let base = values.baseAddress else { return nil }
+            let pass = EvaluationPass(
+                crossSections: crossSections, horizons: [1, 2, 3, 4, 5], quantiles: 3, minimumStocks: 5, factor: base)
+            return pass.run(convention: .close, dates: panel.dates)
+        }
+        let evaluation = try #require(result)
+        for k in 0..<5 {
+            for date in 0..<dates {
+                let f = (0..<stocks).map { factor[$0 * dates + date] }
+                let r = (0..<stocks).map { returns[k][$0 * dates + date] }
+                let valid = f.indices.filter { f[$0].isFinite && r[$0].isFinite }
+                #expect(evaluation.horizons[k].stockCounts[date] == valid.count)
+                #expect(Self.close(evaluation.horizons[k].ic[date], Statistics.pearson(f, r), 1e-12))
+                #expect(Self.close(evaluation.horizons[k].rankIC[date], Statistics.spearman(f, r), 1e-12))
+                let labels = Statistics.quantileLabels(valid.map { f[$0] }, quantiles: 3)
+                let mean = valid.map { r[$0] }.reduce(0, +) / Double(valid.count)
+                for q in 1...3 {
+                    let members = valid.indices.filter { labels[$0] == q }.map { r[valid[$0]] }
+                    let expected = members.reduce(0, +) / Double(members.count) - mean
+                    #expect(Self.close(evaluation.horizons[k].quantileReturns[q - 1][date], expected, 1e-12))
                 }
             }
         }

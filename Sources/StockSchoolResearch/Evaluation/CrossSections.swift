@@ -4,10 +4,13 @@ import StockSchoolFactors
 /// computed once per `ForwardReturns` instead of once per factor.
 ///
 /// Everything is date-major so that one date's cross-section is contiguous: horizon k's row for
-/// date d starts at `(k * dateCount + d) * stockCount`. The stocks with a return on a date (the
-/// tradable set T) are ranked once here; a factor whose values cover T reuses those ranks, and
-/// one with gaps re-ranks the returns without a sort: from these ranks when only a few stocks
-/// are missing, else by walking `order` and skipping its gaps.
+/// date d starts at `(k * dateCount + d) * stockCount`. Returns and their ranks are kept in lanes
+/// of four horizons per stock (`returnLanes`, `rankLanes`: group g = k / 4, lane k % 4, row
+/// `(g * dateCount + d) * stockCount`), so the walk that sums all horizons of a stock at once
+/// loads each with one vector load. The stocks with a return on a date (the tradable set T) are
+/// ranked once here; a factor whose values cover T reuses those ranks, and one with gaps
+/// re-ranks the returns without a sort: from these ranks when only a few stocks are missing,
+/// else by walking `order` and skipping its gaps.
 ///
 /// The storage is raw memory, written once in `init` and read-only afterwards, which is what
 /// makes sharing it across threads (`@unchecked Sendable`) safe; evaluation reads it through
@@ -16,12 +19,18 @@ final class CrossSections: @unchecked Sendable {
     let stockCount: Int
     let dateCount: Int
     let horizonCount: Int
-    /// Returns, NaN outside T.
-    let returns: UnsafeMutablePointer<Double>
-    /// The return's average rank within T, doubled and centred: 2 × rank − (|T| + 1), 0 outside
-    /// T. Doubled average ranks are integers, so rank correlations sum them exactly in integers.
-    let centredRanks: UnsafeMutablePointer<Int32>
-    /// Per horizon and date: Σ `centredRanks`² over T, the rank variance a factor covering T
+    /// Groups of `lanes` horizons (the last one padded).
+    let groupCount: Int
+    static let lanes = 4
+    /// Per group, date and stock: the group's returns, NaN outside T (0 in padding lanes).
+    let returnLanes: UnsafeMutablePointer<SIMD4<Double>>
+    /// Per group, date and stock: the return's average rank within T, doubled and centred:
+    /// 2 × rank − (|T| + 1), 0 outside T. Doubled average ranks are integers, so rank
+    /// correlations sum them exactly.
+    let rankLanes: UnsafeMutablePointer<SIMD4<Int32>>
+    /// Per horizon and date, per stock: 1 in T.
+    let inTradable: UnsafeMutablePointer<UInt8>
+    /// Per horizon and date: Σ centred ranks² over T, the rank variance a factor covering T
     /// needs (×4).
     let rankSquares: UnsafeMutablePointer<Int>
     /// The stocks of T in ascending order of return, in the first `tradable` slots of each row.
@@ -36,54 +45,103 @@ final class CrossSections: @unchecked Sendable {
     /// Per date: the stocks with a bar.
     let tradedCounts: UnsafeMutablePointer<Int32>
 
+    /// Horizon k's lanes on `date`: the group row's first element and k's lane in it.
+    @inline(__always) func lanes(k: Int, date: Int) -> (row: Int, lane: Int) {
+        ((k / Self.lanes * dateCount + date) * stockCount, k % Self.lanes)
+    }
+
+    /// Horizon k's return of `stock` on `date`.
+    @inline(__always) func returnOf(k: Int, date: Int, stock: Int) -> Double {
+        let (row, lane) = lanes(k: k, date: date)
+        return returnLanes[row + stock][lane]
+    }
+
+    /// Horizon k's centred doubled return rank of `stock` on `date`.
+    @inline(__always) func rankOf(k: Int, date: Int, stock: Int) -> Int32 {
+        let (row, lane) = lanes(k: k, date: date)
+        return rankLanes[row + stock][lane]
+    }
+
     init(panel: TradingPanel, returns stockMajor: [[Double]]) {
         let stocks = panel.stockCount
         let dates = panel.dateCount
         let horizons = stockMajor.count
+        let groups = (horizons + Self.lanes - 1) / Self.lanes
         let cells = stocks * dates
         stockCount = stocks
         dateCount = dates
         horizonCount = horizons
-        returns = .allocate(capacity: max(1, horizons * cells))
-        centredRanks = .allocate(capacity: max(1, horizons * cells))
+        groupCount = groups
+        returnLanes = .allocate(capacity: max(1, groups * cells))
+        rankLanes = .allocate(capacity: max(1, groups * cells))
+        inTradable = .allocate(capacity: max(1, horizons * cells))
         rankSquares = .allocate(capacity: max(1, horizons * dates))
         order = .allocate(capacity: max(1, horizons * cells))
         tradable = .allocate(capacity: max(1, horizons * dates))
         sameSetAsPrevious = .allocate(capacity: max(1, horizons * dates))
         traded = .allocate(capacity: max(1, cells))
         tradedCounts = .allocate(capacity: max(1, dates))
-        centredRanks.initialize(repeating: 0, count: horizons * cells)
-        order.initialize(repeating: 0, count: horizons * cells)
         let shared = SharedPointers(
-            returns: returns, ranks: centredRanks, squares: rankSquares, order: order, tradable: tradable,
-            same: sameSetAsPrevious, traded: traded, tradedCounts: tradedCounts)
+            returns: returnLanes, ranks: rankLanes, inTradable: inTradable, squares: rankSquares, order: order,
+            tradable: tradable, same: sameSetAsPrevious, traded: traded, tradedCounts: tradedCounts)
         Parallel.forEachChunk(dates) { chunk in
             let scratch = CrossSectionSort.Scratch(capacity: stocks)
             let entries = UnsafeMutablePointer<CrossSectionSort.Entry>.allocate(capacity: max(1, stocks))
             defer { entries.deallocate() }
-            for stock in 0..<stocks {
-                for date in chunk { shared.traded[date * stocks + stock] = panel.traded(stock * dates + date) ? 1 : 0 }
+            // Each chunk clears and fills its own dates' rows (which also spreads the page faults
+            // of this memory over the cores).
+            for date in chunk {
+                (shared.traded + date * stocks).initialize(repeating: 0, count: stocks)
+                for g in 0..<groups {
+                    let row = (g * dates + date) * stocks
+                    (shared.returns + row).initialize(repeating: SIMD4(), count: stocks)
+                    (shared.ranks + row).initialize(repeating: SIMD4(), count: stocks)
+                }
+                for k in 0..<horizons {
+                    (shared.order + (k * dates + date) * stocks).initialize(repeating: 0, count: stocks)
+                }
+            }
+            // Stock-major in, date-major out, a block of dates at a time so that the rows being
+            // written stay in cache.
+            var blockStart = chunk.lowerBound
+            while blockStart < chunk.upperBound {
+                let blockEnd = min(blockStart + 16, chunk.upperBound)
+                for stock in 0..<stocks {
+                    for date in blockStart..<blockEnd {
+                        shared.traded[date * stocks + stock] = panel.traded(stock * dates + date) ? 1 : 0
+                    }
+                }
+                for (k, values) in stockMajor.enumerated() {
+                    let (g, lane) = (k / Self.lanes, k % Self.lanes)
+                    values.withUnsafeBufferPointer { values in
+                        for stock in 0..<stocks {
+                            for date in blockStart..<blockEnd {
+                                shared.returns[(g * dates + date) * stocks + stock][lane] = values[stock * dates + date]
+                            }
+                        }
+                    }
+                }
+                blockStart = blockEnd
             }
             for date in chunk {
                 var count: Int32 = 0
                 for stock in 0..<stocks { count &+= Int32(shared.traded[date * stocks + stock]) }
                 shared.tradedCounts[date] = count
             }
-            for (k, values) in stockMajor.enumerated() {
-                values.withUnsafeBufferPointer { values in
-                    for stock in 0..<stocks {
-                        for date in chunk {
-                            shared.returns[(k * dates + date) * stocks + stock] = values[stock * dates + date]
-                        }
-                    }
-                }
+            for k in 0..<horizons {
+                let (g, lane) = (k / Self.lanes, k % Self.lanes)
                 for date in chunk {
+                    let lanesRow = (g * dates + date) * stocks
                     let row = (k * dates + date) * stocks
-                    let rowReturns = shared.returns + row
                     let rowOrder = shared.order + row
+                    let rowTradable = shared.inTradable + row
                     var n = 0
-                    for stock in 0..<stocks where rowReturns[stock].isFinite {
-                        entries[n] = CrossSectionSort.Entry(value: rowReturns[stock], index: UInt32(stock))
+                    for stock in 0..<stocks {
+                        let value = shared.returns[lanesRow + stock][lane]
+                        let finite = value.isFinite
+                        rowTradable[stock] = finite ? 1 : 0
+                        guard finite else { continue }
+                        entries[n] = CrossSectionSort.Entry(value: value, index: UInt32(stock))
                         n += 1
                     }
                     scratch.sort(entries, count: n)
@@ -92,7 +150,7 @@ final class CrossSections: @unchecked Sendable {
                         let centred = Int(rank * 2) - (n + 1)
                         for position in range {
                             rowOrder[position] = entries[position].index
-                            shared.ranks[row + Int(entries[position].index)] = Int32(centred)
+                            shared.ranks[lanesRow + Int(entries[position].index)][lane] = Int32(centred)
                         }
                         squares += range.count * centred * centred
                     }
@@ -101,7 +159,7 @@ final class CrossSections: @unchecked Sendable {
                     var same = k > 0 && shared.tradable[(k - 1) * dates + date] == Int32(n)
                     var stock = 0
                     while same && stock < stocks {
-                        same = rowReturns[stock].isFinite == shared.returns[row - dates * stocks + stock].isFinite
+                        same = rowTradable[stock] == rowTradable[stock - dates * stocks]
                         stock += 1
                     }
                     shared.same[k * dates + date] = same ? 1 : 0
@@ -111,8 +169,9 @@ final class CrossSections: @unchecked Sendable {
     }
 
     deinit {
-        returns.deallocate()
-        centredRanks.deallocate()
+        returnLanes.deallocate()
+        rankLanes.deallocate()
+        inTradable.deallocate()
         rankSquares.deallocate()
         order.deallocate()
         tradable.deallocate()
@@ -124,8 +183,9 @@ final class CrossSections: @unchecked Sendable {
     /// The storage, handed to the chunks of `init` that each fill their own dates.
     private struct SharedPointers: @unchecked Sendable {
         // @unchecked: every chunk writes the rows of its own dates only.
-        let returns: UnsafeMutablePointer<Double>
-        let ranks: UnsafeMutablePointer<Int32>
+        let returns: UnsafeMutablePointer<SIMD4<Double>>
+        let ranks: UnsafeMutablePointer<SIMD4<Int32>>
+        let inTradable: UnsafeMutablePointer<UInt8>
         let squares: UnsafeMutablePointer<Int>
         let order: UnsafeMutablePointer<UInt32>
         let tradable: UnsafeMutablePointer<Int32>

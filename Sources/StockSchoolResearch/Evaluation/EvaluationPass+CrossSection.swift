@@ -22,12 +22,12 @@ extension EvaluationPass {
             var end = leader + 1
             while end < horizonCount && crossSections.sameSetAsPrevious[end * dates + date] != 0 { end += 1 }
             let slot = leader * dates + date
-            let returns = crossSections.returns + slot * stocks
             // V in stock order, then sorted: every later walk that reads the date's rows by stock
             // goes through V in stock order, so those rows are read front to back (which the
             // hardware prefetches) instead of in the factor's order (a stall on each line).
             let (valid, covered) = Self.validMembers(
-                values, stocks: stocks, returns: returns, traded: traded, into: w.members)
+                values, stocks: stocks, inTradable: crossSections.inTradable + slot * stocks, traded: traded,
+                into: w.members)
             if leader == 0 { out.coveredCount[date] = Int32(covered) }
             let distinct = w.sorter.sort(w.members, count: valid, into: w.valid)
             let usable = valid >= minimumStocks
@@ -45,9 +45,10 @@ extension EvaluationPass {
                 out.rankSquares[slot] = rankSquares
                 var first = leader
                 while first < end {
+                    // Lanes are walked within one group of the returns' lanes.
                     let lanes = HorizonLanes(
-                        first: first, count: min(HorizonLanes.width, end - first), date: date, valid: valid,
-                        fullCover: fullCover, factorRanks: rankRow.ranks, self, w)
+                        first: first, count: min(HorizonLanes.width - first % HorizonLanes.width, end - first),
+                        date: date, valid: valid, fullCover: fullCover, factorRanks: rankRow.ranks, self, w)
                     correlateAndGroup(
                         lanes, valid: valid, rankRow: rankRow, factorRankSquares: rankSquares, w, out)
                     first += lanes.count
@@ -61,15 +62,15 @@ extension EvaluationPass {
     }
 
     /// V in stock order: the stocks whose factor value (`values`, by stock) is finite and that
-    /// have a return in `returns`, as entries into `members`; also how many stocks with a finite
-    /// value traded (coverage's numerator).
+    /// are in T (1 in `inTradable`), as entries into `members`; also how many stocks with a
+    /// finite value traded (coverage's numerator).
     ///
     /// Kept out of line, so the count lives in a register: inlined into `firstPass` it was
-    /// spilled, and every entry waited on a store and a load of it. The tests are branch-free
-    /// on the bits: a finite |x| is below +∞'s bits, a NaN above them.
+    /// spilled, and every entry waited on a store and a load of it. The test is branch-free on
+    /// the bits: a finite |x| is below +∞'s bits.
     @inline(never)
     static func validMembers(
-        _ values: UnsafePointer<Double>, stocks: Int, returns: UnsafePointer<Double>, traded: UnsafePointer<UInt8>,
+        _ values: UnsafePointer<Double>, stocks: Int, inTradable: UnsafePointer<UInt8>, traded: UnsafePointer<UInt8>,
         into members: UnsafeMutablePointer<CrossSectionSort.Entry>
     ) -> (valid: Int, covered: Int) {
         let infinity = Double.infinity.bitPattern
@@ -80,8 +81,7 @@ extension EvaluationPass {
             let value = values[stock]
             members[valid] = CrossSectionSort.Entry(value: value, index: UInt32(truncatingIfNeeded: stock))
             let finite = Int(truncatingIfNeeded: ((value.bitPattern & magnitudeMask) &- infinity) &>> 63)
-            let returnNaN = Int(truncatingIfNeeded: (infinity &- (returns[stock].bitPattern & magnitudeMask)) &>> 63)
-            valid &+= finite & (1 &- returnNaN)
+            valid &+= finite & Int(inTradable[stock])
             covered &+= finite & Int(traded[stock])
         }
         return (valid, covered)
@@ -194,10 +194,10 @@ extension EvaluationPass {
         let slot = k * crossSections.dateCount + date
         let outside = Int(crossSections.tradable[slot]) - valid
         guard (1...4).contains(outside) else { return nil }
-        let returns = crossSections.returns + slot * crossSections.stockCount
+        let inTradable = crossSections.inTradable + slot * crossSections.stockCount
         var found = SIMD4<UInt32>(repeating: UInt32.max)
         var count = 0
-        for stock in 0..<crossSections.stockCount where ranks[stock] == 0 && returns[stock].isFinite {
+        for stock in 0..<crossSections.stockCount where ranks[stock] == 0 && inTradable[stock] != 0 {
             guard count < 4 else { return nil }
             found[count] = UInt32(stock)
             count += 1
@@ -205,53 +205,53 @@ extension EvaluationPass {
         return count == outside ? found : nil
     }
 
-    /// Centred doubled ranks of horizon k's returns within V, into `target` (for V's stocks),
-    /// from their centred doubled ranks within T, given T's stocks `outside` V (unused lanes
-    /// `UInt32.max`). Returns their sum of squares.
+    /// Centred doubled ranks of horizon k's returns within V, into lane `lane` of `target` (for
+    /// V's stocks), from their centred doubled ranks within T, given T's stocks `outside` V
+    /// (unused lanes `UInt32.max`). Returns their sum of squares.
     ///
     /// A stock's average rank within V is its rank within T less the outside stocks below it,
     /// and half of those equal to it; doubled and centred on |V| + 1 instead of |T| + 1, that is
     /// `centred + |outside| − 2 × below − equal`, exact with ties.
     func rankReturnsWithinValid(
-        k: Int, date: Int, valid: Int, outside: SIMD4<UInt32>, into target: UnsafeMutablePointer<Int32>,
-        _ w: Workspace
+        k: Int, date: Int, valid: Int, outside: SIMD4<UInt32>, into target: UnsafeMutablePointer<SIMD4<Int32>>,
+        lane: Int, _ w: Workspace
     ) -> Int {
-        let slot = k * crossSections.dateCount + date
-        let row = slot * crossSections.stockCount
-        let returns = crossSections.returns + row
-        let centred = crossSections.centredRanks + row
+        let (row, kLane) = crossSections.lanes(k: k, date: date)
+        let returns = crossSections.returnLanes + row
+        let centred = crossSections.rankLanes + row
         // Unused lanes hold +∞: no finite return is above or equal to it.
         var levels = SIMD4<Double>(repeating: .infinity)
         var outsideCount = 0
         for j in 0..<4 where outside[j] != UInt32.max {
-            levels[j] = returns[Int(outside[j])]
+            levels[j] = returns[Int(outside[j])][kLane]
             outsideCount += 1
         }
         let members = w.members
         var squares = 0
         for i in 0..<valid {
             let stock = Int(members[i].index)
-            let r = SIMD4<Double>(repeating: returns[stock])
+            let r = SIMD4<Double>(repeating: returns[stock][kLane])
             let below = SIMD4<Int64>().replacing(with: 2, where: levels .< r)
             let equal = SIMD4<Int64>().replacing(with: 1, where: levels .== r)
-            let rank = Int(centred[stock]) &+ outsideCount &- Int((below &+ equal).wrappedSum())
-            target[stock] = Int32(truncatingIfNeeded: rank)
+            let rank = Int(centred[stock][kLane]) &+ outsideCount &- Int((below &+ equal).wrappedSum())
+            target[stock][lane] = Int32(truncatingIfNeeded: rank)
             squares &+= rank &* rank
         }
         return squares
     }
 
     /// Centred doubled ranks of horizon k's returns within V when V is smaller than the tradable
-    /// set, into `target`: the precomputed return order, walked without the stocks outside V
-    /// (those that lack a factor value: rank 0 in the date's row). Returns their sum of squares.
+    /// set, into lane `lane` of `target`: the precomputed return order, walked without the
+    /// stocks outside V (those that lack a factor value: rank 0 in the date's row). Returns
+    /// their sum of squares.
     func rankReturnsWithinValid(
-        k: Int, date: Int, valid: Int, ranks: UnsafePointer<UInt16>, into target: UnsafeMutablePointer<Int32>,
-        _ w: Workspace
+        k: Int, date: Int, valid: Int, ranks: UnsafePointer<UInt16>, into target: UnsafeMutablePointer<SIMD4<Int32>>,
+        lane: Int, _ w: Workspace
     ) -> Int {
         let slot = k * crossSections.dateCount + date
-        let row = slot * crossSections.stockCount
-        let order = crossSections.order + row
-        let returns = crossSections.returns + row
+        let order = crossSections.order + slot * crossSections.stockCount
+        let (row, kLane) = crossSections.lanes(k: k, date: date)
+        let returns = crossSections.returnLanes + row
         let members = w.tieMembers
         let shift = valid + 1
         var squares = 0
@@ -261,13 +261,13 @@ extension EvaluationPass {
         // One walk: V's stocks in return order; a tie group is ranked when the next value differs.
         func rankGroup() {
             let centred = groupStart + 1 + count - shift
-            for position in groupStart..<count { target[Int(members[position])] = Int32(centred) }
+            for position in groupStart..<count { target[Int(members[position])][lane] = Int32(centred) }
             squares &+= (count - groupStart) &* centred &* centred
         }
         for j in 0..<Int(crossSections.tradable[slot]) {
             let stock = order[j]
             guard ranks[Int(stock)] != 0 else { continue }
-            let value = returns[Int(stock)]
+            let value = returns[Int(stock)][kLane]
             if value != groupValue {
                 rankGroup()
                 groupStart = count

@@ -121,9 +121,9 @@ struct EvaluationPass {
         let members: UnsafeMutablePointer<CrossSectionSort.Entry>
         /// The entries of V in ascending order of value.
         let valid: UnsafeMutablePointer<CrossSectionSort.Entry>
-        /// Per lane of `HorizonLanes`, per stock: the return's centred doubled rank within V,
+        /// Per stock, per lane of `HorizonLanes`: the return's centred doubled rank within V,
         /// when V is smaller than the tradable set.
-        let returnRanks: UnsafeMutablePointer<Int32>
+        let returnRanks: UnsafeMutablePointer<SIMD4<Int32>>
         /// V's stocks in order of one horizon's return.
         let tieMembers: UnsafeMutablePointer<UInt32>
         let edges: UnsafeMutablePointer<Double>
@@ -139,7 +139,9 @@ struct EvaluationPass {
             values = .allocate(capacity: capacity * EvaluationPass.blockDates)
             members = .allocate(capacity: capacity)
             valid = .allocate(capacity: capacity)
-            returnRanks = .allocate(capacity: capacity * HorizonLanes.width)
+            returnRanks = .allocate(capacity: capacity)
+            // Lanes a walk does not use are read (and ignored): they must hold numbers.
+            returnRanks.initialize(repeating: SIMD4(), count: capacity)
             tieMembers = .allocate(capacity: capacity)
             edges = .allocate(capacity: quantiles + 1)
             sums = .allocate(capacity: quantiles + 1)
