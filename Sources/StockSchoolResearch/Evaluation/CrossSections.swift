@@ -26,8 +26,9 @@ final class CrossSections: @unchecked Sendable {
     let returnLanes: UnsafeMutablePointer<SIMD4<Double>>
     /// Per group, date and stock: the return's average rank within T, doubled and centred:
     /// 2 × rank − (|T| + 1), 0 outside T. Doubled average ranks are integers, so rank
-    /// correlations sum them exactly.
-    let rankLanes: UnsafeMutablePointer<SIMD4<Int32>>
+    /// correlations sum them exactly; centred, they fit 16 bits (|T| ≤
+    /// `FactorAnalyzer.maximumStocks`), which halves what every factor reads of them.
+    let rankLanes: UnsafeMutablePointer<SIMD4<Int16>>
     /// Per horizon and date, per stock: 1 in T.
     let inTradable: UnsafeMutablePointer<UInt8>
     /// Per horizon and date: Σ centred ranks² over T, the rank variance a factor covering T
@@ -48,18 +49,6 @@ final class CrossSections: @unchecked Sendable {
     /// Horizon k's lanes on `date`: the group row's first element and k's lane in it.
     @inline(__always) func lanes(k: Int, date: Int) -> (row: Int, lane: Int) {
         ((k / Self.lanes * dateCount + date) * stockCount, k % Self.lanes)
-    }
-
-    /// Horizon k's return of `stock` on `date`.
-    @inline(__always) func returnOf(k: Int, date: Int, stock: Int) -> Double {
-        let (row, lane) = lanes(k: k, date: date)
-        return returnLanes[row + stock][lane]
-    }
-
-    /// Horizon k's centred doubled return rank of `stock` on `date`.
-    @inline(__always) func rankOf(k: Int, date: Int, stock: Int) -> Int32 {
-        let (row, lane) = lanes(k: k, date: date)
-        return rankLanes[row + stock][lane]
     }
 
     init(panel: TradingPanel, returns stockMajor: [[Double]]) {
@@ -150,7 +139,7 @@ final class CrossSections: @unchecked Sendable {
                         let centred = Int(rank * 2) - (n + 1)
                         for position in range {
                             rowOrder[position] = entries[position].index
-                            shared.ranks[lanesRow + Int(entries[position].index)][lane] = Int32(centred)
+                            shared.ranks[lanesRow + Int(entries[position].index)][lane] = Int16(centred)
                         }
                         squares += range.count * centred * centred
                     }
@@ -184,7 +173,7 @@ final class CrossSections: @unchecked Sendable {
     private struct SharedPointers: @unchecked Sendable {
         // @unchecked: every chunk writes the rows of its own dates only.
         let returns: UnsafeMutablePointer<SIMD4<Double>>
-        let ranks: UnsafeMutablePointer<SIMD4<Int32>>
+        let ranks: UnsafeMutablePointer<SIMD4<Int16>>
         let inTradable: UnsafeMutablePointer<UInt8>
         let squares: UnsafeMutablePointer<Int>
         let order: UnsafeMutablePointer<UInt32>

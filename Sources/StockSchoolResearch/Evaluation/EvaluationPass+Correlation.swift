@@ -20,7 +20,7 @@ extension EvaluationPass {
         let returns: UnsafePointer<SIMD4<Double>>
         /// Centred doubled return ranks within V (2 × rank − (n + 1)), per stock: the
         /// precomputed ranks within T when V is T, else re-ranked into the workspace.
-        let ranks: UnsafePointer<SIMD4<Int32>>
+        let ranks: UnsafePointer<SIMD4<Int16>>
         /// Σ ranks² over V, per lane.
         let rankSquares: SIMD4<Int>
 

@@ -213,7 +213,7 @@ extension EvaluationPass {
     /// and half of those equal to it; doubled and centred on |V| + 1 instead of |T| + 1, that is
     /// `centred + |outside| − 2 × below − equal`, exact with ties.
     func rankReturnsWithinValid(
-        k: Int, date: Int, valid: Int, outside: SIMD4<UInt32>, into target: UnsafeMutablePointer<SIMD4<Int32>>,
+        k: Int, date: Int, valid: Int, outside: SIMD4<UInt32>, into target: UnsafeMutablePointer<SIMD4<Int16>>,
         lane: Int, _ w: Workspace
     ) -> Int {
         let (row, kLane) = crossSections.lanes(k: k, date: date)
@@ -234,7 +234,7 @@ extension EvaluationPass {
             let below = SIMD4<Int64>().replacing(with: 2, where: levels .< r)
             let equal = SIMD4<Int64>().replacing(with: 1, where: levels .== r)
             let rank = Int(centred[stock][kLane]) &+ outsideCount &- Int((below &+ equal).wrappedSum())
-            target[stock][lane] = Int32(truncatingIfNeeded: rank)
+            target[stock][lane] = Int16(truncatingIfNeeded: rank)
             squares &+= rank &* rank
         }
         return squares
@@ -245,7 +245,7 @@ extension EvaluationPass {
     /// stocks outside V (those that lack a factor value: rank 0 in the date's row). Returns
     /// their sum of squares.
     func rankReturnsWithinValid(
-        k: Int, date: Int, valid: Int, ranks: UnsafePointer<UInt16>, into target: UnsafeMutablePointer<SIMD4<Int32>>,
+        k: Int, date: Int, valid: Int, ranks: UnsafePointer<UInt16>, into target: UnsafeMutablePointer<SIMD4<Int16>>,
         lane: Int, _ w: Workspace
     ) -> Int {
         let slot = k * crossSections.dateCount + date
@@ -261,7 +261,7 @@ extension EvaluationPass {
         // One walk: V's stocks in return order; a tie group is ranked when the next value differs.
         func rankGroup() {
             let centred = groupStart + 1 + count - shift
-            for position in groupStart..<count { target[Int(members[position])][lane] = Int32(centred) }
+            for position in groupStart..<count { target[Int(members[position])][lane] = Int16(truncatingIfNeeded: centred) }
             squares &+= (count - groupStart) &* centred &* centred
         }
         for j in 0..<Int(crossSections.tradable[slot]) {

@@ -123,7 +123,7 @@ struct EvaluationPass {
         let valid: UnsafeMutablePointer<CrossSectionSort.Entry>
         /// Per stock, per lane of `HorizonLanes`: the return's centred doubled rank within V,
         /// when V is smaller than the tradable set.
-        let returnRanks: UnsafeMutablePointer<SIMD4<Int32>>
+        let returnRanks: UnsafeMutablePointer<SIMD4<Int16>>
         /// V's stocks in order of one horizon's return.
         let tieMembers: UnsafeMutablePointer<UInt32>
         let edges: UnsafeMutablePointer<Double>
