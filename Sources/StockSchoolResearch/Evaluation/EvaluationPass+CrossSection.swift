@@ -261,7 +261,8 @@ extension EvaluationPass {
         // One walk: V's stocks in return order; a tie group is ranked when the next value differs.
         func rankGroup() {
             let centred = groupStart + 1 + count - shift
-            for position in groupStart..<count { target[Int(members[position])][lane] = Int16(truncatingIfNeeded: centred) }
+            let rank = Int16(truncatingIfNeeded: centred)
+            for position in groupStart..<count { target[Int(members[position])][lane] = rank }
             squares &+= (count - groupStart) &* centred &* centred
         }
         for j in 0..<Int(crossSections.tradable[slot]) {
