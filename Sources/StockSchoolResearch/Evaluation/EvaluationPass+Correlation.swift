@@ -48,19 +48,15 @@ extension EvaluationPass {
                 }
             } else {
                 ranks = UnsafePointer(w.returnRanks)
-                let missing = pass.stocksOutsideValid(k: first, date: date, valid: valid, ranks: factorRanks)
-                for j in 0..<count {
-                    let k = first + j
-                    squares[offset + j] =
-                        if let missing {
-                            pass.rankReturnsWithinValid(
-                                k: k, date: date, valid: valid, outside: missing, into: w.returnRanks,
-                                lane: offset + j, w)
-                        } else {
-                            pass.rankReturnsWithinValid(
-                                k: k, date: date, valid: valid, ranks: factorRanks, into: w.returnRanks,
-                                lane: offset + j, w)
-                        }
+                if let missing = pass.stocksOutsideValid(k: first, date: date, valid: valid, ranks: factorRanks) {
+                    squares = pass.rankReturnsWithinValid(
+                        k: first, date: date, valid: valid, outside: missing, into: w.returnRanks, w)
+                } else {
+                    for j in 0..<count {
+                        squares[offset + j] = pass.rankReturnsWithinValid(
+                            k: first + j, date: date, valid: valid, ranks: factorRanks, into: w.returnRanks,
+                            lane: offset + j, w)
+                    }
                 }
             }
             rankSquares = squares

@@ -205,39 +205,43 @@ extension EvaluationPass {
         return count == outside ? found : nil
     }
 
-    /// Centred doubled ranks of horizon k's returns within V, into lane `lane` of `target` (for
-    /// V's stocks), from their centred doubled ranks within T, given T's stocks `outside` V
-    /// (unused lanes `UInt32.max`). Returns their sum of squares.
+    /// Centred doubled ranks within V of the returns in all four lanes of horizon k's group,
+    /// into `target` (for V's stocks), from their centred doubled ranks within T, given T's
+    /// stocks `outside` V (unused slots `UInt32.max`). Returns their sums of squares, per lane.
+    /// Only the lanes of horizons that share k's T mean anything; the others are computed along.
     ///
     /// A stock's average rank within V is its rank within T less the outside stocks below it,
     /// and half of those equal to it; doubled and centred on |V| + 1 instead of |T| + 1, that is
     /// `centred + |outside| − 2 × below − equal`, exact with ties.
     func rankReturnsWithinValid(
         k: Int, date: Int, valid: Int, outside: SIMD4<UInt32>, into target: UnsafeMutablePointer<SIMD4<Int16>>,
-        lane: Int, _ w: Workspace
-    ) -> Int {
-        let (row, kLane) = crossSections.lanes(k: k, date: date)
+        _ w: Workspace
+    ) -> SIMD4<Int> {
+        let (row, _) = crossSections.lanes(k: k, date: date)
         let returns = crossSections.returnLanes + row
         let centred = crossSections.rankLanes + row
-        // Unused lanes hold +∞: no finite return is above or equal to it.
-        var levels = SIMD4<Double>(repeating: .infinity)
-        var outsideCount = 0
-        for j in 0..<4 where outside[j] != UInt32.max {
-            levels[j] = returns[Int(outside[j])][kLane]
-            outsideCount += 1
+        // Unused slots hold +∞: no return is above or equal to it.
+        func level(_ j: Int) -> SIMD4<Double> {
+            outside[j] == UInt32.max ? SIMD4(repeating: .infinity) : returns[Int(outside[j])]
         }
+        let (l0, l1, l2, l3) = (level(0), level(1), level(2), level(3))
+        var outsideCount = 0
+        for j in 0..<4 where outside[j] != UInt32.max { outsideCount += 1 }
+        let base = SIMD4<Int64>(repeating: Int64(outsideCount))
         let members = w.members
-        var squares = 0
+        var squares = SIMD4<Int64>()
         for i in 0..<valid {
             let stock = Int(members[i].index)
-            let r = SIMD4<Double>(repeating: returns[stock][kLane])
-            let below = SIMD4<Int64>().replacing(with: 2, where: levels .< r)
-            let equal = SIMD4<Int64>().replacing(with: 1, where: levels .== r)
-            let rank = Int(centred[stock][kLane]) &+ outsideCount &- Int((below &+ equal).wrappedSum())
-            target[stock][lane] = Int16(truncatingIfNeeded: rank)
+            let r = returns[stock]
+            var rank = SIMD4<Int64>(truncatingIfNeeded: centred[stock]) &+ base
+            rank &-= SIMD4<Int64>().replacing(with: 2, where: l0 .< r).replacing(with: 1, where: l0 .== r)
+            rank &-= SIMD4<Int64>().replacing(with: 2, where: l1 .< r).replacing(with: 1, where: l1 .== r)
+            rank &-= SIMD4<Int64>().replacing(with: 2, where: l2 .< r).replacing(with: 1, where: l2 .== r)
+            rank &-= SIMD4<Int64>().replacing(with: 2, where: l3 .< r).replacing(with: 1, where: l3 .== r)
+            target[stock] = SIMD4<Int16>(truncatingIfNeeded: rank)
             squares &+= rank &* rank
         }
-        return squares
+        return SIMD4<Int>(truncatingIfNeeded: squares)
     }
 
     /// Centred doubled ranks of horizon k's returns within V when V is smaller than the tradable
