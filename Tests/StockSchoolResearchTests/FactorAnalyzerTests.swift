@@ -113,7 +113,7 @@ import Testing
         #expect {
             try FactorAnalyzer(forwardReturns: over)
         } throws: { error in
-            "\(error)".contains("--stocks") && "\(error)".contains("32768")
+            "\(error)".contains("--universe") && "\(error)".contains("32768")
         }
         let atLimit = try returns(stocks: limit)
         let result = try FactorAnalyzer(forwardReturns: atLimit).evaluate(

@@ -34,9 +34,9 @@ public struct FactorAnalyzer: Sendable {
         }
         guard forwardReturns.stockCount <= Self.maximumStocks else {
             throw .invalidArgument(
-                name: "--stocks",
+                name: "--universe",
                 reason:
-                    "the panel has \(forwardReturns.stockCount) stocks; evaluation ranks at most \(Self.maximumStocks) (doubled ranks are kept in 16 bits)"
+                    "holds \(forwardReturns.stockCount) stocks; evaluation ranks at most \(Self.maximumStocks) a date (ranks are kept in 16 bits): choose fewer"
             )
         }
         guard forwardReturns.horizons.count <= 255 else {
