@@ -103,19 +103,18 @@ import Testing
     /// Doubled ranks are kept in 16 bits: a panel one stock over the limit is refused with the
     /// reason, one at the limit is evaluated.
     @Test func refusesMoreStocksThanRanksHold() throws {
-        func returns(stocks: Int) throws -> ForwardReturns {
-            let closes = (0..<stocks).map { [10, 10 + Double($0 % 7), 11] }
-            return try ForwardReturns(panel: try Self.panel(closes: closes), horizons: [1], convention: .close)
+        func panel(stocks: Int) throws -> TradingPanel {
+            try Self.panel(closes: (0..<stocks).map { [10, 10 + Double($0 % 7), 11] })
         }
-        let limit = FactorAnalyzer.maximumStocks
+        let limit = ForwardReturns.maximumStocks
         #expect(limit == 32_767)
-        let over = try returns(stocks: limit + 1)
+        let over = try panel(stocks: limit + 1)
         #expect {
-            try FactorAnalyzer(forwardReturns: over)
+            try ForwardReturns(panel: over, horizons: [1], convention: .close)
         } throws: { error in
             "\(error)".contains("--universe") && "\(error)".contains("32768")
         }
-        let atLimit = try returns(stocks: limit)
+        let atLimit = try ForwardReturns(panel: try panel(stocks: limit), horizons: [1], convention: .close)
         let result = try FactorAnalyzer(forwardReturns: atLimit).evaluate(
             (0..<(limit * 3)).map { Double(($0 / 3) % 1_000) })
         #expect(result.horizons[0].stockCounts[0] == limit)

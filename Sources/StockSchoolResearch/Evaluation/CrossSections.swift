@@ -19,15 +19,14 @@ final class CrossSections: @unchecked Sendable {
     let stockCount: Int
     let dateCount: Int
     let horizonCount: Int
-    /// Groups of `lanes` horizons (the last one padded).
-    let groupCount: Int
+    /// Horizons per lane group (the last group padded).
     static let lanes = 4
     /// Per group, date and stock: the group's returns, NaN outside T (0 in padding lanes).
     let returnLanes: UnsafeMutablePointer<SIMD4<Double>>
     /// Per group, date and stock: the return's average rank within T, doubled and centred:
     /// 2 × rank − (|T| + 1), 0 outside T. Doubled average ranks are integers, so rank
     /// correlations sum them exactly; centred, they fit 16 bits (|T| ≤
-    /// `FactorAnalyzer.maximumStocks`), which halves what every factor reads of them.
+    /// `ForwardReturns.maximumStocks`), which halves what every factor reads of them.
     let rankLanes: UnsafeMutablePointer<SIMD4<Int16>>
     /// Per horizon and date, per stock: 1 in T.
     let inTradable: UnsafeMutablePointer<UInt8>
@@ -60,7 +59,6 @@ final class CrossSections: @unchecked Sendable {
         stockCount = stocks
         dateCount = dates
         horizonCount = horizons
-        groupCount = groups
         returnLanes = .allocate(capacity: max(1, groups * cells))
         rankLanes = .allocate(capacity: max(1, groups * cells))
         inTradable = .allocate(capacity: max(1, horizons * cells))
@@ -78,9 +76,9 @@ final class CrossSections: @unchecked Sendable {
             let entries = UnsafeMutablePointer<CrossSectionSort.Entry>.allocate(capacity: max(1, stocks))
             defer { entries.deallocate() }
             // Each chunk clears and fills its own dates' rows (which also spreads the page faults
-            // of this memory over the cores).
+            // of this memory over the cores). Every return and traded flag is written below;
+            // padding lanes and the ranks outside T stay 0.
             for date in chunk {
-                (shared.traded + date * stocks).initialize(repeating: 0, count: stocks)
                 for g in 0..<groups {
                     let row = (g * dates + date) * stocks
                     (shared.returns + row).initialize(repeating: SIMD4(), count: stocks)

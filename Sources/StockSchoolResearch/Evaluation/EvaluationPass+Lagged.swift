@@ -114,7 +114,7 @@ extension EvaluationPass {
 
     /// Σ x·y over two rows of doubled ranks. Products are summed in 32 bits over blocks short
     /// enough not to overflow (every product is below (2 × stocks)² < 2³²; the caller keeps
-    /// stocks ≤ `FactorAnalyzer.maximumStocks`), which the compiler vectorises.
+    /// stocks ≤ `ForwardReturns.maximumStocks`), which the compiler vectorises.
     static func rankProducts(_ x: UnsafePointer<UInt16>, _ y: UnsafePointer<UInt16>, count: Int) -> Int {
         let largest = max(1, 2 &* count) &* max(1, 2 &* count)
         let block = max(1, Int(UInt32.max) / largest)

@@ -20,10 +20,6 @@ public struct FactorAnalyzer: Sendable {
     public let quantiles: Int
     public let minimumStocks: Int
 
-    /// The most stocks a panel may have: a date's doubled ranks (up to 2 × stocks) are kept in
-    /// 16 bits. The whole A-share market, delisted names included, is a fifth of it.
-    public static let maximumStocks = 32_767
-
     public init(forwardReturns: ForwardReturns, quantiles: Int = 5, minimumStocks: Int = 10) throws(StockSchoolError) {
         guard (2...255).contains(quantiles) else {
             throw .invalidArgument(name: "--quantiles", reason: "is \(quantiles); use 2 to 255 groups (5 is usual)")
@@ -31,13 +27,6 @@ public struct FactorAnalyzer: Sendable {
         guard minimumStocks >= 2 else {
             throw .invalidArgument(
                 name: "--min-stocks", reason: "is \(minimumStocks); a correlation needs at least 2 stocks a date")
-        }
-        guard forwardReturns.stockCount <= Self.maximumStocks else {
-            throw .invalidArgument(
-                name: "--universe",
-                reason:
-                    "holds \(forwardReturns.stockCount) stocks; evaluation ranks at most \(Self.maximumStocks) a date (ranks are kept in 16 bits): choose fewer"
-            )
         }
         guard forwardReturns.horizons.count <= 255 else {
             throw .invalidArgument(

@@ -34,6 +34,11 @@ public struct ForwardReturns: Sendable {
     /// ranks and order), computed once here.
     let crossSections: CrossSections
 
+    /// The most stocks a panel may have: a date's doubled ranks (up to 2 × stocks), the returns'
+    /// and the factor's, are kept in 16 bits. The whole A-share market, delisted names included,
+    /// is a fifth of it.
+    public static let maximumStocks = 32_767
+
     public var stockCount: Int { tsCodes.count }
     public var dateCount: Int { dates.count }
 
@@ -52,6 +57,13 @@ public struct ForwardReturns: Sendable {
         }
         guard Set(horizons).count == horizons.count else {
             throw .invalidArgument(name: "--horizons", reason: "lists a horizon twice (\(horizons))")
+        }
+        guard panel.stockCount <= Self.maximumStocks else {
+            throw .invalidArgument(
+                name: "--universe",
+                reason:
+                    "holds \(panel.stockCount) stocks; returns are ranked among at most \(Self.maximumStocks) (ranks are kept in 16 bits): choose fewer"
+            )
         }
         let stocks = panel.stockCount
         let dates = panel.dateCount
