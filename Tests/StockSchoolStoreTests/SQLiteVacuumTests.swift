@@ -9,6 +9,10 @@ import Testing
     /// A store file as versions before 16 KiB pages made it: 4 KiB pages (fixed by the first
     /// table, before WAL mode), in WAL mode.
     static func makeOldFile(_ path: String) throws {
+        // As every store does before it opens a connection: the first connection of the process
+        // fixes SQLite's threading mode, and a raw one opened first (tests run in one process,
+        // in any order) made SQLiteThreadingTests find serialized mode.
+        _ = SQLiteThreading.multiThread
         var connection: OpaquePointer?
         defer { sqlite3_close_v2(connection) }
         guard sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK,
