@@ -28,7 +28,8 @@ final class CrossSections: @unchecked Sendable {
     /// correlations sum them exactly; centred, they fit 16 bits (|T| ≤
     /// `ForwardReturns.maximumStocks`), which halves what every factor reads of them.
     let rankLanes: UnsafeMutablePointer<SIMD4<Int16>>
-    /// Per horizon and date, per stock: 1 in T.
+    /// Per horizon and date, per stock: 1 in T. The returns' NaNs say the same, but 32 bytes
+    /// apart; every factor's filtering of V reads this row front to back instead.
     let inTradable: UnsafeMutablePointer<UInt8>
     /// Per horizon and date: Σ centred ranks² over T, the rank variance a factor covering T
     /// needs (×4).

@@ -13,8 +13,9 @@ import StockSchoolCore
 /// once (`CrossSectionSort`) for the factor's ranks and quantiles; both correlations and the
 /// quantile sums for all horizons are then linear walks over V in stock order, reusing what
 /// `ForwardReturns` precomputed about the returns.
-/// Rank autocorrelation and turnover compare a date with the one h dates before, so they run in
-/// a second pass over per-date ranks and labels that the first pass leaves behind.
+/// Rank autocorrelation and turnover compare a date with the one h dates before, from the
+/// per-date ranks and labels the first pass leaves behind: right away when that date was done
+/// earlier on the same thread, else in a second pass.
 public struct FactorAnalyzer: Sendable {
     public let forwardReturns: ForwardReturns
     public let quantiles: Int
