@@ -1,4 +1,5 @@
-/// The API's access settings (`api.*`): whether reads need a key, and the request-rate limits.
+/// The API's access settings (`api.*`): whether reads need a key, the request-rate limits, and
+/// the bounds on what one request may ask for.
 ///
 /// The limits live here, beside the rest of the configuration, so one `stockschool.yaml` or one
 /// set of `STOCKSCHOOL_API_*` variables configures every replica alike.
@@ -8,6 +9,17 @@ public struct APIConfiguration: Sendable, Equatable {
     /// Limits by who is calling: `ip` for anonymous requests (per client address), and one per
     /// role for requests with a key (per key). See `APIRateLimit.defaults` for why these numbers.
     public var rateLimits: [String: APIRateLimit] = APIRateLimit.defaults
+    /// Seconds `POST /api/v1/factors/evaluate` may run before it answers 503.
+    public var evaluationTimeoutSeconds = 120
+    /// Longest date range a request may ask for, in calendar days (ten years and a leap day or
+    /// two: a decade of daily bars is the longest series the dashboard draws).
+    public var maximumRangeDays = 3660
+    /// Largest request body accepted; larger → 413.
+    public var maximumBodyBytes = 64 * 1024
+    /// Longest formula `POST /api/v1/factors/evaluate` accepts.
+    public var maximumExpressionLength = 2000
+    /// Most factors one evaluation request may name (whole sets are for the CLI).
+    public var maximumEvaluationFactors = 20
 
     public init() {}
 }
@@ -48,7 +60,22 @@ extension StockSchoolConfiguration {
         [
             Key(path: "api.require_key_for_reads", environment: ["STOCKSCHOOL_API_REQUIRE_KEY_FOR_READS"]) { c, v in
                 c.api.requireKeyForReads = try boolean(v)
-            }
+            },
+            Key(path: "api.evaluation_timeout", environment: ["STOCKSCHOOL_API_EVALUATION_TIMEOUT"]) { c, v in
+                c.api.evaluationTimeoutSeconds = try integer(v, in: 1...86_400)
+            },
+            Key(path: "api.max_range_days", environment: ["STOCKSCHOOL_API_MAX_RANGE_DAYS"]) { c, v in
+                c.api.maximumRangeDays = try integer(v, in: 1...36_600)
+            },
+            Key(path: "api.max_body_bytes", environment: ["STOCKSCHOOL_API_MAX_BODY_BYTES"]) { c, v in
+                c.api.maximumBodyBytes = try integer(v, in: 1024...(64 << 20))
+            },
+            Key(path: "api.max_expression_length", environment: ["STOCKSCHOOL_API_MAX_EXPRESSION_LENGTH"]) { c, v in
+                c.api.maximumExpressionLength = try integer(v, in: 1...100_000)
+            },
+            Key(path: "api.max_evaluation_factors", environment: ["STOCKSCHOOL_API_MAX_EVALUATION_FACTORS"]) { c, v in
+                c.api.maximumEvaluationFactors = try integer(v, in: 1...1_000)
+            },
         ]
         + APIRateLimit.callers.flatMap { who in
             [

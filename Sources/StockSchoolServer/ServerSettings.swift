@@ -8,16 +8,16 @@ public struct ServerSettings: Sendable {
     public var dataTTL: Duration = .seconds(300)
     /// Time-to-live of cached lists and catalogs: the manual's 600 s.
     public var listTTL: Duration = .seconds(600)
-    /// Longest date range a request may ask for, in calendar days.
-    public var maximumRangeDays: Int = 3660
-    /// Largest request body accepted; larger → 413.
-    public var maximumBodyBytes: Int = 64 * 1024
-    /// Longest formula accepted by `POST /api/v1/factors/evaluate`.
-    public var maximumExpressionLength: Int = 2000
-    /// Most factors one evaluation request may name.
-    public var maximumEvaluationFactors: Int = 20
-    /// An evaluation running longer is abandoned with 503.
-    public var evaluationTimeout: Duration = .seconds(120)
+    /// Longest date range a request may ask for, in calendar days; `api.max_range_days`.
+    public var maximumRangeDays = APIConfiguration().maximumRangeDays
+    /// Largest request body accepted; larger → 413; `api.max_body_bytes`.
+    public var maximumBodyBytes = APIConfiguration().maximumBodyBytes
+    /// Longest formula accepted by `POST /api/v1/factors/evaluate`; `api.max_expression_length`.
+    public var maximumExpressionLength = APIConfiguration().maximumExpressionLength
+    /// Most factors one evaluation request may name; `api.max_evaluation_factors`.
+    public var maximumEvaluationFactors = APIConfiguration().maximumEvaluationFactors
+    /// An evaluation running longer is abandoned with 503; `api.evaluation_timeout`.
+    public var evaluationTimeout: Duration = .seconds(APIConfiguration().evaluationTimeoutSeconds)
     /// How often the server looks for committed syncs and score refreshes (cache generations).
     public var generationPollInterval: Duration = .seconds(1)
     /// When true, reads need a key too (any role); `api.require_key_for_reads`.
@@ -44,6 +44,11 @@ public struct ServerSettings: Sendable {
         listTTL = .seconds(configuration.cacheListTTL)
         requireKeyForReads = configuration.api.requireKeyForReads
         rateLimits = RateLimitPolicy(configuration.api.rateLimits)
+        evaluationTimeout = .seconds(configuration.api.evaluationTimeoutSeconds)
+        maximumRangeDays = configuration.api.maximumRangeDays
+        maximumBodyBytes = configuration.api.maximumBodyBytes
+        maximumExpressionLength = configuration.api.maximumExpressionLength
+        maximumEvaluationFactors = configuration.api.maximumEvaluationFactors
         alertInterval = .seconds(configuration.ops.alertInterval)
     }
 }

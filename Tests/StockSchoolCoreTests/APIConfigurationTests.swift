@@ -9,12 +9,14 @@ import Testing
         #expect(c.api.requireKeyForReads == false)
         #expect(c.api.rateLimits == APIRateLimit.defaults)
         #expect(c.api.rateLimits["ip"]?.requestsPerSecond ?? 0 > 20_000)
+        #expect(c.api.evaluationTimeoutSeconds == 120)
     }
 
     @Test func fileAndEnvironmentSetKeysAndLimits() throws {
         let yaml = """
             api:
               require_key_for_reads: true
+              evaluation_timeout: 30
               rate_limit:
                 ip:
                   rate: 100
@@ -29,6 +31,10 @@ import Testing
         #expect(c.api.rateLimits["ip"] == APIRateLimit(requestsPerSecond: 150, burst: 200))
         #expect(c.api.rateLimits["admin"]?.requestsPerSecond == 0)
         #expect(c.api.rateLimits["reader"] == APIRateLimit(requestsPerSecond: 500, burst: 7))
+        #expect(c.api.evaluationTimeoutSeconds == 30)
+        let shorter = try StockSchoolConfiguration.load(
+            yaml: yaml, environment: ["STOCKSCHOOL_API_EVALUATION_TIMEOUT": "5"])
+        #expect(shorter.api.evaluationTimeoutSeconds == 5)
         let off = try StockSchoolConfiguration.load(
             yaml: yaml, environment: ["STOCKSCHOOL_API_REQUIRE_KEY_FOR_READS": "false"])
         #expect(off.api.requireKeyForReads == false)
@@ -44,6 +50,11 @@ import Testing
             try StockSchoolConfiguration.load(yaml: nil, environment: ["STOCKSCHOOL_API_RATE_LIMIT_ADMIN_BURST": "0"])
         } throws: { error in
             "\(error)".contains("STOCKSCHOOL_API_RATE_LIMIT_ADMIN_BURST")
+        }
+        #expect {
+            try StockSchoolConfiguration.load(yaml: "api:\n  evaluation_timeout: 0\n", environment: [:])
+        } throws: { error in
+            "\(error)".contains("api.evaluation_timeout") && "\(error)".contains("'0'")
         }
     }
 }

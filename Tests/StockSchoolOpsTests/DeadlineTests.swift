@@ -18,14 +18,15 @@ import Testing
     }
 
     @Test func aValueThatArrivesAfterTheDeadlineIsReleased() async {
-        let released = Released()
+        let (late, lateContinuation) = AsyncStream.makeStream(of: Int.self)
         await #expect(throws: DeadlineExceeded.self) {
-            try await withDeadline(.milliseconds(50), "the test", releasingLate: { await released.add($0) }) {
+            try await withDeadline(.milliseconds(50), "the test", releasingLate: { lateContinuation.yield($0) }) {
                 await Self.uncancellableWait(seconds: 0.3)
                 return 7
             }
         }
-        #expect(await released.values == [7])
+        var values = late.makeAsyncIterator()
+        #expect(await values.next() == 7)
     }
 
     @Test func aValueInTimeIsReturnedNotReleased() async throws {
@@ -33,5 +34,69 @@ import Testing
         let value = try await withDeadline(.seconds(30), "the test", releasingLate: { await released.add($0) }) { 5 }
         #expect(value == 5)
         #expect(await released.values.isEmpty)
+    }
+
+    /// A body that waits, deaf to cancellation, until the test opens the gate (or, should the
+    /// deadline wait for the body, until the fallback does, which the test then reports).
+    actor Gate {
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+        private(set) var openedBy: String?
+
+        func wait() async {
+            if openedBy != nil { return }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        func open(by who: String) {
+            guard openedBy == nil else { return }
+            openedBy = who
+            for continuation in waiting { continuation.resume() }
+            waiting = []
+        }
+    }
+
+    @Test func theDeadlineAnswersWhileABodyDeafToCancellationStillRuns() async {
+        let gate = Gate()
+        let fallback = Task {
+            try? await Task.sleep(for: .seconds(20))
+            await gate.open(by: "fallback")
+        }
+        let (late, lateContinuation) = AsyncStream.makeStream(of: Int.self)
+        await #expect(throws: DeadlineExceeded.self) {
+            try await withDeadline(.milliseconds(50), "the test", releasingLate: { lateContinuation.yield($0) }) {
+                await gate.wait()
+                return 9
+            }
+        }
+        #expect(await gate.openedBy == nil, "the deadline waited for the body")
+        await gate.open(by: "test")
+        var values = late.makeAsyncIterator()
+        #expect(await values.next() == 9)
+        fallback.cancel()
+    }
+
+    @Test func cancellingTheCallerAnswersAtOnceAndCancelsTheBody() async {
+        let gate = Gate()
+        let fallback = Task {
+            try? await Task.sleep(for: .seconds(20))
+            await gate.open(by: "fallback")
+        }
+        let (bodyCancelled, bodyCancelledContinuation) = AsyncStream.makeStream(of: Bool.self)
+        let caller = Task {
+            try await withDeadline(.seconds(60), "the test") {
+                await gate.wait()
+                bodyCancelledContinuation.yield(Task.isCancelled)
+                return 1
+            }
+        }
+        try? await Task.sleep(for: .milliseconds(50))
+        caller.cancel()
+        let result = await caller.result
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(await gate.openedBy == nil, "the caller waited for the body")
+        await gate.open(by: "test")
+        var seen = bodyCancelled.makeAsyncIterator()
+        #expect(await seen.next() == true)
+        fallback.cancel()
     }
 }

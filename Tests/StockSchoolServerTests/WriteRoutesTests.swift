@@ -70,6 +70,23 @@ import Testing
         }
     }
 
+    /// Past `api.evaluation_timeout` the request answers 503 `evaluation_timeout` (the
+    /// evaluation, cancelled, stops on its own); a 1 ms limit is shorter than any evaluation's
+    /// panel read.
+    @Test(arguments: TestBackend.available)
+    func evaluationPastItsTimeLimitAnswers503(_ backend: TestBackend) async throws {
+        try await TestServer.with(backend, settings: { $0.evaluationTimeout = .milliseconds(1) }) { server in
+            let analyst = try await Self.bearer(server, .analyst)
+            let answer = try await server.post(
+                "/api/v1/factors/evaluate", json: #"{"factors": ["ROC5", "MA5", "STD5"]}"#, headers: analyst)
+            #expect(answer.status == 503, "\(answer.text)")
+            #expect(answer.errorCode == "evaluation_timeout")
+            #expect(
+                ((answer.json["error"] as? [String: Any])?["details"] as? [String: String])?["limit_seconds"] == "0.001"
+            )
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func backtestsRunInTheBackground(_ backend: TestBackend) async throws {
         try await TestServer.with(backend) { server in

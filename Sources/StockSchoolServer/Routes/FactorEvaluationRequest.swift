@@ -1,6 +1,7 @@
 import Foundation
 import StockSchoolCore
 import StockSchoolFactors
+import StockSchoolOps
 import StockSchoolResearch
 import StockSchoolStore
 
@@ -36,35 +37,25 @@ struct FactorEvaluationRequest: Decodable {
         let store = services.store
         let clock = ContinuousClock()
         let started = clock.now
-        let task = Task { () throws -> (EvaluationJob.Run, [(String, FactorEvaluation)]) in
-            var evaluations: [(String, FactorEvaluation)] = []
-            let run = try await job.run(store: store) { name, evaluation in
-                try Task.checkCancellation()
-                evaluations.append((name, series ? evaluation : evaluation.withoutDailySeries))
+        // At the limit the answer goes out; the evaluation, cancelled, stops at its next factor.
+        let run: EvaluationJob.Run
+        let evaluations: [(String, FactorEvaluation)]
+        do {
+            (run, evaluations) = try await withDeadline(limit, "the evaluation") {
+                var evaluations: [(String, FactorEvaluation)] = []
+                let run = try await job.run(store: store) { name, evaluation in
+                    try Task.checkCancellation()
+                    evaluations.append((name, series ? evaluation : evaluation.withoutDailySeries))
+                }
+                return (run, evaluations)
             }
-            return (run, evaluations)
-        }
-        // Whichever ends first: the evaluation, or the time limit (which cancels it between factors).
-        let outcome = try await withThrowingTaskGroup(
-            of: Optional<(EvaluationJob.Run, [(String, FactorEvaluation)])>.self
-        ) {
-            group in
-            group.addTask { try await task.value }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
-        guard let (run, evaluations) = outcome else {
-            task.cancel()
+        } catch is DeadlineExceeded {
+            let seconds = limit.seconds
             throw APIError(
                 .serviceUnavailable, code: "evaluation_timeout",
                 message:
                     "the evaluation took longer than the limit of \(limit); ask for fewer factors or a shorter range",
-                details: ["limit_seconds": "\(limit.components.seconds)"])
+                details: ["limit_seconds": seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"])
         }
         let seconds = (clock.now - started).components
         return Reply.json { w in
