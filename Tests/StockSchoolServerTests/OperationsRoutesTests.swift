@@ -163,4 +163,41 @@ import Testing
             #expect(health.json["failing"] as? [String] == ["database"])
         }
     }
+
+    /// A database that does not answer (here: every pooled connection busy for 30 s) is reported
+    /// failing within the health check's limit, not waited for; once it answers, health is ok.
+    @Test(arguments: TestBackend.available.filter { $0 == .postgres })
+    func healthAnswersWhileTheDatabaseHangs(_ backend: TestBackend) async throws {
+        try await TestServer.with(backend, settings: { $0.healthCheckTimeout = .milliseconds(500) }) { server in
+            let store = server.testStore.store
+            let sleepers = (0..<8).map { _ in
+                Task { _ = try? await store.query(SQLStatement("SELECT pg_sleep(30)")) }
+            }
+            // A connection outside the server's pool watches the eight sleep.
+            let observer = try await openStore(url: server.testStore.url)
+            let sleeping = SQLStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query = 'SELECT pg_sleep(30)'"
+            )
+            for _ in 0..<200 {
+                if try await observer.query(sleeping).first?.first?.int == 8 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(try await observer.query(sleeping).first?.first?.int == 8)
+
+            let health = try await server.get("/api/health")
+            #expect(health.status == 503, "\(health.text)")
+            #expect(health.json["failing"] as? [String] == ["database"])
+            let checks = try #require(health.json["checks"] as? [String: [String: Any]])
+            #expect((checks["database"]?["message"] as? String)?.contains("did not answer within") == true)
+
+            _ = try await observer.query(
+                SQLStatement(
+                    "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(30)'"
+                ))
+            for sleeper in sleepers { await sleeper.value }
+            try await observer.close()
+            let recovered = try await server.get("/api/health")
+            #expect(recovered.status == 200, "\(recovered.text)")
+        }
+    }
 }

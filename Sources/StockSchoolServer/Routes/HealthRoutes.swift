@@ -1,12 +1,16 @@
 import Foundation
 import Hummingbird
+import StockSchoolOps
 import StockSchoolStore
 import StockSchoolSync
 
 /// `GET /api/health` (dependencies, with latencies) and `GET /api/health/live` (the process
 /// answers). Only an unreachable database makes the service unhealthy (503): without a cache the
 /// API still answers from the store, and stale data is served correctly, so both are reported as
-/// `degraded` with a 200.
+/// `degraded` with a 200. Each store check answers within `ServerSettings.healthCheckTimeout`: a
+/// database that hangs (every pooled connection busy, a host that stopped answering) is reported
+/// as failing, not waited for, so a probe with its own short timeout still learns which check
+/// failed.
 enum HealthRoutes {
     static let routes: [APIRoute] = [
         APIRoute(
@@ -31,9 +35,11 @@ enum HealthRoutes {
         let clock = ContinuousClock()
         var checks: [Check] = []
 
+        let store = services.store
+        let limit = services.settings.healthCheckTimeout
         let dbStart = clock.now
         do {
-            try await services.store.query(SQLStatement("SELECT 1"))
+            _ = try await withDeadline(limit, "the database") { try await store.query(SQLStatement("SELECT 1")) }
             checks.append(Check(name: "database", status: "ok", latencyMS: milliseconds(clock.now - dbStart)))
         } catch {
             checks.append(
@@ -54,7 +60,10 @@ enum HealthRoutes {
 
         if checks[0].status == "ok" {
             let start = clock.now
-            if let status = try? await SyncStatus.load(store: services.store) {
+            do {
+                let status = try await withDeadline(limit, "the sync status") {
+                    try await SyncStatus.load(store: store)
+                }
                 let worst = status.datasets.compactMap(\.lagHours).max()
                 let stale = worst.map { $0 > services.settings.syncLagWarningHours } ?? true
                 checks.append(
@@ -66,6 +75,11 @@ enum HealthRoutes {
                             }
                                 ?? "nothing synced yet; run `stockschool sync`") : nil,
                         extra: [("lag_hours", worst), ("quality", status.overallQuality)]))
+            } catch {
+                checks.append(
+                    Check(
+                        name: "sync", status: "degraded", latencyMS: milliseconds(clock.now - start),
+                        message: "\(error)"))
             }
         }
 
