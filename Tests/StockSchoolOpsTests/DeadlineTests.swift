@@ -53,14 +53,19 @@ import Testing
             for continuation in waiting { continuation.resume() }
             waiting = []
         }
+
+        /// Opens the gate after 20 s unless cancelled first.
+        nonisolated func fallback() -> Task<Void, Never> {
+            Task {
+                try? await Task.sleep(for: .seconds(20))
+                await open(by: "fallback")
+            }
+        }
     }
 
     @Test func theDeadlineAnswersWhileABodyDeafToCancellationStillRuns() async {
         let gate = Gate()
-        let fallback = Task {
-            try? await Task.sleep(for: .seconds(20))
-            await gate.open(by: "fallback")
-        }
+        let fallback = gate.fallback()
         let (late, lateContinuation) = AsyncStream.makeStream(of: Int.self)
         await #expect(throws: DeadlineExceeded.self) {
             try await withDeadline(.milliseconds(50), "the test", releasingLate: { lateContinuation.yield($0) }) {
@@ -77,10 +82,7 @@ import Testing
 
     @Test func cancellingTheCallerAnswersAtOnceAndCancelsTheBody() async {
         let gate = Gate()
-        let fallback = Task {
-            try? await Task.sleep(for: .seconds(20))
-            await gate.open(by: "fallback")
-        }
+        let fallback = gate.fallback()
         let (bodyCancelled, bodyCancelledContinuation) = AsyncStream.makeStream(of: Bool.self)
         let caller = Task {
             try await withDeadline(.seconds(60), "the test") {
