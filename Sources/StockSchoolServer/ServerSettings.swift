@@ -29,8 +29,9 @@ public struct ServerSettings: Sendable {
     public var keyCacheLifetime: Duration = .seconds(5)
     /// Least time between two writes of a key's `last_used_at`.
     public var keyTouchInterval: Duration = .seconds(60)
-    /// How long `/api/health` waits for each store check before reporting it failing.
-    public var healthCheckTimeout: Duration = .seconds(2)
+    /// How long `/api/health` and `/metrics` wait for the store before reporting it failing (a
+    /// scrape must answer inside Prometheus's 10 s `scrape_timeout` for `DependencyDown` to fire).
+    public var dependencyCheckTimeout: Duration = .seconds(3)
     /// Sync lag above which `/api/health` reports the sync check as degraded (the manual's 2 h).
     public var syncLagWarningHours: Double = 2
     /// Seconds between alert evaluations; `nil` runs no alert engine in this process (`serve

@@ -164,40 +164,54 @@ import Testing
         }
     }
 
+    /// Runs `body` while every connection of the server's pool (eight) sits in `pg_sleep(30)`,
+    /// as seen from a connection outside the pool; then cancels the sleeps.
+    static func withBusyPool(_ server: TestServer, _ body: () async throws -> Void) async throws {
+        let store = server.testStore.store
+        let sleepers = (0..<8).map { _ in
+            Task { _ = try? await store.query(SQLStatement("SELECT pg_sleep(30)")) }
+        }
+        let observer = try await openStore(url: server.testStore.url)
+        let sleeping = SQLStatement(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query = 'SELECT pg_sleep(30)'"
+        )
+        for _ in 0..<200 {
+            if try await observer.query(sleeping).first?.first?.int == 8 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await observer.query(sleeping).first?.first?.int == 8)
+        try await body()
+        _ = try await observer.query(
+            SQLStatement(
+                "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(30)'"
+            ))
+        for sleeper in sleepers { await sleeper.value }
+        try await observer.close()
+    }
+
     /// A database that does not answer (here: every pooled connection busy for 30 s) is reported
-    /// failing within the health check's limit, not waited for; once it answers, health is ok.
+    /// failing within the check's limit, not waited for, by `/api/health` (503 naming it) and by
+    /// `/metrics` (`stockschool_dependency_up` 0, which the `DependencyDown` rule reads); once it
+    /// answers, both say so.
     @Test(arguments: TestBackend.available.filter { $0 == .postgres })
-    func healthAnswersWhileTheDatabaseHangs(_ backend: TestBackend) async throws {
-        try await TestServer.with(backend, settings: { $0.healthCheckTimeout = .milliseconds(500) }) { server in
-            let store = server.testStore.store
-            let sleepers = (0..<8).map { _ in
-                Task { _ = try? await store.query(SQLStatement("SELECT pg_sleep(30)")) }
-            }
-            // A connection outside the server's pool watches the eight sleep.
-            let observer = try await openStore(url: server.testStore.url)
-            let sleeping = SQLStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query = 'SELECT pg_sleep(30)'"
-            )
-            for _ in 0..<200 {
-                if try await observer.query(sleeping).first?.first?.int == 8 { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(try await observer.query(sleeping).first?.first?.int == 8)
+    func healthAndMetricsAnswerWhileTheDatabaseHangs(_ backend: TestBackend) async throws {
+        try await TestServer.with(backend, settings: { $0.dependencyCheckTimeout = .milliseconds(500) }) { server in
+            let up = #"stockschool_dependency_up{dependency="database"}"#
+            try await Self.withBusyPool(server) {
+                let health = try await server.get("/api/health")
+                #expect(health.status == 503, "\(health.text)")
+                #expect(health.json["failing"] as? [String] == ["database"])
+                let checks = try #require(health.json["checks"] as? [String: [String: Any]])
+                #expect((checks["database"]?["message"] as? String)?.contains("did not answer within") == true)
 
+                let metrics = try await server.get("/metrics")
+                #expect(metrics.status == 200)
+                #expect(metrics.text.contains("\(up) 0\n"), "\(metrics.text.prefix(300))")
+            }
             let health = try await server.get("/api/health")
-            #expect(health.status == 503, "\(health.text)")
-            #expect(health.json["failing"] as? [String] == ["database"])
-            let checks = try #require(health.json["checks"] as? [String: [String: Any]])
-            #expect((checks["database"]?["message"] as? String)?.contains("did not answer within") == true)
-
-            _ = try await observer.query(
-                SQLStatement(
-                    "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'SELECT pg_sleep(30)'"
-                ))
-            for sleeper in sleepers { await sleeper.value }
-            try await observer.close()
-            let recovered = try await server.get("/api/health")
-            #expect(recovered.status == 200, "\(recovered.text)")
+            #expect(health.status == 200, "\(health.text)")
+            let metrics = try await server.get("/metrics")
+            #expect(metrics.text.contains("\(up) 1\n"))
         }
     }
 }

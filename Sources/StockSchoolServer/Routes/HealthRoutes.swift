@@ -7,7 +7,7 @@ import StockSchoolSync
 /// `GET /api/health` (dependencies, with latencies) and `GET /api/health/live` (the process
 /// answers). Only an unreachable database makes the service unhealthy (503): without a cache the
 /// API still answers from the store, and stale data is served correctly, so both are reported as
-/// `degraded` with a 200. Each store check answers within `ServerSettings.healthCheckTimeout`: a
+/// `degraded` with a 200. Each store check answers within `ServerSettings.dependencyCheckTimeout`: a
 /// database that hangs (every pooled connection busy, a host that stopped answering) is reported
 /// as failing, not waited for, so a probe with its own short timeout still learns which check
 /// failed.
@@ -36,7 +36,7 @@ enum HealthRoutes {
         var checks: [Check] = []
 
         let store = services.store
-        let limit = services.settings.healthCheckTimeout
+        let limit = services.settings.dependencyCheckTimeout
         let dbStart = clock.now
         do {
             _ = try await withDeadline(limit, "the database") { try await store.query(SQLStatement("SELECT 1")) }

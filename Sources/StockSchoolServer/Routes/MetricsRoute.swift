@@ -5,6 +5,11 @@ import StockSchoolSync
 
 /// `GET /metrics`: Prometheus text format 0.0.4. Request metrics come from the registry; cache,
 /// business and process figures are read now, so a scrape always sees current values.
+///
+/// The store's figures are read under `ServerSettings.dependencyCheckTimeout`, and not at all
+/// when it does not answer `SELECT 1` in time: a database that hangs must show as
+/// `stockschool_dependency_up{dependency="database"} 0` (the `DependencyDown` rule), not as a
+/// scrape that times out (which reads as the API itself being down).
 enum MetricsRoute {
     static let route = APIRoute(
         .get, "/metrics", summary: "Prometheus metrics (text format 0.0.4).", tag: "operations", access: .open
@@ -14,8 +19,10 @@ enum MetricsRoute {
         var text = PrometheusText()
         writeCache(call.services.cache.statistics, into: &text)
         call.services.storeMetrics.write(into: &text)
-        await writeBusiness(call.services, into: &text)
-        await writeDependencies(call.services, into: &text)
+        let database = await pingDatabase(call.services)
+        let figures = database == nil ? StoreFigures() : await StoreFigures.read(call.services)
+        writeBusiness(figures, into: &text)
+        await writeDependencies(call.services, databaseLatency: database, connections: figures.connections, into: &text)
         writeAlerts(call.services.alertMetrics, into: &text)
         ProcessMetrics.write(into: &text)
         bytes.append(contentsOf: text.text.utf8)
@@ -39,11 +46,49 @@ enum MetricsRoute {
             [(backend, Double(statistics.outages))])
     }
 
-    /// The gauges the alert rules read: sync lag and quality per dataset, the last successful
-    /// sync, sync failures, the last factor calculation and factor failures.
-    static func writeBusiness(_ services: APIServices, into text: inout PrometheusText) async {
+    /// The round trip of `SELECT 1`, or nil when the store failed or did not answer in time.
+    static func pingDatabase(_ services: APIServices) async -> Duration? {
         let store = services.store
-        let status = try? await SyncStatus.load(store: store)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let answered = try? await withDeadline(services.settings.dependencyCheckTimeout, "the database") {
+            try await store.query(SQLStatement("SELECT 1")).count == 1
+        }
+        return answered == true ? clock.now - start : nil
+    }
+
+    /// The store's figures a scrape reports, read together under one deadline (so a scrape
+    /// asks the store for at most two limits' time); empty where the store did not answer.
+    struct StoreFigures: Sendable {
+        var status: SyncStatus?
+        var runs: [[SQLValue]]?
+        var generations: [DataGeneration: DataGenerationState]?
+        /// PostgreSQL's connection count (rows of `pg_stat_activity`).
+        var connections: Double?
+
+        static func read(_ services: APIServices) async -> StoreFigures {
+            let store = services.store
+            let read = try? await withDeadline(services.settings.dependencyCheckTimeout, "the database") {
+                StoreFigures(
+                    status: try? await SyncStatus.load(store: store),
+                    runs: try? await store.query(
+                        SQLStatement(
+                            "SELECT (SELECT max(\(store.timestampText("finished_at"))) FROM sync_runs WHERE status = 'succeeded'), (SELECT count(*) FROM sync_runs WHERE status = 'failed')"
+                        )),
+                    generations: try? await store.generations(),
+                    connections: store.dialect == .postgres
+                        ? try? await store.query(SQLStatement("SELECT count(*) FROM pg_stat_activity")).first?.first?
+                            .doubleValue : nil)
+            }
+            return read ?? StoreFigures()
+        }
+    }
+
+    /// The gauges the alert rules read: sync lag and quality per dataset, the last successful
+    /// sync, sync failures, the last factor calculation and factor failures. Without the
+    /// database they have no samples.
+    static func writeBusiness(_ figures: StoreFigures, into text: inout PrometheusText) {
+        let status = figures.status
         text.family(
             "stockschool_sync_lag_seconds", .gauge,
             help: "Time since each dataset's expected latest trade date became due without it being synced.",
@@ -51,10 +96,7 @@ enum MetricsRoute {
         text.family(
             "stockschool_data_quality_score", .gauge, help: "Latest data quality score per dataset (0–1).",
             (status?.datasets ?? []).compactMap { d in d.quality.map { ([("dataset", d.dataset)], $0) } })
-        let runs = try? await store.query(
-            SQLStatement(
-                "SELECT (SELECT max(\(store.timestampText("finished_at"))) FROM sync_runs WHERE status = 'succeeded'), (SELECT count(*) FROM sync_runs WHERE status = 'failed')"
-            ))
+        let runs = figures.runs
         let lastSuccess = runs?.first?.first?.string.flatMap { Timestamp(iso8601: $0) }?.secondsSinceEpoch
         text.family(
             "stockschool_last_sync_success_timestamp_seconds", .gauge,
@@ -62,7 +104,7 @@ enum MetricsRoute {
         text.family(
             "stockschool_sync_failures_total", .counter, help: "Sync runs that failed.",
             value: runs?.first?.last?.doubleValue ?? 0)
-        let generations = try? await store.generations()
+        let generations = figures.generations
         let factorTimes = [generations?[.factors]?.updatedAt, generations?[.scores]?.updatedAt].compactMap { $0 }
         text.family(
             "stockschool_last_factor_calculation_timestamp_seconds", .gauge,
@@ -82,14 +124,13 @@ enum MetricsRoute {
 
     /// Whether the database and the shared cache answer, and how fast: the manual's network
     /// latency threshold (100 ms) and database connections (80) read these.
-    static func writeDependencies(_ services: APIServices, into text: inout PrometheusText) async {
-        let clock = ContinuousClock()
+    static func writeDependencies(
+        _ services: APIServices, databaseLatency: Duration?, connections: Double?, into text: inout PrometheusText
+    ) async {
         var up: [(labels: [(String, String)], value: Double)] = []
         var latency: [(labels: [(String, String)], value: Double)] = []
-        let start = clock.now
-        let database = try? await services.store.query(SQLStatement("SELECT 1"))
-        up.append(([("dependency", "database")], database == nil ? 0 : 1))
-        if database != nil { latency.append(([("dependency", "database")], (clock.now - start).seconds)) }
+        up.append(([("dependency", "database")], databaseLatency == nil ? 0 : 1))
+        if let databaseLatency { latency.append(([("dependency", "database")], databaseLatency.seconds)) }
         var redisMemory: CacheProbe.Memory?
         if let redis = services.cache as? RedisCache {
             do {
@@ -106,11 +147,10 @@ enum MetricsRoute {
             "stockschool_dependency_latency_seconds", .gauge,
             help: "Round trip of a ping to the dependency at scrape time (SELECT 1, PING).", latency)
         if services.store.dialect == .postgres {
-            let rows = try? await services.store.query(SQLStatement("SELECT count(*) FROM pg_stat_activity"))
             text.family(
                 "stockschool_database_connections", .gauge,
                 help: "PostgreSQL connections (rows of pg_stat_activity), as the manual counts them.",
-                value: rows?.first?.first?.doubleValue)
+                value: connections)
         }
         if let redisMemory {
             text.family(

@@ -38,6 +38,8 @@ final class TestServer: Sendable {
             var serverSettings = ServerSettings()
             serverSettings.port = 0
             serverSettings.generationPollInterval = .milliseconds(100)
+            // Tests run side by side on two cores; only a test about the limit sets a short one.
+            serverSettings.dependencyCheckTimeout = .seconds(60)
             settings(&serverSettings)
             var configuration = StockSchoolConfiguration()
             configuration.databaseURL = testStore.url
