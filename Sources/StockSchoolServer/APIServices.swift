@@ -18,6 +18,10 @@ public final class APIServices: Sendable {
     let storeMetrics: StoreMetrics
     let generations: GenerationWatcher
     let jobs: BackgroundJobs
+    /// Evaluations answered in the request (`POST /api/v1/factors/evaluate`, the dashboard's
+    /// factor page) run one at a time: each already uses every core, and each holds its panel
+    /// in memory.
+    let evaluations = Gate()
     let authenticator: APIKeyAuthenticator
     let rateLimiter: RateLimiter
     let auditWriter: AuditWriter

@@ -1,8 +1,9 @@
 import Foundation
 import StockSchoolCore
-import StockSchoolServer
 import StockSchoolTestSupport
 import Testing
+
+@testable import StockSchoolServer
 
 /// The bounds on one request (`api.max_*`, `api.evaluation_timeout`) come from configuration: a
 /// server built from a loaded `stockschool.yaml` refuses what its defaults would allow.
@@ -75,6 +76,23 @@ import Testing
                 "/api/v1/factors/evaluate", json: #"{"factors": ["ROC5", "MA5"], "horizons": [1], \#(april)}"#,
                 headers: analyst)
             #expect(fine.status == 200, "\(fine.text)")
+        }
+    }
+
+    /// Evaluations answered in the request run one at a time: one queued behind another until
+    /// its limit passes answers 503 without starting; alone, the same request answers 200.
+    @Test(arguments: TestBackend.available)
+    func evaluationsRunOneAtATime(_ backend: TestBackend) async throws {
+        try await TestServer.with(backend, settings: { $0.evaluationTimeout = .seconds(8) }) { server in
+            let analyst = try await WriteRoutesTests.bearer(server, .analyst)
+            let body = #"{"factors": ["ROC5"], "horizons": [1], "start_date": "20240401", "end_date": "20240430"}"#
+            // The test holds the queue, as an evaluation in progress would.
+            await server.services.evaluations.enter()
+            let queued = try await server.post("/api/v1/factors/evaluate", json: body, headers: analyst)
+            server.services.evaluations.leave()
+            #expect(queued.status == 503 && queued.errorCode == "evaluation_timeout", "\(queued.text)")
+            let alone = try await server.post("/api/v1/factors/evaluate", json: body, headers: analyst)
+            #expect(alone.status == 200, "\(alone.text)")
         }
     }
 }

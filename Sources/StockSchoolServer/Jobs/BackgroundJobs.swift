@@ -44,7 +44,7 @@ final class BackgroundJobs: Service, Sendable {
     }
 }
 
-/// A FIFO mutual exclusion for async code.
+/// A FIFO mutual exclusion for async code (background jobs of one kind; in-request evaluations).
 final class Gate: Sendable {
     private struct State {
         var held = false

@@ -37,11 +37,16 @@ struct FactorEvaluationRequest: Decodable {
         let store = services.store
         let clock = ContinuousClock()
         let started = clock.now
-        // At the limit the answer goes out; the evaluation, cancelled, stops at its next factor.
+        // At the limit the answer goes out; the evaluation, cancelled, stops at its next factor
+        // (or does not start, if the limit passed while it waited for the one before).
+        let queue = services.evaluations
         let run: EvaluationJob.Run
         let evaluations: [(String, FactorEvaluation)]
         do {
             (run, evaluations) = try await withDeadline(limit, "the evaluation") {
+                await queue.enter()
+                defer { queue.leave() }
+                try Task.checkCancellation()
                 var evaluations: [(String, FactorEvaluation)] = []
                 let run = try await job.run(store: store) { name, evaluation in
                     try Task.checkCancellation()
@@ -54,7 +59,7 @@ struct FactorEvaluationRequest: Decodable {
             throw APIError(
                 .serviceUnavailable, code: "evaluation_timeout",
                 message:
-                    "the evaluation took longer than the limit of \(limit); ask for fewer factors or a shorter range",
+                    "the evaluation did not finish within the limit of \(limit) (evaluations run one at a time, so this includes waiting for earlier ones); ask for fewer factors or a shorter range, or retry",
                 details: ["limit_seconds": seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"])
         }
         let seconds = (clock.now - started).components
