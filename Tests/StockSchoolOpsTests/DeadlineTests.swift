@@ -83,15 +83,19 @@ import Testing
     @Test func cancellingTheCallerAnswersAtOnceAndCancelsTheBody() async {
         let gate = Gate()
         let fallback = gate.fallback()
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
         let (bodyCancelled, bodyCancelledContinuation) = AsyncStream.makeStream(of: Bool.self)
         let caller = Task {
             try await withDeadline(.seconds(60), "the test") {
+                startedContinuation.yield()
                 await gate.wait()
                 bodyCancelledContinuation.yield(Task.isCancelled)
                 return 1
             }
         }
-        try? await Task.sleep(for: .milliseconds(50))
+        // Cancelled once the body runs, so the cancellation meets it under way.
+        var starts = started.makeAsyncIterator()
+        await starts.next()
         caller.cancel()
         let result = await caller.result
         #expect(throws: CancellationError.self) { try result.get() }

@@ -33,6 +33,12 @@ public enum DatabaseProbe {
         return clock.now - start
     }
 
+    /// The round trip of `SELECT 1`, or `DeadlineExceeded` after `limit`: what `/api/health` and
+    /// `/metrics` ask a store that may hang.
+    public static func ping(_ store: any MarketStore, within limit: Duration) async throws -> Duration {
+        try await withDeadline(limit, "the database") { try await ping(store) }
+    }
+
     public struct MissingStore: Error, CustomStringConvertible {
         public let path: String
         public var description: String {

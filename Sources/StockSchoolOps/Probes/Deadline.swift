@@ -99,8 +99,11 @@ extension Duration {
     /// Milliseconds, rounded to the microsecond.
     public var milliseconds: Double { (seconds * 1e6).rounded() / 1000 }
 
-    var formattedSeconds: String {
+    /// Whole seconds without a fraction ("120"), else as a double ("0.001").
+    public var secondsText: String {
         let s = seconds
-        return s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
+        return s == s.rounded() ? "\(Int(s))" : "\(s)"
     }
+
+    var formattedSeconds: String { secondsText + " s" }
 }

@@ -55,12 +55,11 @@ struct FactorEvaluationRequest: Decodable {
                 return (run, evaluations)
             }
         } catch is DeadlineExceeded {
-            let seconds = limit.seconds
             throw APIError(
                 .serviceUnavailable, code: "evaluation_timeout",
                 message:
                     "the evaluation did not finish within the limit of \(limit) (evaluations run one at a time, so this includes waiting for earlier ones); ask for fewer factors or a shorter range, or retry",
-                details: ["limit_seconds": seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"])
+                details: ["limit_seconds": limit.secondsText])
         }
         let seconds = (clock.now - started).components
         return Reply.json { w in

@@ -48,13 +48,7 @@ enum MetricsRoute {
 
     /// The round trip of `SELECT 1`, or nil when the store failed or did not answer in time.
     static func pingDatabase(_ services: APIServices) async -> Duration? {
-        let store = services.store
-        let clock = ContinuousClock()
-        let start = clock.now
-        let answered = try? await withDeadline(services.settings.dependencyCheckTimeout, "the database") {
-            try await store.query(SQLStatement("SELECT 1")).count == 1
-        }
-        return answered == true ? clock.now - start : nil
+        try? await DatabaseProbe.ping(services.store, within: services.settings.dependencyCheckTimeout)
     }
 
     /// The store's figures a scrape reports, read together under one deadline (so a scrape
